@@ -1,0 +1,28 @@
+# Two targets do everything on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint clean
+
+# Set up, then run the nightly job on the files shipped in raw/: ingest, build the warehouse,
+# write the standard change report under warehouse/reports/<date>/.
+run: $(STAMP)
+	$(BIN)/seguridad refresh
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/.build warehouse/reports

@@ -1,0 +1,138 @@
+"""Reference data as data: the CSV files under schemas/reference/ are read here, validated by
+their own pandera models, and shared by the raw-format checks and the warehouse."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+FORMATS_FILE = Path(__file__).resolve().parent / "formats.toml"
+
+
+def normalize_name(name: str) -> str:
+    """Compare place names the way people read them: no accents, any case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.upper().replace(".", ". ").split())
+
+
+class States(pa.DataFrameModel):
+    """The 32 federal entities with their INEGI codes."""
+
+    state_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])$", unique=True,
+                                       description="INEGI code, two digits")
+    state_name: Series[str] = pa.Field(unique=True, description="Official INEGI name")
+    short_name: Series[str] = pa.Field(unique=True, description="Name in everyday use")
+    abbreviation: Series[str] = pa.Field(unique=True)
+
+    @pa.dataframe_check(error="there must be exactly 32 states")
+    def all_32(cls, df: pd.DataFrame) -> bool:
+        return len(df) == 32
+
+
+class StateNameVariants(pa.DataFrameModel):
+    """Other spellings of state names found in the source files."""
+
+    state_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])$")
+    variant: Series[str] = pa.Field(unique=True)
+    seen_in: Series[str]
+
+
+class GeoGroups(pa.DataFrameModel):
+    group_key: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
+    kind: Series[str] = pa.Field(isin=["border", "region", "custom"])
+    name_es: Series[str]
+    name_en: Series[str]
+    description: Series[str]
+
+
+class GeoGroupMembers(pa.DataFrameModel):
+    group_key: Series[str]
+    state_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])$")
+
+    class Config:
+        unique = ["group_key", "state_code"]
+
+
+class SeriesCatalogue(pa.DataFrameModel):
+    series: Series[str] = pa.Field(unique=True)
+    rank: Series[str] = pa.Field(str_matches=r"^\d+$", unique=True)
+    name_es: Series[str]
+    name_en: Series[str]
+    first_year: Series[str] = pa.Field(str_matches=r"^\d{4}$")
+    last_year: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
+    description: Series[str]
+
+
+class Indicators(pa.DataFrameModel):
+    indicator: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
+    label_es: Series[str]
+    label_en: Series[str]
+    unit: Series[str]
+    description: Series[str]
+
+
+class CrimeCrosswalk(pa.DataFrameModel):
+    """Which rows of each catalogue make up each indicator. Fields are SQL LIKE patterns
+    ('%' matches anything). For the old catalogue, the file's MODALIDAD / TIPO / SUBTIPO are in
+    the columns of the same names (its MODALIDAD is the broadest level)."""
+
+    indicator: Series[str]
+    series: Series[str]
+    bien_juridico: Series[str]
+    tipo: Series[str]
+    subtipo: Series[str]
+    modalidad: Series[str]
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["indicator", "series", "bien_juridico", "tipo", "subtipo", "modalidad"]
+
+
+REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "states": States,
+    "state_name_variants": StateNameVariants,
+    "geo_groups": GeoGroups,
+    "geo_group_members": GeoGroupMembers,
+    "series": SeriesCatalogue,
+    "indicators": Indicators,
+    "crime_crosswalk": CrimeCrosswalk,
+}
+
+
+def reference_path(name: str) -> Path:
+    return REFERENCE_DIR / f"{name}.csv"
+
+
+@cache
+def load(name: str) -> pd.DataFrame:
+    """A reference table, read as text (codes keep their zeros) and validated."""
+    df = pd.read_csv(reference_path(name), dtype="str", keep_default_na=False, na_values=[""])
+    return REFERENCE_MODELS[name].validate(df, lazy=True)
+
+
+@cache
+def state_codes_by_name() -> dict[str, str]:
+    """Normalized name or variant -> two-digit INEGI code."""
+    states = load("states")
+    variants = load("state_name_variants")
+    out: dict[str, str] = {}
+    for code, *names in states[["state_code", "state_name", "short_name"]].itertuples(False):
+        for n in names:
+            out[normalize_name(n)] = code
+    for code, variant in variants[["state_code", "variant"]].itertuples(False):
+        out[normalize_name(variant)] = code
+    return out
+
+
+@cache
+def formats() -> dict[str, dict]:
+    with open(FORMATS_FILE, "rb") as f:
+        return tomllib.load(f)["formats"]

@@ -1,0 +1,156 @@
+"""pandera models of the SESNSP's crime-statistics files. Every cell is checked as the text the
+file holds (so a bad cell is reported as written); the loaders cast after validation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas import checks
+
+MONTHS_NM = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+             "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+MONTHS_OLD = [m.upper() for m in MONTHS_NM]
+LAST_YEAR = date.today().year + 1
+
+_MONTH_NOTE = "Count for the month; empty while the month is not published yet (not a zero)."
+
+
+def _month(alias: str) -> object:
+    return pa.Field(alias=alias, nullable=True, description=_MONTH_NOTE)
+
+
+class SesnspStateNM(pa.DataFrameModel):
+    """Incidencia delictiva del fuero común, nueva metodología, estatal (IDEFC_NM_<mes><aa>.csv):
+    investigation files (carpetas) per state, year and crime, one column per month. The 2026
+    catalogue (RNID) uses the same header."""
+
+    year: Series[str] = pa.Field(alias="Año", str_matches=r"^\s*\d{4}\s*$",
+                                 description="Year of the counts")
+    state_code: Series[str] = pa.Field(alias="Clave_Ent",
+                                       description="INEGI state code, 1-32 (zero-padded from 2026)")
+    state_name: Series[str] = pa.Field(alias="Entidad", description="State name as published")
+    bien_juridico: Series[str] = pa.Field(alias="Bien jurídico afectado",
+                                          description="Legal good affected (top of the catalogue)")
+    tipo: Series[str] = pa.Field(alias="Tipo de delito", description="Crime type")
+    subtipo: Series[str] = pa.Field(alias="Subtipo de delito", description="Crime subtype")
+    modalidad: Series[str] = pa.Field(alias="Modalidad", description="Modality (weapon, violence)")
+    enero: Series[str] = _month("Enero")
+    febrero: Series[str] = _month("Febrero")
+    marzo: Series[str] = _month("Marzo")
+    abril: Series[str] = _month("Abril")
+    mayo: Series[str] = _month("Mayo")
+    junio: Series[str] = _month("Junio")
+    julio: Series[str] = _month("Julio")
+    agosto: Series[str] = _month("Agosto")
+    septiembre: Series[str] = _month("Septiembre")
+    octubre: Series[str] = _month("Octubre")
+    noviembre: Series[str] = _month("Noviembre")
+    diciembre: Series[str] = _month("Diciembre")
+
+    @pa.check("Año", error=f"is not a year between 1997 and {LAST_YEAR}")
+    def year_in_range(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce").between(1997, LAST_YEAR)
+
+    @pa.check("Clave_Ent", error="is not a state code (1 to 32)")
+    def state_code_valid(cls, s: Series[str]) -> Series[bool]:
+        return checks.state_code(s)
+
+    @pa.check("Entidad", error="is not a Mexican state name")
+    def state_name_known(cls, s: Series[str]) -> Series[bool]:
+        return checks.known_state_name(s)
+
+    @pa.check(*MONTHS_NM, error="is not a whole number")
+    def count_is_whole(cls, s: Series[str]) -> Series[bool]:
+        return checks.whole_number(s)
+
+    @pa.check(*MONTHS_NM, error="is negative")
+    def count_not_negative(cls, s: Series[str]) -> Series[bool]:
+        return checks.non_negative(s)
+
+    @pa.dataframe_check(error="does not match the state code of its row (Clave_Ent)")
+    def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.name_matches_code(df, "Clave_Ent", "Entidad")
+
+    @pa.dataframe_check(error="is empty although other rows of the same year have a count "
+                              "for this month")
+    def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.months_published_together(df, "Año", MONTHS_NM)
+
+    @pa.dataframe_check(error="belongs to a year or state with fewer crime rows than the rest "
+                              "(truncated or cut-down file?)")
+    def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.every_state_lists_every_crime(
+            df, "Año", "Clave_Ent", ["Bien jurídico afectado", "Tipo de delito"])
+
+    class Config:
+        strict = True
+        unique = ["Año", "Clave_Ent", "Bien jurídico afectado", "Tipo de delito",
+                  "Subtipo de delito", "Modalidad"]
+
+
+class SesnspStateOld(pa.DataFrameModel):
+    """Incidencia delictiva del fuero común, metodología anterior (CIEISP), estatal 1997-2017:
+    upper-case names without accents; MODALIDAD is the broadest level of the catalogue."""
+
+    year: Series[str] = pa.Field(alias="AÑO", str_matches=r"^\s*\d{4}\s*$",
+                                 description="Year of the counts")
+    state_code: Series[str] = pa.Field(alias="INEGI", description="INEGI state code, 1-32")
+    state_name: Series[str] = pa.Field(alias="ENTIDAD", description="State name, upper case")
+    modalidad: Series[str] = pa.Field(alias="MODALIDAD",
+                                      description="Crime group (broadest level), e.g. HOMICIDIOS")
+    tipo: Series[str] = pa.Field(alias="TIPO", description="Crime type, e.g. DOLOSOS")
+    subtipo: Series[str] = pa.Field(alias="SUBTIPO", description="Subtype, e.g. CON ARMA DE FUEGO")
+    enero: Series[str] = _month("ENERO")
+    febrero: Series[str] = _month("FEBRERO")
+    marzo: Series[str] = _month("MARZO")
+    abril: Series[str] = _month("ABRIL")
+    mayo: Series[str] = _month("MAYO")
+    junio: Series[str] = _month("JUNIO")
+    julio: Series[str] = _month("JULIO")
+    agosto: Series[str] = _month("AGOSTO")
+    septiembre: Series[str] = _month("SEPTIEMBRE")
+    octubre: Series[str] = _month("OCTUBRE")
+    noviembre: Series[str] = _month("NOVIEMBRE")
+    diciembre: Series[str] = _month("DICIEMBRE")
+
+    @pa.check("AÑO", error=f"is not a year between 1997 and {LAST_YEAR}")
+    def year_in_range(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce").between(1997, LAST_YEAR)
+
+    @pa.check("INEGI", error="is not a state code (1 to 32)")
+    def state_code_valid(cls, s: Series[str]) -> Series[bool]:
+        return checks.state_code(s)
+
+    @pa.check("ENTIDAD", error="is not a Mexican state name")
+    def state_name_known(cls, s: Series[str]) -> Series[bool]:
+        return checks.known_state_name(s)
+
+    @pa.check(*MONTHS_OLD, error="is not a whole number")
+    def count_is_whole(cls, s: Series[str]) -> Series[bool]:
+        return checks.whole_number(s)
+
+    @pa.check(*MONTHS_OLD, error="is negative")
+    def count_not_negative(cls, s: Series[str]) -> Series[bool]:
+        return checks.non_negative(s)
+
+    @pa.dataframe_check(error="does not match the state code of its row (INEGI)")
+    def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.name_matches_code(df, "INEGI", "ENTIDAD")
+
+    @pa.dataframe_check(error="is empty although other rows of the same year have a count "
+                              "for this month")
+    def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.months_published_together(df, "AÑO", MONTHS_OLD)
+
+    @pa.dataframe_check(error="belongs to a year or state with fewer crime rows than the rest "
+                              "(truncated or cut-down file?)")
+    def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.every_state_lists_every_crime(df, "AÑO", "INEGI", ["MODALIDAD", "TIPO"])
+
+    class Config:
+        strict = True
+        unique = ["AÑO", "INEGI", "MODALIDAD", "TIPO", "SUBTIPO"]

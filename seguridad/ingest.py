@@ -1,0 +1,299 @@
+"""Ingest one raw file into a warehouse build: fingerprint, land, decode, recognise the format,
+validate with its pandera model, load raw -> core, and record everything in ops.raw_files.
+
+A file is accepted or rejected whole. A rejected file leaves core untouched (its load runs in
+a transaction that is rolled back), its bytes stay in the landing zone, and ops.quarantine
+says which row, column, rule and value failed."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from schemas.reference import formats
+from seguridad import rawfiles
+from seguridad.config import SQL_DIR, Settings
+from seguridad.errors import Failure, FileRejected
+from seguridad.validate import load_model, validate
+from seguridad.warehouse import fetch_one, run_sql_file, set_variables
+
+QUARANTINE_LIMIT = 10_000
+SKIP_NAMES = {"readme.md", "readme.txt", "sources.md", "sources.toml"}
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file in one run."""
+
+    label: str
+    sha256: str
+    status: str  # loaded | unchanged | skipped | rejected
+    message: str
+    format: str | None = None
+    dataset: str | None = None
+    series: str | None = None
+    cut_date: date | None = None
+    rows: int = 0
+    rejection: FileRejected | None = field(default=None, repr=False)
+
+    @property
+    def new_rejection(self) -> bool:
+        return self.status == "rejected"
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed every check, waiting in the temp table `landing` to be loaded."""
+
+    label: str
+    path: Path
+    sha256: str
+    format: str
+    spec: dict
+    series: str
+    facts: rawfiles.TextFacts
+    rows: int
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Data files in the landing zone (any depth), skipping notes and partial copies."""
+    if not raw_dir.exists():
+        return []
+    found = []
+    for path in sorted(raw_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith(".") or path.name.lower() in SKIP_NAMES:
+            continue
+        if path.suffix.lower() in rawfiles.DATA_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def label_for(path: Path) -> str:
+    """Name a file the way the user would: relative to the working directory when it is
+    below it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    return fetch_one(con, "SELECT status, file_name, cut_date, status_reason FROM ops.raw_files "
+                          "WHERE file_sha256 = ?", [sha256])
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
+                run_id: str, retry_rejected: bool = True) -> FileOutcome:
+    """Take one file as far as it can go. Never raises for a bad file: returns the outcome."""
+    if not source.is_file():
+        raise FileNotFoundError(f"{label}: no such file")
+    sha = rawfiles.sha256_of(source)
+    known = known_file(con, sha)
+    if known and known[0] in ("loaded", "superseded"):
+        cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
+        return FileOutcome(label, sha, "unchanged",
+                           f"already ingested as {known[1]} ({known[0]}{cut}); nothing to do")
+    if known and known[0] == "rejected" and not retry_rejected:
+        return FileOutcome(label, sha, "skipped",
+                           f"rejected before, skipped: {known[3]}")
+
+    landed = rawfiles.land(source, settings.raw_dir, sha)
+    work = settings.build_dir / f"work-{sha[:16]}.csv"
+    try:
+        checked = check_file(con, landed, label, sha, work)
+        return load_file(con, checked, settings, run_id)
+    except FileRejected as rejected:
+        record_rejection(con, sha, label, landed, settings, rejected, run_id)
+        return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
+    finally:
+        work.unlink(missing_ok=True)
+        con.execute("DROP TABLE IF EXISTS landing")
+
+
+def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
+               work: Path) -> CheckedFile:
+    facts = rawfiles.inspect_text(path, label)
+    rawfiles.normalize(path, facts, work)
+    header = read_header(work, label)
+    fmt = detect_format(header, label)
+    spec = formats()[fmt]
+    rows = read_into_landing(con, work, header, label)
+    frame = con.sql('SELECT rowid + 2 AS "__row", * FROM landing ORDER BY rowid').df()
+    frame = frame.set_index("__row").astype("str")
+    failures = validate(load_model(spec["model"]), frame)
+    if failures:
+        raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
+                           failures)
+    series = spec["series"] if spec["series"] != "detect" else detect_series(frame, spec, label)
+    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows)
+
+
+def read_header(work: Path, label: str) -> list[str]:
+    with open(work, encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f), None)
+    if not header or not any(h.strip() for h in header):
+        raise FileRejected(label, "the first line is empty: no header")
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        names = ", ".join(map(repr, duplicated))
+        raise FileRejected(label, f"the header repeats column(s) {names}")
+    return header
+
+
+def detect_format(header: list[str], label: str) -> str:
+    """The format whose header this is. A header that is close to a known one (a column
+    missing or added) is taken as that format so the checks can say exactly what differs."""
+    cleaned = [h.strip() for h in header]
+    best, best_score = None, 0.0
+    for name, spec in formats().items():
+        expected = spec["header"]
+        if cleaned == expected:
+            return name
+        score = len(set(cleaned) & set(expected)) / len(set(expected) | set(cleaned))
+        if score > best_score:
+            best, best_score = name, score
+    if best is not None and best_score >= 0.6:
+        return best
+    shown = ", ".join(cleaned[:8]) + (", ..." if len(cleaned) > 8 else "")
+    raise FileRejected(label, f"the header does not match any known format (it reads: {shown}). "
+                              "Known formats are listed in schemas/formats.toml.")
+
+
+_CSV_ERROR = re.compile(r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) "
+                        r"Found: (\d+)", re.S)
+
+
+def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[str],
+                      label: str) -> int:
+    """Parse the normalized file with DuckDB (fixed dialect, no sniffing, all text) into the
+    temp table `landing`. Insertion order is the file's order, so rowid + 2 is the row number
+    a spreadsheet shows (the header is row 1)."""
+    columns = {h: "VARCHAR" for h in header}
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE landing AS SELECT * FROM read_csv(?, header = true, "
+            "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false)", [str(work), columns])
+    except duckdb.InvalidInputException as e:
+        m = _CSV_ERROR.search(str(e))
+        if not m:
+            raise FileRejected(label, f"the CSV cannot be parsed: {str(e).splitlines()[0]}") from e
+        line, expected, found = map(int, m.groups())
+        hint = " (the file seems cut short: truncated?)" if found < expected else ""
+        raise FileRejected(label, f"row {line:,} has {found} fields but the header has "
+                                  f"{expected}{hint}",
+                           [Failure("field_count", f"row {line:,} has {found} fields, expected "
+                                    f"{expected}", row=line)]) from e
+    rows = fetch_one(con, "SELECT count(*) FROM landing")[0]
+    if rows == 0:
+        raise FileRejected(label, "the file has a header but no data rows")
+    return rows
+
+
+def detect_series(frame: pd.DataFrame, spec: dict, label: str) -> str:
+    """New-methodology and 2026-catalogue files share a header: the years they hold decide."""
+    years = pd.to_numeric(frame[spec["header"][0]]).astype(int)
+    if years.max() < 2026:
+        return "cnsp_2015"
+    if years.min() >= 2026:
+        return "rnid_2026"
+    raise FileRejected(label, f"the file mixes years before and after the 2026 catalogue change "
+                              f"({years.min()}-{years.max()}); each catalogue comes in its own "
+                              "file")
+
+
+def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Settings,
+              run_id: str) -> FileOutcome:
+    """raw -> core in one transaction, then the file's row in ops.raw_files."""
+    spec = checked.spec
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"INSERT INTO {spec['raw_table']} BY NAME "
+                    "SELECT ? AS file_sha256, rowid + 2 AS row_number, * FROM landing",
+                    [checked.sha256])
+        set_variables(con, file_sha256=checked.sha256, series=checked.series,
+                      dataset=spec["dataset"])
+        run_sql_file(con, SQL_DIR / "load" / spec["load_sql"])
+        first, last = fetch_one(
+            con, "SELECT min(month), max(month) FROM core.file_months "
+                 "WHERE file_sha256 = ? AND published_cells > 0", [checked.sha256])
+        name_cut = rawfiles.cut_from_name(checked.path.name)
+        cut = None
+        if spec["dataset"].startswith("crime"):
+            cut = last
+            if name_cut and name_cut != last:
+                raise FileRejected(
+                    checked.label,
+                    f"its name says the {name_cut:%Y-%m} cut but its last published month is "
+                    f"{last:%Y-%m}: truncated, or named for another cut")
+        upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
+                        status="loaded", reason=None, run_id=run_id, fmt=checked.format,
+                        dataset=spec["dataset"], series=checked.series, facts=checked.facts,
+                        cut=cut, name_cut=name_cut, first=first, last=last, rows=checked.rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    cut_text = f", cut {cut:%Y-%m}" if cut else ""
+    return FileOutcome(
+        checked.label, checked.sha256, "loaded",
+        f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
+        f"{first:%Y-%m} to {last:%Y-%m}; {checked.facts.encoding}, {checked.facts.line_ending})",
+        checked.format, spec["dataset"], checked.series, cut, checked.rows)
+
+
+def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
+                    settings: Settings, *, status: str, reason: str | None, run_id: str,
+                    fmt: str | None = None, dataset: str | None = None,
+                    series: str | None = None, facts: rawfiles.TextFacts | None = None,
+                    cut: date | None = None, name_cut: date | None = None,
+                    first: date | None = None, last: date | None = None,
+                    rows: int | None = None) -> None:
+    now = datetime.now().astimezone()
+    try:
+        landing_path = str(path.resolve().relative_to(settings.raw_dir))
+    except ValueError:
+        landing_path = str(path.resolve())
+    con.execute(
+        """
+        INSERT INTO ops.raw_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                                          ?, ?)
+        ON CONFLICT (file_sha256) DO UPDATE SET
+            file_name = excluded.file_name, landing_path = excluded.landing_path,
+            format = excluded.format, dataset = excluded.dataset, series = excluded.series,
+            encoding = excluded.encoding, line_ending = excluded.line_ending,
+            cut_date = excluded.cut_date, name_cut = excluded.name_cut,
+            first_month = excluded.first_month, last_month = excluded.last_month,
+            rows = excluded.rows, status = excluded.status,
+            status_reason = excluded.status_reason, loaded_at = excluded.loaded_at,
+            updated_at = excluded.updated_at, run_id = excluded.run_id
+        """,
+        [sha, label, landing_path, path.stat().st_size, fmt, dataset, series,
+         facts.encoding if facts else None, facts.line_ending if facts else None,
+         cut, name_cut, first, last, rows, status, reason, now,
+         now if status == "loaded" else None, now, run_id])
+
+
+def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
+                     settings: Settings, rejected: FileRejected, run_id: str) -> None:
+    upsert_raw_file(con, sha, label, path, settings, status="rejected", reason=rejected.reason,
+                    run_id=run_id)
+    con.execute("DELETE FROM ops.quarantine WHERE file_sha256 = ?", [sha])
+    failures = rejected.failures or [Failure("file", rejected.reason)]
+    now = datetime.now().astimezone()
+    quarantine = pd.DataFrame(
+        [(sha, label, f.row, f.column, f.check, f.value, f.message, run_id, now)
+         for f in failures[:QUARANTINE_LIMIT]],
+        columns=["file_sha256", "file_name", "row_number", "column_name", "check_name", "value",
+                 "message", "run_id", "recorded_at"])
+    con.register("quarantine_rows", quarantine)
+    try:
+        con.execute("INSERT INTO ops.quarantine SELECT * FROM quarantine_rows")
+    finally:
+        con.unregister("quarantine_rows")

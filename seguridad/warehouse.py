@@ -1,0 +1,187 @@
+"""The DuckDB warehouse: run the SQL files in their fixed order, and publish safely.
+
+Writers never touch the published file. A build copies it (or starts empty), works on the
+copy, checkpoints, and swaps it onto the published path with one atomic rename; analysts with
+read-only connections keep reading the snapshot they opened and never see half a build. One
+writer at a time: an advisory lock (released by the kernel if the process dies)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from schemas.reference import REFERENCE_DIR
+from seguridad.config import SQL_DIR, Settings
+from seguridad.errors import NoWarehouse, WarehouseBusy
+
+SCHEMA_VERSION = "1"
+# Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
+STORAGE_VERSION = "v1.4.0"
+
+# Order of the SQL folders in a build. `load/` runs per file, between staging and core.
+SETUP_STEPS = ("schema", "reference", "staging")
+DERIVE_STEPS = ("core", "marts")
+
+
+def sql_files(step: str) -> list[Path]:
+    return sorted((SQL_DIR / step).glob("*.sql"))
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(path.read_text(encoding="utf-8"))
+
+
+def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
+    for path in sql_files(step):
+        run_sql_file(con, path)
+
+
+def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    """Bind values the SQL files read with getvariable(); never pasted into SQL text."""
+    for name, value in values.items():
+        con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Create or update schemas, reference tables and staging views (all idempotent)."""
+    set_variables(con, reference_dir=str(REFERENCE_DIR),
+                  population_vintage=settings.population_vintage)
+    for step in SETUP_STEPS:
+        run_step(con, step)
+    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Rebuild the derived core tables and the marts from core."""
+    set_variables(con, population_vintage=settings.population_vintage)
+    for step in DERIVE_STEPS:
+        run_step(con, step)
+
+
+def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A reader's connection to the published warehouse; never blocks or is blocked by a build."""
+    path = settings.warehouse_path
+    if not path.exists():
+        raise NoWarehouse(
+            f"No warehouse at {path}. Run `seguridad refresh` (or `make run`) to build it.")
+    return duckdb.connect(str(path), read_only=True)
+
+
+@contextlib.contextmanager
+def writer_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
+    """Hold the single-writer lock; wait up to `wait_s` for another writer, then give up."""
+    path = settings.lock_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
+                    raise WarehouseBusy(
+                        f"Another refresh or backfill is writing the warehouse ({holder}); "
+                        f"waited {wait_s:.0f} s. Try again when it finishes.") from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftover_builds(settings: Settings) -> list[Path]:
+    """Remove build files of writers that died (their pid is in the name)."""
+    removed = []
+    for path in settings.build_dir.glob("build-*.duckdb*"):
+        try:
+            pid = int(path.name.split("-")[1].split(".")[0])
+        except (IndexError, ValueError):
+            continue
+        if pid == os.getpid() or not _pid_alive(pid):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+class Build:
+    """A private copy of the warehouse to write into; `publish()` swaps it in atomically."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = settings.build_dir / f"build-{os.getpid()}.{time.time_ns()}.duckdb"
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.published = False
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        published = self.settings.warehouse_path
+        if published.exists():
+            shutil.copyfile(published, self.path)
+            self.con = duckdb.connect(str(self.path))
+        else:
+            self.con = duckdb.connect()
+            self.con.execute(f"ATTACH ? AS build (STORAGE_VERSION '{STORAGE_VERSION}')",
+                             [str(self.path)])
+            self.con.execute("USE build")
+        return self.con
+
+    def publish(self) -> None:
+        assert self.con is not None
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        self.con = None
+        with open(self.path, "rb") as f:
+            os.fsync(f.fileno())
+        self.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.path, self.settings.warehouse_path)
+        self.published = True
+
+    def discard(self) -> None:
+        if self.con is not None:
+            with contextlib.suppress(duckdb.Error):
+                self.con.close()
+            self.con = None
+        for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def build(settings: Settings) -> Iterator[Build]:
+    """Lock, open a build copy, and always clean up; publishing is the caller's decision."""
+    with writer_lock(settings):
+        clean_leftover_builds(settings)
+        b = Build(settings)
+        try:
+            b.open()
+            yield b
+        finally:
+            if not b.published:
+                b.discard()
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """First row of a query. Fetches everything: with DuckDB 2.0 a half-read result (a bare
+    fetchone()) blocks every later statement on the connection."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

@@ -1,0 +1,20 @@
+-- Every geography a report can name: the nation, the 32 states and the groups of states.
+CREATE OR REPLACE TABLE marts.geo AS
+SELECT 'national' AS geo_level, '00' AS geo_code, 'Nacional' AS geo_name, 'Nacional' AS short_name,
+       CAST(NULL AS VARCHAR) AS kind, 32 AS member_count
+UNION ALL
+SELECT 'state', state_code, state_name, short_name, NULL, 1 FROM core.geo_state
+UNION ALL
+SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.state_code)
+FROM core.geo_group AS g
+JOIN core.geo_group_member AS m USING (group_key)
+GROUP BY ALL;
+COMMENT ON TABLE marts.geo IS 'Geographies: geo_level national (geo_code 00), state (01-32, INEGI) or group (a key such as frontera_norte or a region).';
+
+CREATE OR REPLACE TABLE marts.geo_member AS
+SELECT 'national' AS geo_level, '00' AS geo_code, state_code FROM core.geo_state
+UNION ALL
+SELECT 'state', state_code, state_code FROM core.geo_state
+UNION ALL
+SELECT 'group', group_key, state_code FROM core.geo_group_member;
+COMMENT ON TABLE marts.geo_member IS 'The states that make up each geography (a state is its own member).';

@@ -1,0 +1,78 @@
+-- The analysts' table: each indicator by month and geography, from the newest cut of each
+-- month, with population and rate. Series are never mixed: a row belongs to one methodology.
+CREATE OR REPLACE TABLE marts.indicator_monthly AS
+WITH current_facts AS (
+    SELECT f.series, f.month, f.state_code, f.crime_id, f.value, f.file_sha256, c.cut_date
+    FROM core.crime_state_monthly AS f
+    JOIN core.current_file_months AS c
+      ON c.dataset = 'crime_state' AND c.series = f.series AND c.month = f.month
+     AND c.file_sha256 = f.file_sha256
+),
+state_values AS (
+    SELECT f.series, f.month, f.state_code, m.indicator,
+           sum(f.value) AS value,
+           count(*) AS cells,
+           count(f.value) AS reported_cells,
+           any_value(f.cut_date) AS cut_date,
+           any_value(f.file_sha256) AS file_sha256
+    FROM current_facts AS f
+    JOIN core.crime_indicator_map AS m USING (series, crime_id)
+    GROUP BY ALL
+),
+geo_values AS (
+    SELECT gm.geo_level, gm.geo_code, s.series, s.month, s.indicator,
+           sum(s.value) AS value,
+           sum(s.cells) AS cells,
+           sum(s.reported_cells) AS reported_cells,
+           count(*) AS states,
+           any_value(s.cut_date) AS cut_date,
+           any_value(s.file_sha256) AS file_sha256
+    FROM state_values AS s
+    JOIN marts.geo_member AS gm USING (state_code)
+    GROUP BY ALL
+),
+population AS (
+    SELECT gm.geo_level, gm.geo_code, p.month, sum(p.population) AS population,
+           count(*) AS states
+    FROM core.population_monthly AS p
+    JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
+    WHERE p.vintage = getvariable('population_vintage')
+    GROUP BY ALL
+)
+SELECT
+    v.month,
+    v.series,
+    v.geo_level,
+    v.geo_code,
+    g.geo_name,
+    v.indicator,
+    v.value,
+    v.reported_cells < v.cells AS has_missing_cells,
+    round(p.population) AS population,
+    CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
+        AS population_vintage,
+    marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
+                        marts.days_in_year(v.month)) AS rate_per_100k,
+    v.cut_date,
+    v.file_sha256
+FROM geo_values AS v
+JOIN marts.geo AS g USING (geo_level, geo_code)
+LEFT JOIN population AS p
+  ON p.geo_level = v.geo_level AND p.geo_code = v.geo_code AND p.month = v.month
+ AND p.states = v.states
+ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.month;
+
+COMMENT ON TABLE marts.indicator_monthly IS 'Crime indicators (carpetas de investigación) by month and geography for national, state and group rows. One row per month x series x geography x indicator, from the newest publication cut that publishes the month. Months not yet published are absent, never zero. Never add rows of different series: they are different methodologies.';
+COMMENT ON COLUMN marts.indicator_monthly.month IS 'First day of the month the crimes were registered in.';
+COMMENT ON COLUMN marts.indicator_monthly.series IS 'Methodology (crime catalogue): cieisp_1997 (old, 1997-2017), cnsp_2015 (new, 2015-2025), rnid_2026. See core.series.';
+COMMENT ON COLUMN marts.indicator_monthly.geo_level IS 'national, state or group.';
+COMMENT ON COLUMN marts.indicator_monthly.geo_code IS '00 for the nation, 01-32 (INEGI) for states, a key such as frontera_norte or noroeste for groups (see marts.geo).';
+COMMENT ON COLUMN marts.indicator_monthly.geo_name IS 'Official name of the state, or the group''s name.';
+COMMENT ON COLUMN marts.indicator_monthly.indicator IS 'Indicator key (see core.indicator and core.crime_crosswalk).';
+COMMENT ON COLUMN marts.indicator_monthly.value IS 'Number of carpetas de investigación in the month (sum of the crime rows the crosswalk maps to the indicator).';
+COMMENT ON COLUMN marts.indicator_monthly.has_missing_cells IS 'True when some contributing cell of a published month was empty (no data): value then undercounts.';
+COMMENT ON COLUMN marts.indicator_monthly.population IS 'Population of the geography in the month (CONAPO, interpolated between mid-year figures), from population_vintage.';
+COMMENT ON COLUMN marts.indicator_monthly.population_vintage IS 'CONAPO projection vintage behind population and rate_per_100k (conapo_2023 by default; SEGURIDAD_POPULATION_VINTAGE changes it at build time).';
+COMMENT ON COLUMN marts.indicator_monthly.rate_per_100k IS 'Annualised rate: value x (days in the year / days in the month) / population x 100,000, so a month reads on the same scale as a year (marts.rate_per_100k).';
+COMMENT ON COLUMN marts.indicator_monthly.cut_date IS 'Publication cut (last month published) of the file the value comes from.';
+COMMENT ON COLUMN marts.indicator_monthly.file_sha256 IS 'sha256 of the raw file the value comes from (see ops.raw_files).';

@@ -1,0 +1,20 @@
+-- The crime side of the reference data: methodologies (series), indicators, and the crosswalk
+-- that says which catalogue rows make up each indicator. New indicators are rows here.
+CREATE OR REPLACE TABLE core.series AS
+SELECT series, CAST(rank AS INTEGER) AS rank, name_es, name_en,
+       CAST(first_year AS INTEGER) AS first_year, CAST(last_year AS INTEGER) AS last_year,
+       description
+FROM read_csv(getvariable('reference_dir') || '/series.csv', header = true, all_varchar = true);
+COMMENT ON TABLE core.series IS 'Methodologies (crime catalogues). Numbers from different series are never added together.';
+
+CREATE OR REPLACE TABLE core.indicator AS
+SELECT indicator, label_es, label_en, unit, description
+FROM read_csv(getvariable('reference_dir') || '/indicators.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.indicator IS 'Indicator keys with labels and definitions (schemas/reference/indicators.csv).';
+
+CREATE OR REPLACE TABLE core.crime_crosswalk AS
+SELECT indicator, series, bien_juridico, tipo, subtipo, modalidad, note
+FROM read_csv(getvariable('reference_dir') || '/crime_crosswalk.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.crime_crosswalk IS 'Rules (SQL LIKE patterns, % = any) mapping each catalogue''s rows to indicator keys (schemas/reference/crime_crosswalk.csv).';

@@ -1,0 +1,26 @@
+-- Geography as data (schemas/reference/*.csv): the 32 states, the spellings the files use,
+-- and the groups reports can ask for (northern border, operating regions).
+CREATE OR REPLACE TABLE core.geo_state AS
+WITH source AS (
+    SELECT * FROM read_csv(getvariable('reference_dir') || '/states.csv', header = true,
+                           all_varchar = true)
+)
+SELECT state_code, state_name, short_name, abbreviation FROM source;
+COMMENT ON TABLE core.geo_state IS 'The 32 states: INEGI code, official name, everyday name, abbreviation.';
+
+CREATE OR REPLACE TABLE core.geo_state_name_variant AS
+SELECT state_code, variant, seen_in
+FROM read_csv(getvariable('reference_dir') || '/state_name_variants.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.geo_state_name_variant IS 'Spellings of state names found in the source files, matched without regard to case or accents.';
+
+CREATE OR REPLACE TABLE core.geo_group AS
+SELECT group_key, kind, name_es, name_en, description
+FROM read_csv(getvariable('reference_dir') || '/geo_groups.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.geo_group IS 'Groups of states: the northern border and the five operating regions of the federal security strategy (2013).';
+
+CREATE OR REPLACE TABLE core.geo_group_member AS
+SELECT group_key, state_code
+FROM read_csv(getvariable('reference_dir') || '/geo_group_members.csv', header = true,
+              all_varchar = true);

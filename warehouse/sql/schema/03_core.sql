@@ -1,0 +1,42 @@
+CREATE TABLE IF NOT EXISTS core.crime_catalogue (
+    crime_id BIGINT PRIMARY KEY,
+    series VARCHAR NOT NULL,
+    bien_juridico VARCHAR,
+    tipo VARCHAR NOT NULL,
+    subtipo VARCHAR NOT NULL,
+    modalidad VARCHAR NOT NULL
+);
+COMMENT ON TABLE core.crime_catalogue IS 'Every crime row (tipo / subtipo / modalidad) seen in each series. For the old catalogue (cieisp_1997) the file''s MODALIDAD, TIPO and SUBTIPO keep their names; its MODALIDAD is the broadest level.';
+
+-- The fact. No index on purpose: partitions (one file) are replaced in a transaction.
+CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
+    file_sha256 VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    state_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    month DATE NOT NULL,
+    value BIGINT
+);
+COMMENT ON TABLE core.crime_state_monthly IS 'Crimes (carpetas de investigación) per state, crime row and month, for every cut ever loaded. value NULL means the file did not publish that month (an empty cell), never zero.';
+
+CREATE TABLE IF NOT EXISTS core.file_months (
+    file_sha256 VARCHAR NOT NULL,
+    dataset VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    cells BIGINT NOT NULL,
+    published_cells BIGINT NOT NULL
+);
+COMMENT ON TABLE core.file_months IS 'Which months each loaded file covers and publishes (published_cells > 0). Population files list each year as its January.';
+
+CREATE TABLE IF NOT EXISTS core.population_yearly (
+    file_sha256 VARCHAR NOT NULL,
+    vintage VARCHAR NOT NULL,
+    geo_level VARCHAR NOT NULL,
+    geo_code VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    sex VARCHAR NOT NULL,
+    population_mid_year BIGINT NOT NULL,
+    population_start_year BIGINT
+);
+COMMENT ON TABLE core.population_yearly IS 'Population by vintage (conapo_2010, conapo_2023), geography, year and sex (total, female, male), as the files give it; national rows of the 2010 vintage are the sum of its states.';

@@ -1,0 +1,26 @@
+-- Small functions shared by the SQL and by analysts. One definition each.
+
+-- A count as the SESNSP writes it: empty = not published (NULL); '1.0' (a pandas re-save) = 1.
+CREATE OR REPLACE MACRO staging.parse_count(x) AS
+    CASE WHEN x IS NULL OR trim(x) = '' THEN NULL
+         ELSE CAST(CAST(trim(x) AS DECIMAL(38, 6)) AS BIGINT) END;
+
+CREATE OR REPLACE MACRO staging.state_code(x) AS lpad(trim(x), 2, '0');
+
+-- A stable id for a crime row of a catalogue (same text, same id, in any warehouse).
+CREATE OR REPLACE MACRO staging.crime_id(series, bien_juridico, tipo, subtipo, modalidad) AS
+    CAST('0x' || left(md5(concat_ws('|', series, coalesce(bien_juridico, ''), tipo, subtipo,
+                                    modalidad)), 15) AS BIGINT);
+
+CREATE OR REPLACE MACRO marts.days_in_month(m) AS
+    datediff('day', date_trunc('month', m), date_trunc('month', m) + INTERVAL 1 MONTH);
+
+CREATE OR REPLACE MACRO marts.days_in_year(m) AS
+    datediff('day', date_trunc('year', m), date_trunc('year', m) + INTERVAL 1 YEAR);
+
+-- The rate definition, used for single months and for windows alike: crimes per 100,000
+-- inhabitants per year. value: crimes in the period; population: mean population over it;
+-- days: days in the period; year_days: mean length of the years its months belong to. A full
+-- calendar year gives exactly value / population * 100,000.
+CREATE OR REPLACE MACRO marts.rate_per_100k(value, population, days, year_days) AS
+    CASE WHEN population > 0 THEN value * 100000.0 * (year_days / days) / population END;
