@@ -97,8 +97,9 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
     known = known_file(con, sha)
     if known and known[0] in ("loaded", "superseded"):
         cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
+        same = "" if known[1] == label else f" (same bytes as {known[1]})"
         return FileOutcome(label, sha, "unchanged",
-                           f"already ingested as {known[1]} ({known[0]}{cut}); nothing to do")
+                           f"already ingested{same}: {known[0]}{cut}; nothing to do")
     if known and known[0] == "rejected" and not retry_rejected:
         return FileOutcome(label, sha, "skipped",
                            f"rejected before, skipped: {known[3]}")

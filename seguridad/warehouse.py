@@ -127,8 +127,9 @@ def clean_leftover_builds(settings: Settings) -> list[Path]:
 class Build:
     """A private copy of the warehouse to write into; `publish()` swaps it in atomically."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, fresh: bool = False) -> None:
         self.settings = settings
+        self.fresh = fresh
         self.path = settings.build_dir / f"build-{os.getpid()}.{time.time_ns()}.duckdb"
         self.con: duckdb.DuckDBPyConnection | None = None
         self.published = False
@@ -136,7 +137,7 @@ class Build:
     def open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         published = self.settings.warehouse_path
-        if published.exists():
+        if published.exists() and not self.fresh:
             shutil.copyfile(published, self.path)
             self.con = duckdb.connect(str(self.path))
         else:
@@ -167,11 +168,12 @@ class Build:
 
 
 @contextlib.contextmanager
-def build(settings: Settings) -> Iterator[Build]:
-    """Lock, open a build copy, and always clean up; publishing is the caller's decision."""
+def build(settings: Settings, fresh: bool = False) -> Iterator[Build]:
+    """Lock, open a build copy (or an empty one if `fresh`), and always clean up; publishing
+    is the caller's decision."""
     with writer_lock(settings):
         clean_leftover_builds(settings)
-        b = Build(settings)
+        b = Build(settings, fresh)
         try:
             b.open()
             yield b
@@ -185,3 +187,11 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     fetchone()) blocks every later statement on the connection."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str,
+                params: list | None = None) -> list[dict]:
+    """Rows as dicts keyed by column name (NULL stays None, unlike a pandas round trip)."""
+    result = con.execute(sql, params or [])
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -1,0 +1,32 @@
+"""`seguridad ingest FILE...`: copy files into the landing zone, validate each on its own,
+load what passes, rebuild the marts and publish once, at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+from prefect.states import Failed
+
+from flows import tasks
+from seguridad import config, runs, warehouse
+
+
+@flow(name="seguridad-ingest")
+def ingest_flow(paths: list[str], retry_rejected: bool = True):
+    settings = config.settings()
+    run = runs.new_run("ingest", {"paths": paths})
+    with warehouse.build(settings) as build:
+        tasks.prepare_warehouse(build, settings)
+        for p in paths:
+            run.outcomes.append(tasks.ingest_file(build, Path(p), p, settings, run.run_id,
+                                                  retry_rejected))
+        if run.changed_data:
+            tasks.rebuild_marts(build, settings)
+        tasks.record_run(build, run, "failed" if run.rejected else "completed")
+        tasks.publish(build)
+        run.published = True
+    if run.rejected:
+        return Failed(message=f"{len(run.rejected)} file(s) rejected: "
+                              + "; ".join(o.label for o in run.rejected), data=run)
+    return run

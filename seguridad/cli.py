@@ -1,0 +1,148 @@
+"""The `seguridad` command. Reading commands (report, status, sql) open the published
+warehouse read-only and never import Prefect; writing commands run the Prefect flows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from seguridad import config
+from seguridad.errors import SeguridadError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Mexico's public-security statistics: raw SESNSP files to a DuckDB "
+                       "warehouse and change reports anyone can check.")
+report_app = typer.Typer(no_args_is_help=True, help="Comparisons and reports.")
+app.add_typer(report_app, name="report")
+
+
+def _quiet_prefect() -> None:
+    """Run offline and quietly from any directory (prefect.toml only applies in the repo)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _print_run(run) -> None:
+    for o in run.outcomes:
+        mark = {"loaded": "loaded ", "unchanged": "same   ", "skipped": "WARNING",
+                "rejected": "REJECTED"}[o.status]
+        typer.echo(f"{mark} {o.label}: {o.message}" if o.status != "rejected"
+                   else f"{mark} {o.message}", err=o.status in ("rejected", "skipped"))
+    typer.echo(run.headline())
+    if run.published:
+        typer.echo(f"warehouse: {config.settings().warehouse_path}")
+    if run.report:
+        typer.echo(f"report: {run.report['markdown']} (and {run.report['csv'].name})")
+
+
+def _run_flow(flow, **params) -> int:
+    state = flow(**params, return_state=True)
+    run = state.result(raise_on_failure=False)
+    if isinstance(run, BaseException):
+        raise run
+    _print_run(run)
+    return 1 if state.is_failed() else 0
+
+
+@app.command()
+def ingest(files: Annotated[list[Path], typer.Argument(help="Raw files to ingest.")]) -> None:
+    """Copy files into the landing zone, validate each, load what passes, publish once.
+
+    Exits 1 if any file is rejected (the others are still loaded)."""
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise SeguridadError(f"no such file: {', '.join(missing)}")
+    from flows.ingest import ingest_flow
+
+    raise typer.Exit(_run_flow(ingest_flow, paths=[str(f) for f in files]))
+
+
+@app.command()
+def refresh(full: Annotated[bool, typer.Option(
+        help="Rebuild from every file of the landing zone instead of adding to the "
+             "published warehouse.")] = False) -> None:
+    """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
+
+    Exits 1 only if a file is rejected for the first time."""
+    from flows.refresh import refresh_flow
+
+    raise typer.Exit(_run_flow(refresh_flow, full=full))
+
+
+@report_app.command("compare")
+def report_compare(
+    indicator: Annotated[str, typer.Option(help="Indicator key, e.g. homicidio_doloso.")],
+    geo: Annotated[str, typer.Option(
+        help="national, a state code (2 or 02) or name, or a group key (frontera_norte).")],
+    current: Annotated[str, typer.Option(help="Current window YYYY-MM:YYYY-MM.")],
+    baseline: Annotated[str, typer.Option(help="Baseline window YYYY-MM:YYYY-MM.")],
+    measure: Annotated[str, typer.Option(help="count or rate (per 100,000, annualised).")] =
+        "count",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, md or json.")] = "table",
+    series: Annotated[str | None, typer.Option(
+        help="Methodology; default: the newest that publishes both windows.")] = None,
+    population_vintage: Annotated[str | None, typer.Option(
+        help="conapo_2023 or conapo_2010 (for rates).")] = None,
+    lang: Annotated[str, typer.Option(help="es or en, for the headline.")] = "es",
+) -> None:
+    """Compare an indicator between two windows of equal length."""
+    from seguridad import compare, report, warehouse
+
+    if fmt not in ("table", "csv", "md", "json"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md or json")
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        result = compare.compare(
+            con, indicator=indicator, geo=geo, current=compare.Window.parse(current),
+            baseline=compare.Window.parse(baseline), measure=measure, series=series,
+            population_vintage=population_vintage, lang=lang)
+    finally:
+        con.close()
+    sys.stdout.write(report.render(result, fmt, lang))
+
+
+@app.command()
+def status() -> None:
+    """What is in the warehouse: each series' coverage and cut, files, last runs."""
+    from seguridad import status as status_mod
+
+    sys.stdout.write(status_mod.describe(config.settings()))
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
+        fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table") -> None:
+    """Run a quick read-only query against the published warehouse."""
+    from seguridad import warehouse
+
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        rel = con.sql(query)
+        if rel is None:
+            return
+        df = rel.df()
+    finally:
+        con.close()
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    else:
+        with __import__("pandas").option_context("display.max_rows", 200,
+                                                 "display.width", 200):
+            sys.stdout.write(df.to_string(index=False) + "\n")
+
+
+def main() -> None:
+    _quiet_prefect()
+    try:
+        app()
+    except SeguridadError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except __import__("duckdb").Error as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(1)

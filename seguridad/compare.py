@@ -1,0 +1,253 @@
+"""Period-over-period comparisons with the guards that keep them honest. The arithmetic lives
+in one place, the `marts.compare_windows` SQL macro; this module picks the series, checks the
+windows and says plainly why a comparison is refused."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from schemas.reference import normalize_name
+from seguridad.errors import ComparisonRefused
+from seguridad.warehouse import fetch_dicts, fetch_one
+
+MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                  "septiembre", "octubre", "noviembre", "diciembre"]
+MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December"]
+LOW_COUNT = 10
+
+
+def add_months(d: date, n: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, m + 1, 1)
+
+
+def parse_month(text: str) -> date:
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ComparisonRefused(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2015-11")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A run of whole months, both ends included."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def parse(cls, text: str) -> Window:
+        first, _, last = text.partition(":")
+        start = parse_month(first)
+        end = parse_month(last) if last else start
+        if end < start:
+            raise ComparisonRefused(f"window {text!r} ends before it starts")
+        return cls(start, end)
+
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def month_list(self) -> list[date]:
+        return [add_months(self.start, i) for i in range(self.months)]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m}" if self.months == 1 else f"{self.start:%Y-%m}:{self.end:%Y-%m}"
+
+    def describe(self, lang: str = "en") -> str:
+        """'January-November 2015' / 'enero-noviembre de 2015'."""
+        names = MONTH_NAMES_ES if lang == "es" else MONTH_NAMES_EN
+        s, e = self.start, self.end
+        of = " de " if lang == "es" else " "
+        if self.months == 1:
+            return f"{names[s.month - 1]}{of}{s.year}"
+        if s.year == e.year:
+            return f"{names[s.month - 1]}-{names[e.month - 1]}{of}{s.year}"
+        return f"{names[s.month - 1]}{of}{s.year}-{names[e.month - 1]}{of}{e.year}"
+
+
+@dataclass(frozen=True)
+class Geo:
+    level: str  # national | state | group
+    code: str
+    name: str
+
+
+def resolve_geo(con: duckdb.DuckDBPyConnection, text: str) -> Geo:
+    """'national', a state code ('2' or '02'), a state name, or a group key."""
+    key = text.strip()
+    if key.lower() in ("national", "nacional", "mx", "00", "0"):
+        key = "00"
+    elif key.isdigit() and len(key) <= 2:
+        key = key.zfill(2)
+    row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
+                         "WHERE geo_code = ? OR lower(geo_code) = lower(?)", [key, key])
+    if row is None:
+        by_name = {normalize_name(n): (lvl, c, n) for lvl, c, n in con.execute(
+            "SELECT geo_level, geo_code, geo_name FROM marts.geo UNION ALL "
+            "SELECT 'state', state_code, variant FROM core.geo_state_name_variant UNION ALL "
+            "SELECT 'state', state_code, short_name FROM core.geo_state").fetchall()}
+        row = by_name.get(normalize_name(text))
+        if row and row[0] == "state":
+            row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
+                                 "WHERE geo_level = 'state' AND geo_code = ?", [row[1]])
+    if row is None:
+        groups = [g for (g,) in con.execute(
+            "SELECT geo_code FROM marts.geo WHERE geo_level = 'group' ORDER BY 1").fetchall()]
+        raise ComparisonRefused(
+            f"unknown geography {text!r}: use 'national', a state code (1-32 or 01-32) or a "
+            f"group ({', '.join(groups)})")
+    return Geo(*row)
+
+
+@dataclass
+class Comparison:
+    indicator: str
+    indicator_label: str
+    geo: Geo
+    series: str
+    measure: str
+    current: Window
+    baseline: Window
+    current_value: float | None
+    baseline_value: float | None
+    abs_change: float | None
+    pct_change: float | None
+    current_count: int
+    baseline_count: int
+    population_vintage: str | None
+    cut_date: date | None
+    sources: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = "en") -> str:
+    row = fetch_one(con, f"SELECT label_{'es' if lang == 'es' else 'en'} FROM core.indicator "
+                         "WHERE indicator = ?", [indicator])
+    if row is None:
+        known = [k for (k,) in con.execute(
+            "SELECT indicator FROM core.indicator ORDER BY 1").fetchall()]
+        raise ComparisonRefused(f"unknown indicator {indicator!r}; known: {', '.join(known)}")
+    return row[0]
+
+
+def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo,
+                     series: str) -> set[date]:
+    return {m for (m,) in con.execute(
+        "SELECT month FROM marts.indicator_monthly WHERE indicator = ? AND series = ? "
+        "AND geo_level = ? AND geo_code = ?", [indicator, series, geo.level, geo.code]).fetchall()}
+
+
+def _span(months: list[date]) -> str:
+    if not months:
+        return "none"
+    ranges, start, prev = [], months[0], months[0]
+    for m in months[1:]:
+        if m != add_months(prev, 1):
+            ranges.append((start, prev))
+            start = m
+        prev = m
+    ranges.append((start, prev))
+    return ", ".join(f"{a:%Y-%m}" if a == b else f"{a:%Y-%m}..{b:%Y-%m}" for a, b in ranges)
+
+
+def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo,
+                  windows: list[Window], series: str | None) -> str:
+    """The requested series, or the newest methodology that publishes every month of every
+    window. Never a mix: numbers of two catalogues are not comparable."""
+    wanted = sorted({m for w in windows for m in w.month_list()})
+    candidates = [s for (s,) in con.execute(
+        "SELECT series FROM core.series ORDER BY rank DESC").fetchall()]
+    if series is not None and series not in candidates:
+        raise ComparisonRefused(f"unknown series {series!r}; known: {', '.join(candidates)}")
+    coverage = {}
+    for s in [series] if series else candidates:
+        have = published_months(con, indicator, geo, s)
+        missing = [m for m in wanted if m not in have]
+        if not missing:
+            return s
+        coverage[s] = (sorted(have), missing)
+    lines = []
+    for s, (have, missing) in coverage.items():
+        if have:
+            lines.append(f"  {s}: publishes {have[0]:%Y-%m}..{have[-1]:%Y-%m}; "
+                         f"not published: {_span(missing)}")
+        else:
+            lines.append(f"  {s}: has no {indicator} data for {geo.name}")
+    windows_text = " and ".join(str(w) for w in windows)
+    if series:
+        raise ComparisonRefused(
+            f"series {series} does not publish every month of {windows_text}; unpublished "
+            f"months are not zeros, so the totals would be wrong.\n" + "\n".join(lines))
+    raise ComparisonRefused(
+        f"no single series publishes every month of {windows_text} for {indicator} in "
+        f"{geo.name}. Methodologies are never mixed in one comparison; choose windows that "
+        "one series covers:\n" + "\n".join(lines))
+
+
+def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
+            current: Window, baseline: Window, measure: str = "count",
+            series: str | None = None, population_vintage: str | None = None,
+            lang: str = "en") -> Comparison:
+    if measure not in ("count", "rate"):
+        raise ComparisonRefused(f"unknown measure {measure!r}: use count or rate")
+    label = indicator_label(con, indicator, lang)
+    geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
+    if current.months != baseline.months:
+        raise ComparisonRefused(
+            f"the windows have different lengths ({current} is {current.months} months, "
+            f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
+            "Use windows of the same number of months.")
+    chosen = choose_series(con, indicator, geo, [current, baseline], series)
+    vintage = population_vintage or default_vintage(con)
+    rows = fetch_dicts(
+        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?) "
+             "WHERE geo_level = ? AND geo_code = ?",
+        [indicator, chosen, current.start, current.end, baseline.start, baseline.end, vintage,
+         geo.level, geo.code])
+    r = rows[0]
+    if measure == "rate":
+        if r["current_rate"] is None or r["baseline_rate"] is None:
+            raise ComparisonRefused(
+                f"no {vintage} population for every month of both windows in {geo.name}; "
+                "rates cannot be computed (try --population-vintage, or --measure count)")
+        cur_v, base_v = r["current_rate"], r["baseline_rate"]
+        abs_change, pct = r["rate_abs_change"], r["rate_pct_change"]
+    else:
+        cur_v, base_v = r["current_value"], r["baseline_value"]
+        abs_change, pct = r["abs_change"], r["pct_change"]
+    notes = []
+    if r["baseline_value"] == 0:
+        notes.append("The baseline is zero: a percent change is not defined.")
+    if min(r["current_value"], r["baseline_value"]) < LOW_COUNT:
+        notes.append(f"Low counts (under {LOW_COUNT}): small changes swing the percentage.")
+    if r["has_missing_cells"]:
+        notes.append("Some cells of these months were empty in the source (no data reported): "
+                     "totals may undercount.")
+    return Comparison(
+        indicator=indicator, indicator_label=label, geo=geo, series=chosen, measure=measure,
+        current=current, baseline=baseline, current_value=cur_v, baseline_value=base_v,
+        abs_change=abs_change, pct_change=pct, current_count=r["current_value"],
+        baseline_count=r["baseline_value"],
+        population_vintage=vintage if measure == "rate" else None, cut_date=r["cut_date"],
+        sources=sources(con, r["file_sha256s"]), notes=notes)
+
+
+def default_vintage(con: duckdb.DuckDBPyConnection) -> str:
+    row = fetch_one(con, "SELECT any_value(population_vintage) FROM marts.indicator_monthly "
+                         "WHERE population_vintage IS NOT NULL")
+    return row[0] if row and row[0] else "conapo_2023"
+
+
+def sources(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[dict]:
+    if not shas:
+        return []
+    rows = con.execute(
+        "SELECT file_name, file_sha256, cut_date, series FROM ops.raw_files "
+        "WHERE list_contains(?, file_sha256) ORDER BY cut_date, file_name", [shas]).fetchall()
+    return [{"file": f, "sha256": s, "cut_date": c, "series": se} for f, s, c, se in rows]

@@ -1,0 +1,100 @@
+-- The comparison engine, defined once and callable from SQL, the CLI and the reports:
+--   SELECT * FROM marts.window_totals('homicidio_doloso', 'cieisp_1997',
+--                                     DATE '2015-01-01', DATE '2015-11-01', 'conapo_2023');
+--   SELECT * FROM marts.compare_windows('homicidio_doloso', 'cieisp_1997',
+--            DATE '2015-01-01', DATE '2015-11-01', DATE '2012-01-01', DATE '2012-11-01',
+--            'conapo_2023');
+-- Months are first days of months; windows include both ends. Callers check that every month
+-- of a window is published (months_published = months_expected) before trusting a total.
+
+CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_end, p_vintage)
+AS TABLE
+WITH facts AS (
+    SELECT *
+    FROM marts.indicator_monthly
+    WHERE indicator = p_indicator AND series = p_series
+      AND month BETWEEN p_start AND p_end
+),
+population AS (
+    SELECT gm.geo_level, gm.geo_code, p.month, sum(p.population) AS population
+    FROM core.population_monthly AS p
+    JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
+    WHERE p.vintage = p_vintage AND p.month BETWEEN p_start AND p_end
+    GROUP BY ALL
+),
+totals AS (
+    SELECT
+        f.geo_level,
+        f.geo_code,
+        any_value(f.geo_name) AS geo_name,
+        count(*) AS months_published,
+        sum(f.value) AS value,
+        bool_or(f.has_missing_cells) AS has_missing_cells,
+        avg(p.population) AS population,
+        count(p.population) AS months_with_population,
+        sum(marts.days_in_month(f.month)) AS days,
+        avg(marts.days_in_year(f.month)) AS year_days,
+        max(f.cut_date) AS cut_date,
+        list(DISTINCT f.file_sha256 ORDER BY f.file_sha256) AS file_sha256s
+    FROM facts AS f
+    LEFT JOIN population AS p
+      ON p.geo_level = f.geo_level AND p.geo_code = f.geo_code AND p.month = f.month
+    GROUP BY f.geo_level, f.geo_code
+)
+SELECT
+    geo_level, geo_code, geo_name, months_published,
+    date_diff('month', CAST(p_start AS DATE), CAST(p_end AS DATE)) + 1 AS months_expected,
+    value,
+    has_missing_cells,
+    CASE WHEN months_with_population = months_published THEN population END AS population,
+    CASE WHEN months_with_population = months_published
+         THEN marts.rate_per_100k(value, population, days, year_days) END AS rate_per_100k,
+    cut_date, file_sha256s
+FROM totals;
+
+CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_series, p_current_start,
+                                              p_current_end, p_baseline_start, p_baseline_end,
+                                              p_vintage)
+AS TABLE
+WITH cur AS (
+    SELECT * FROM marts.window_totals(p_indicator, p_series, p_current_start, p_current_end,
+                                      p_vintage)
+),
+base AS (
+    SELECT * FROM marts.window_totals(p_indicator, p_series, p_baseline_start, p_baseline_end,
+                                      p_vintage)
+)
+SELECT
+    p_indicator AS indicator,
+    p_series AS series,
+    coalesce(cur.geo_level, base.geo_level) AS geo_level,
+    coalesce(cur.geo_code, base.geo_code) AS geo_code,
+    coalesce(cur.geo_name, base.geo_name) AS geo_name,
+    cur.value AS current_value,
+    base.value AS baseline_value,
+    cur.value - base.value AS abs_change,
+    CASE WHEN base.value > 0 THEN (cur.value - base.value) * 100.0 / base.value END
+        AS pct_change,
+    cur.rate_per_100k AS current_rate,
+    base.rate_per_100k AS baseline_rate,
+    cur.rate_per_100k - base.rate_per_100k AS rate_abs_change,
+    CASE WHEN base.rate_per_100k > 0
+         THEN (cur.rate_per_100k - base.rate_per_100k) * 100.0 / base.rate_per_100k END
+        AS rate_pct_change,
+    cur.population AS current_population,
+    base.population AS baseline_population,
+    coalesce(cur.months_published, 0) AS current_months_published,
+    coalesce(cur.months_expected,
+             date_diff('month', CAST(p_current_start AS DATE),
+                       CAST(p_current_end AS DATE)) + 1) AS current_months_expected,
+    coalesce(base.months_published, 0) AS baseline_months_published,
+    coalesce(base.months_expected,
+             date_diff('month', CAST(p_baseline_start AS DATE),
+                       CAST(p_baseline_end AS DATE)) + 1) AS baseline_months_expected,
+    coalesce(cur.has_missing_cells, false) OR coalesce(base.has_missing_cells, false)
+        AS has_missing_cells,
+    greatest(cur.cut_date, base.cut_date) AS cut_date,
+    list_distinct(list_concat(coalesce(cur.file_sha256s, []), coalesce(base.file_sha256s, [])))
+        AS file_sha256s
+FROM cur
+FULL OUTER JOIN base USING (geo_level, geo_code);
