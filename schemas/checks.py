@@ -73,10 +73,10 @@ def every_state_lists_every_crime(
 ) -> pd.DataFrame:
     """Each state lists, in each year, as many crime rows as the fullest state of that year,
     and each year lists all 32 states: fewer means a truncated or cut-down file."""
-    rows = df.groupby([df[year_col], df[state_col].str.strip().str.zfill(2)])[crime_cols[0]]
-    per_state = rows.transform("size")
+    code = df[state_col].str.strip().str.zfill(2)
+    per_state = df.groupby([df[year_col], code])[crime_cols[0]].transform("size")
     fullest = per_state.groupby(df[year_col]).transform("max")
-    states_in_year = (
-        df[state_col].str.strip().str.zfill(2).groupby(df[year_col]).transform("nunique")
-    )
+    # Invalid codes fail their own check; here only count the states that exist.
+    valid = code.where(state_code(df[state_col]))
+    states_in_year = valid.groupby(df[year_col]).transform("nunique")
     return flag(df, {state_col: per_state == fullest, year_col: states_in_year == 32})

@@ -76,7 +76,7 @@ class SesnspStateNM(pa.DataFrameModel):
         return checks.name_matches_code(df, "Clave_Ent", "Entidad")
 
     @pa.dataframe_check(error="is empty although other rows of the same year have a count "
-                              "for this month")
+                              "for this month", ignore_na=False)
     def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.months_published_together(df, "Año", MONTHS_NM)
 
@@ -142,7 +142,7 @@ class SesnspStateOld(pa.DataFrameModel):
         return checks.name_matches_code(df, "INEGI", "ENTIDAD")
 
     @pa.dataframe_check(error="is empty although other rows of the same year have a count "
-                              "for this month")
+                              "for this month", ignore_na=False)
     def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.months_published_together(df, "AÑO", MONTHS_OLD)
 

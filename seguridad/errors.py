@@ -28,18 +28,28 @@ class FileRejected(SeguridadError):
     file_label: str
     reason: str
     failures: list[Failure] = field(default_factory=list)
-    total_failures: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.summary())
 
-    def summary(self, limit: int = 10) -> str:
+    def summary(self, examples: int = 3, kinds: int = 6) -> str:
+        """The reason, then a few examples of each kind of failure, rarest kind first: one
+        bad cell often drags a whole year into a group-level check, and the rare failure is
+        the one to fix."""
         lines = [f"{self.file_label}: rejected: {self.reason}"]
-        for f in self.failures[:limit]:
-            lines.append(f"  - {f.message}")
-        total = self.total_failures if self.total_failures is not None else len(self.failures)
-        if total > limit:
-            lines.append(f"  ... and {total - limit:,} more (all listed in ops.quarantine)")
+        groups: dict[str, list[Failure]] = {}
+        for f in self.failures:
+            groups.setdefault(f.check, []).append(f)
+        ordered = sorted(groups.values(), key=len)
+        for group in ordered[:kinds]:
+            lines += [f"  - {f.message}" for f in group[:examples]]
+            if len(group) > examples:
+                lines.append(f"    ({len(group) - examples:,} more like this)")
+        if len(ordered) > kinds:
+            rest = sum(len(g) for g in ordered[kinds:])
+            lines.append(f"  ... {rest:,} failures of {len(ordered) - kinds} other kinds")
+        if self.failures and len(self.failures) > examples:
+            lines.append("  All failures are listed in ops.quarantine.")
         return "\n".join(lines)
 
 

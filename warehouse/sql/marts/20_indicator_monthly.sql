@@ -32,7 +32,8 @@ geo_values AS (
     GROUP BY ALL
 ),
 population AS (
-    SELECT gm.geo_level, gm.geo_code, p.month, sum(p.population) AS population,
+    -- Whole persons: also keeps rates identical from build to build (float sums are not).
+    SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population,
            count(*) AS states
     FROM core.population_monthly AS p
     JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
@@ -48,7 +49,7 @@ SELECT
     v.indicator,
     v.value,
     v.reported_cells < v.cells AS has_missing_cells,
-    round(p.population) AS population,
+    p.population,
     CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
         AS population_vintage,
     marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),

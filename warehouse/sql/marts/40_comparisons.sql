@@ -16,7 +16,7 @@ WITH facts AS (
       AND month BETWEEN p_start AND p_end
 ),
 population AS (
-    SELECT gm.geo_level, gm.geo_code, p.month, sum(p.population) AS population
+    SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population
     FROM core.population_monthly AS p
     JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = p_vintage AND p.month BETWEEN p_start AND p_end

@@ -1,0 +1,3 @@
+from seguridad.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""Shared fixtures. Real files only: the shipped raw/ files and the copies under tests/data/.
+
+One Prefect test harness per session (starting a server costs ~10 s); one warehouse built
+from the shipped files per session, copied for each test that writes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_RAW = REPO / "raw"
+TEST_DATA = REPO / "tests" / "data"
+NM_FILE = SHIPPED_RAW / "sesnsp" / "estatal_IDEFC_NM_2015-2024_nov2024.csv"
+OLD_FILE = (SHIPPED_RAW / "sesnsp"
+            / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__cp1252_crlf.csv")
+OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"
+CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.csv"
+CONAPO_2023 = SHIPPED_RAW / "conapo" / "conapo2023_pob_ent_gender_1950_2070.csv"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_harness():
+    """A temporary Prefect server for the whole session, quiet and without heartbeats."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90), \
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def use_paths(monkeypatch: pytest.MonkeyPatch, raw: Path, warehouse: Path) -> None:
+    monkeypatch.setenv("SEGURIDAD_RAW", str(raw))
+    monkeypatch.setenv("SEGURIDAD_WAREHOUSE", str(warehouse))
+
+
+@pytest.fixture(scope="session")
+def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse the Quick start builds: a refresh over a copy of the shipped raw/."""
+    from flows.refresh import refresh_flow
+
+    root = tmp_path_factory.mktemp("shipped")
+    raw = root / "raw"
+    shutil.copytree(SHIPPED_RAW, raw)
+    wh = root / "warehouse" / "seguridad.duckdb"
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, raw, wh)
+    try:
+        state = refresh_flow(return_state=True)
+        assert state.is_completed(), state.message
+    finally:
+        mp.undo()
+    return wh
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path):
+    """A private copy of the shipped warehouse and landing zone, as the environment sees it."""
+    raw = tmp_path / "raw"
+    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
+    wh = tmp_path / "warehouse" / "seguridad.duckdb"
+    wh.parent.mkdir()
+    shutil.copyfile(shipped_warehouse, wh)
+    use_paths(monkeypatch, raw, wh)
+    return tmp_path
+
+
+@pytest.fixture
+def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    use_paths(monkeypatch, tmp_path / "raw", tmp_path / "warehouse" / "seguridad.duckdb")
+    return tmp_path
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a subprocess, with the current environment; flows report to the
+    session's test Prefect server instead of starting their own."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = os.environ.copy()
+    if PREFECT_API_URL.value():
+        env["PREFECT_API_URL"] = PREFECT_API_URL.value()
+    return subprocess.run([sys.executable, "-m", "seguridad", *args], capture_output=True,
+                          text=True, cwd=cwd or REPO, env=env, timeout=300)
+
+
+def read_csv_rows(path: Path, encoding: str) -> list[dict[str, str]]:
+    """Rows of a raw file read with nothing but the csv module: the independent reading the
+    golden checks compare the warehouse against."""
+    with open(path, encoding=encoding, newline="") as f:
+        return list(csv.DictReader(f))

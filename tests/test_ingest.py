@@ -1,0 +1,357 @@
+"""Ingesting real files: golden totals against the raw bytes, damaged copies rejected whole,
+re-ingests that change nothing, newest cut wins whatever the arrival order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import NM_FILE, OLD_FILE, OLD_OCT_FILE, read_csv_rows, run_cli, use_paths
+from flows.ingest import ingest_flow
+from flows.refresh import refresh_flow
+
+MONTHS_NM = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+             "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+
+
+def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def fingerprint(wh: Path) -> tuple:
+    """Everything an analyst could see change in core and marts."""
+    return query(wh, """
+        SELECT (SELECT count(*) FROM core.crime_state_monthly),
+               (SELECT sum(value) FROM core.crime_state_monthly),
+               (SELECT md5(string_agg(concat_ws('|', month, series, geo_code, indicator, value,
+                                                 rate_per_100k, file_sha256), ','
+                                      ORDER BY month, series, geo_code, indicator))
+                FROM marts.indicator_monthly)""")[0]
+
+
+def raw_files(wh: Path) -> dict[str, tuple]:
+    return {r[0]: r[1:] for r in query(
+        wh, "SELECT file_name, status, cut_date, loaded_at, encoding, line_ending, rows "
+            "FROM ops.raw_files")}
+
+
+# ------------------------------------------------------------------ golden totals
+
+
+def test_shipped_files_load_with_detected_encoding_and_cut(shipped_warehouse):
+    files = {Path(k).name: v for k, v in raw_files(shipped_warehouse).items()}
+    status, cut, _, encoding, line_ending, rows = files[NM_FILE.name]
+    assert (status, f"{cut:%Y-%m}", encoding, line_ending, rows) == \
+        ("loaded", "2024-11", "latin-1", "CRLF", 31_360)
+    status, cut, _, encoding, line_ending, rows = files[OLD_FILE.name]
+    assert (status, f"{cut:%Y-%m}", encoding, line_ending, rows) == \
+        ("loaded", "2017-12", "latin-1", "CRLF", 44_352)
+    assert all(v[0] == "loaded" for v in files.values())
+
+
+def test_new_methodology_grand_total_equals_the_raw_file(shipped_warehouse):
+    rows = read_csv_rows(NM_FILE, "latin-1")
+    expected = sum(int(r[m]) for r in rows for m in MONTHS_NM if r[m] != "")
+    blanks = sum(1 for r in rows for m in MONTHS_NM if r[m] == "")
+    (core_total, core_nulls), = query(shipped_warehouse, """
+        SELECT sum(value), count(*) FILTER (WHERE value IS NULL) FROM core.crime_state_monthly
+        JOIN ops.raw_files USING (file_sha256) WHERE format = 'sesnsp_state_nm'""")
+    (mart_total,), = query(shipped_warehouse, """
+        SELECT sum(value) FROM marts.indicator_monthly
+        WHERE series = 'cnsp_2015' AND indicator = 'delitos_total' AND geo_level = 'national'""")
+    assert core_total == mart_total == expected
+    assert core_nulls == blanks == 3_136  # every 2024 row ends with an empty Diciembre
+
+
+@pytest.mark.parametrize("year,month,state", [(2015, 1, "1"), (2019, 7, "15"), (2024, 11, "32")])
+def test_new_methodology_month_by_state_totals(shipped_warehouse, year, month, state):
+    rows = read_csv_rows(NM_FILE, "latin-1")
+    column = MONTHS_NM[month - 1]
+    expected = sum(int(r[column]) for r in rows if r["Año"] == str(year)
+                   and r["Clave_Ent"] == state)
+    (value,), = query(shipped_warehouse, """
+        SELECT value FROM marts.indicator_monthly WHERE series = 'cnsp_2015'
+        AND indicator = 'delitos_total' AND geo_level = 'state' AND geo_code = ?
+        AND month = make_date(?, ?, 1)""", [state.zfill(2), year, month])
+    assert value == expected
+
+
+def test_old_methodology_totals_by_year_and_state(shipped_warehouse):
+    rows = read_csv_rows(OLD_FILE, "cp1252")
+    months = [m.upper() for m in MONTHS_NM]
+    expected = sum(int(r[m]) for r in rows for m in months)
+    (total,), = query(shipped_warehouse, """
+        SELECT sum(value) FROM marts.indicator_monthly
+        WHERE series = 'cieisp_1997' AND indicator = 'delitos_total' AND geo_level = 'national'
+    """)
+    assert total == expected
+    chihuahua_2010 = sum(int(r[m]) for r in rows for m in months
+                         if r["AÑO"] == "2010" and r["INEGI"] == "8"
+                         and r["MODALIDAD"] == "HOMICIDIOS" and r["TIPO"] == "DOLOSOS")
+    (value,), = query(shipped_warehouse, """
+        SELECT sum(value) FROM marts.indicator_monthly WHERE series = 'cieisp_1997'
+        AND indicator = 'homicidio_doloso' AND geo_code = '08' AND year(month) = 2010""")
+    assert value == chihuahua_2010
+
+
+def test_unpublished_months_are_absent_not_zero(shipped_warehouse):
+    (rows, max_month), = query(shipped_warehouse, """
+        SELECT count(*) FILTER (WHERE month = DATE '2024-12-01'), max(month)
+        FROM marts.indicator_monthly WHERE series = 'cnsp_2015'""")
+    assert rows == 0 and f"{max_month:%Y-%m}" == "2024-11"
+    (nulls,), = query(shipped_warehouse, """
+        SELECT count(*) FROM core.crime_state_monthly
+        WHERE series = 'cnsp_2015' AND month = DATE '2024-12-01' AND value IS NULL""")
+    assert nulls == 3_136  # kept in core as unpublished cells
+
+
+# ------------------------------------------------------------------ damaged copies
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with open(path, encoding="latin-1", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buf.getvalue().encode("latin-1"))
+    return path
+
+
+def _cell(name: str, row: int, column: str, value: str):
+    """Damage one cell; `row` is numbered as a spreadsheet shows it (header = 1)."""
+    def make(folder: Path) -> Path:
+        header, rows = _rows(NM_FILE)
+        rows[row - 2][header.index(column)] = value
+        return _write(folder / name, header, rows)
+    return make
+
+
+def _drop_column(name: str, column: str):
+    def make(folder: Path) -> Path:
+        header, rows = _rows(NM_FILE)
+        i = header.index(column)
+        return _write(folder / name, header[:i] + header[i + 1:],
+                      [r[:i] + r[i + 1:] for r in rows])
+    return make
+
+
+def _rename_column(name: str, old: str, new: str):
+    def make(folder: Path) -> Path:
+        header, rows = _rows(NM_FILE)
+        header[header.index(old)] = new
+        return _write(folder / name, header, rows)
+    return make
+
+
+def _bytes(name: str, transform):
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(transform(NM_FILE.read_bytes()))
+        return path
+    return make
+
+
+def _cut_mid_row(data: bytes) -> bytes:
+    cut = int(len(data) * 0.6)
+    while data[cut:cut + 1] != b",":
+        cut += 1
+    return data[:cut]
+
+
+def _keep_lines(n: int):
+    return lambda data: b"\r\n".join(data.split(b"\r\n")[:n]) + b"\r\n"
+
+
+HTML = (b"<!DOCTYPE html>\n<html lang=\"es\"><head><title>Error 404 - gob.mx</title></head>"
+        b"<body><h1>P\xc3\xa1gina no encontrada</h1></body></html>\n")
+
+# name -> (how to make it, words the rejection must contain)
+DAMAGES = {
+    "non_integer": (_cell("IDEFC_NM_nov24_non_integer.csv", 4112, "Marzo", "12a"),
+                    ["row 4,112", "Marzo", "'12a'", "not a whole number"]),
+    "negative": (_cell("IDEFC_NM_nov24_negative.csv", 200, "Enero", "-3"),
+                 ["row 200", "Enero", "'-3'", "negative"]),
+    "decimal": (_cell("IDEFC_NM_nov24_decimal.csv", 31, "Julio", "4.5"),
+                ["row 31", "Julio", "'4.5'", "not a whole number"]),
+    "missing_column": (_drop_column("IDEFC_NM_nov24_missing_column.csv", "Modalidad"),
+                       ["column 'Modalidad' is missing"]),
+    "renamed_column": (_rename_column("IDEFC_NM_nov24_renamed.csv", "Enero", "Ene"),
+                       ["'Enero' is missing", "'Ene' is not part of this format"]),
+    "duplicated_key": (_cell("IDEFC_NM_nov24_duplicated.csv", 3, "Modalidad",
+                             "Con arma de fuego"),
+                       ["row 2:", "row 3:", "same key appears"]),
+    "unknown_state": (_cell("IDEFC_NM_nov24_unknown_state.csv", 10, "Entidad", "Atlántida"),
+                      ["row 10", "Entidad", "'Atlántida'", "not a Mexican state name"]),
+    "state_code_out_of_range": (_cell("IDEFC_NM_nov24_state_33.csv", 11, "Clave_Ent", "33"),
+                                ["row 11", "Clave_Ent", "'33'", "not a state code"]),
+    "name_code_mismatch": (_cell("IDEFC_NM_nov24_mismatch.csv", 50, "Entidad",
+                                 "Michoacán de Ocampo"),
+                           ["row 50", "'Michoacán de Ocampo'", "does not match the state code"]),
+    "blank_in_published_month": (_cell("IDEFC_NM_nov24_blank.csv", 100, "Marzo", ""),
+                                 ["row 100", "Marzo", "empty cell", "other rows of the same year"]),
+    "truncated_mid_row": (_bytes("IDEFC_NM_nov24_truncated.csv", _cut_mid_row),
+                          ["fields but the header has 19", "truncated"]),
+    "truncated_at_line": (_bytes("IDEFC_NM_nov24_short.csv", _keep_lines(20_000)),
+                          ["fewer crime rows than the rest"]),
+    "empty": (_bytes("IDEFC_NM_nov24_empty.csv", lambda d: b""), ["empty (0 bytes)"]),
+    "header_only": (_bytes("IDEFC_NM_nov24_header_only.csv", lambda d: d.split(b"\r\n")[0]
+                           + b"\r\n"), ["header but no data rows"]),
+    "html_page": (_bytes("IDEFC_NM_nov24_html.csv", lambda d: HTML), ["HTML page"]),
+    "undefined_byte": (_bytes("IDEFC_NM_nov24_bad_byte.csv",
+                              lambda d: d[:5000] + b"\x81" + d[5001:]),
+                       ["0x81", "offset 5,000", "not a character"]),
+}
+
+
+@pytest.fixture(scope="module")
+def damaged_run(shipped_warehouse, tmp_path_factory):
+    """All damaged copies ingested in one `ingest A B ...` run next to one good file."""
+    root = tmp_path_factory.mktemp("damaged")
+    incoming = root / "incoming"
+    incoming.mkdir()
+    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
+    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
+    wh.parent.mkdir()
+    shutil.copyfile(shipped_warehouse, wh)
+    paths = {key: make(incoming) for key, (make, _) in DAMAGES.items()}
+    good = shutil.copyfile(OLD_OCT_FILE, incoming / OLD_OCT_FILE.name)
+    before = fingerprint(wh)
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, raw, wh)
+    try:
+        state = ingest_flow([str(p) for p in [*paths.values(), good]], return_state=True)
+    finally:
+        mp.undo()
+    run = state.result(raise_on_failure=False)
+    return {"state": state, "run": run, "paths": paths, "before": before, "wh": wh,
+            "raw": raw, "outcomes": {o.label: o for o in run.outcomes}}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_copy_is_rejected_with_a_clear_message(damaged_run, damage):
+    path = damaged_run["paths"][damage]
+    outcome = damaged_run["outcomes"][str(path)]
+    assert outcome.status == "rejected"
+    assert outcome.message.startswith(f"{path}: rejected")
+    for words in DAMAGES[damage][1]:
+        assert words in outcome.message, outcome.message
+    status, reason = query(damaged_run["wh"], "SELECT status, status_reason FROM ops.raw_files "
+                                              "WHERE file_sha256 = ?", [outcome.sha256])[0]
+    assert status == "rejected" and reason
+    (cases,), = query(damaged_run["wh"], "SELECT count(*) FROM ops.quarantine "
+                                         "WHERE file_sha256 = ?", [outcome.sha256])
+    assert cases >= 1
+    landed = damaged_run["raw"] / path.name
+    assert landed.read_bytes() == path.read_bytes()  # the rejected bytes are kept
+
+
+def test_quarantine_names_row_column_check_and_value(damaged_run):
+    outcome = damaged_run["outcomes"][str(damaged_run["paths"]["non_integer"])]
+    assert query(damaged_run["wh"], "SELECT row_number, column_name, check_name, value "
+                                    "FROM ops.quarantine WHERE file_sha256 = ?",
+                 [outcome.sha256]) == [(4112, "Marzo", "is not a whole number", "12a")]
+
+
+def test_rejections_leave_core_and_marts_unchanged_but_good_files_load(damaged_run):
+    assert damaged_run["state"].is_failed()
+    assert "rejected" in damaged_run["state"].message
+    good = damaged_run["outcomes"][str(damaged_run["raw"].parent / "incoming" /
+                                       OLD_OCT_FILE.name)]
+    assert good.status == "loaded"
+    core_rows, _, marts = fingerprint(damaged_run["wh"])
+    before_rows, _, before_marts = damaged_run["before"]
+    assert marts == before_marts  # the October cut is superseded month by month
+    assert core_rows == before_rows + 44_352 * 12  # ... but every vintage is kept in core
+    (status,), = query(damaged_run["wh"], "SELECT status FROM ops.raw_files "
+                                          "WHERE file_sha256 = ?", [good.sha256])
+    assert status == "superseded"
+
+
+def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(workspace):
+    bad = _cell("IDEFC_NM_nov24_bad.csv", 4112, "Marzo", "12a")(workspace)
+    before = fingerprint(workspace / "warehouse" / "seguridad.duckdb")
+    result = run_cli("ingest", bad.name, cwd=workspace)
+    assert result.returncode == 1
+    assert f"{bad.name}: rejected" in result.stderr
+    assert "row 4,112, column Marzo: '12a' is not a whole number" in result.stderr
+    assert fingerprint(workspace / "warehouse" / "seguridad.duckdb") == before
+
+
+# ------------------------------------------------------------------ idempotence, cuts
+
+
+def test_ingesting_the_same_file_twice_changes_nothing(workspace):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    before, files_before = fingerprint(wh), raw_files(wh)
+    copy = shutil.copyfile(NM_FILE, workspace / "IDEFC_NM_nov24.csv")  # same bytes, new name
+    result = run_cli("ingest", str(copy), cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert "already ingested" in result.stdout and "Nothing new" in result.stdout
+    assert fingerprint(wh) == before
+    assert raw_files(wh) == files_before
+
+
+def test_refresh_with_nothing_new_says_so(workspace):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    before = fingerprint(wh)
+    state = refresh_flow(return_state=True)
+    run = state.result()
+    assert state.is_completed() and not run.loaded and not run.rejected
+    assert run.headline().startswith("Nothing new")
+    assert fingerprint(wh) == before
+
+
+def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(workspace):
+    raw = workspace / "raw"
+    _cell("IDEFC_NM_nov24_bad.csv", 20, "Abril", "x")(raw)
+    first = refresh_flow(return_state=True)
+    assert first.is_failed()
+    second = refresh_flow(return_state=True)
+    run = second.result()
+    assert second.is_completed()
+    skipped = [o for o in run.outcomes if o.status == "skipped"]
+    assert len(skipped) == 1 and "rejected before" in skipped[0].message
+
+
+@pytest.mark.parametrize("order", ["dec_then_oct", "oct_then_dec"])
+def test_newest_cut_wins_whatever_the_arrival_order(empty_workspace, order):
+    files = [OLD_FILE, OLD_OCT_FILE] if order == "dec_then_oct" else [OLD_OCT_FILE, OLD_FILE]
+    for f in files:
+        assert ingest_flow([str(f)], return_state=True).is_completed()
+    wh = empty_workspace / "warehouse" / "seguridad.duckdb"
+    statuses = {Path(k).name: v[0] for k, v in raw_files(wh).items()}
+    assert statuses == {OLD_FILE.name: "loaded", OLD_OCT_FILE.name: "superseded"}
+    # Values come from the December cut, including months the October cut reported otherwise.
+    dec = read_csv_rows(OLD_FILE, "cp1252")
+    expected_2017_oct = sum(int(r["OCTUBRE"]) for r in dec if r["AÑO"] == "2017")
+    (value, cut), = query(wh, "SELECT value, cut_date FROM marts.indicator_monthly "
+                              "WHERE indicator = 'delitos_total' AND geo_level = 'national' "
+                              "AND month = DATE '2017-10-01'")
+    assert value == expected_2017_oct and f"{cut:%Y-%m}" == "2017-12"
+
+
+def test_oct_cut_alone_publishes_through_october_with_its_encoding(empty_workspace):
+    state = ingest_flow([str(OLD_OCT_FILE)], return_state=True)
+    assert state.is_completed()
+    wh = empty_workspace / "warehouse" / "seguridad.duckdb"
+    (_, cut, _, encoding, line_ending, rows), = raw_files(wh).values()
+    assert (f"{cut:%Y-%m}", encoding, line_ending, rows) == ("2017-10", "utf-8-sig", "CR",
+                                                            44_352)
+    (last,), = query(wh, "SELECT max(month) FROM marts.indicator_monthly")
+    assert f"{last:%Y-%m}" == "2017-10"
