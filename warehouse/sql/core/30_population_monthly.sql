@@ -27,7 +27,8 @@ SELECT
     geo_level,
     geo_code,
     month,
-    CASE
+    -- Fixed-point, so sums over states are exact and identical from build to build.
+    CAST(CASE
         WHEN offset_years >= 0 AND next_population IS NOT NULL
             THEN population + (next_population - population) * offset_years
         WHEN offset_years < 0 AND previous_population IS NOT NULL
@@ -35,6 +36,6 @@ SELECT
         WHEN next_population IS NOT NULL
             THEN population + (next_population - population) * offset_years
         ELSE population + (population - previous_population) * offset_years
-    END AS population
+    END AS DECIMAL(18, 4)) AS population
 FROM months;
 COMMENT ON TABLE core.population_monthly IS 'Population per month (vintage x geography), interpolated linearly between mid-year figures at mid-month.';

@@ -47,9 +47,9 @@ SELECT
     v.geo_code,
     g.geo_name,
     v.indicator,
-    v.value,
+    CAST(v.value AS BIGINT) AS value,
     v.reported_cells < v.cells AS has_missing_cells,
-    p.population,
+    CAST(p.population AS BIGINT) AS population,
     CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
         AS population_vintage,
     marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),

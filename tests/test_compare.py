@@ -1,0 +1,226 @@
+"""`seguridad report compare` against sums computed straight from the raw files, and the
+guards that refuse misleading comparisons."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+
+from conftest import CONAPO_2023, NM_FILE, OLD_FILE, read_csv_rows, run_cli, use_paths
+
+MONTHS = ["ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO",
+          "SEPTIEMBRE", "OCTUBRE", "NOVIEMBRE", "DICIEMBRE"]
+BORDER = {"2", "26", "8", "5", "19", "28"}
+
+# Independent definitions, written from the issue's words, not read from the crosswalk file.
+OLD_INDICATORS = {
+    "homicidio_doloso": lambda r: r["MODALIDAD"] == "HOMICIDIOS" and r["TIPO"] == "DOLOSOS",
+    "robo_con_violencia": lambda r: r["MODALIDAD"] in (
+        "ROBO COMUN", "ROBO EN CARRETERAS", "ROBO EN INSTITUCIONES BANCARIAS")
+    and r["TIPO"] == "CON VIOLENCIA",
+    "secuestro": lambda r: r["MODALIDAD"] == "PRIV. DE LA LIBERTAD (SECUESTRO)",
+    "extorsion": lambda r: r["TIPO"] == "EXTORSION",
+    "delitos_total": lambda r: True,
+}
+NM_INDICATORS = {
+    "homicidio_doloso": lambda r: r["Subtipo de delito"] == "Homicidio doloso",
+    "feminicidio": lambda r: r["Tipo de delito"] == "Feminicidio",
+    "robo_con_violencia": lambda r: r["Tipo de delito"] == "Robo"
+    and r["Modalidad"].endswith("Con violencia"),
+}
+
+
+@pytest.fixture(scope="module")
+def old_rows():
+    return read_csv_rows(OLD_FILE, "cp1252")
+
+
+@pytest.fixture(scope="module")
+def nm_rows():
+    return read_csv_rows(NM_FILE, "latin-1")
+
+
+@pytest.fixture
+def published(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    return shipped_warehouse
+
+
+def old_sum(rows, indicator, states, year, months):
+    keep = OLD_INDICATORS[indicator]
+    return sum(int(r[MONTHS[m - 1]]) for r in rows for m in months
+               if r["AÑO"] == str(year) and (states is None or r["INEGI"] in states) and keep(r))
+
+
+def nm_sum(rows, indicator, states, year, months):
+    keep = NM_INDICATORS[indicator]
+    month_names = [m.capitalize() for m in MONTHS]
+    return sum(int(r[month_names[m - 1]]) for r in rows for m in months
+               if r["Año"] == str(year) and (states is None or r["Clave_Ent"] in states)
+               and keep(r))
+
+
+def compare_csv(*args: str) -> dict:
+    result = run_cli("report", "compare", *args, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    return row
+
+
+def expected_pct(current: int, baseline: int) -> str:
+    return f"{round((current - baseline) * 100 / baseline, 2)}"
+
+
+@pytest.mark.parametrize("indicator,geo,states", [
+    ("homicidio_doloso", "national", None),
+    ("homicidio_doloso", "frontera_norte", BORDER),
+    ("robo_con_violencia", "19", {"19"}),
+    ("secuestro", "frontera_norte", BORDER),
+    ("extorsion", "09", {"9"}),
+    ("delitos_total", "national", None),
+])
+def test_old_methodology_claims_match_the_raw_file(published, old_rows, indicator, geo, states):
+    row = compare_csv("--indicator", indicator, "--geo", geo, "--current", "2015-01:2015-11",
+                      "--baseline", "2012-01:2012-11")
+    current = old_sum(old_rows, indicator, states, 2015, range(1, 12))
+    baseline = old_sum(old_rows, indicator, states, 2012, range(1, 12))
+    assert (int(row["current_value"]), int(row["baseline_value"])) == (current, baseline)
+    assert row["pct_change"] == expected_pct(current, baseline)
+    assert row["series"] == "cieisp_1997"  # the only series that covers 2012
+    assert row["source_sha256"] == hashlib.sha256(OLD_FILE.read_bytes()).hexdigest()
+    assert row["cut_date"] == "2017-12"
+
+
+def test_the_homicide_claim_of_the_statement(published):
+    row = compare_csv("--indicator", "homicidio_doloso", "--geo", "national",
+                      "--current", "2015-01:2015-11", "--baseline", "2012-01:2012-11")
+    assert row["pct_change"] == "-21.79"
+
+
+@pytest.mark.parametrize("indicator,geo,states", [
+    ("homicidio_doloso", "national", None),
+    ("feminicidio", "8", {"8"}),
+    ("robo_con_violencia", "frontera_norte", BORDER),
+])
+def test_new_methodology_year_to_date(published, nm_rows, indicator, geo, states):
+    row = compare_csv("--indicator", indicator, "--geo", geo, "--current", "2024-01:2024-11",
+                      "--baseline", "2023-01:2023-11")
+    current = nm_sum(nm_rows, indicator, states, 2024, range(1, 12))
+    baseline = nm_sum(nm_rows, indicator, states, 2023, range(1, 12))
+    assert (int(row["current_value"]), int(row["baseline_value"])) == (current, baseline)
+    assert row["series"] == "cnsp_2015"
+
+
+def test_state_code_with_or_without_zero_is_the_same_geography(published):
+    assert compare_csv("--indicator", "extorsion", "--geo", "2", "--current", "2016-01:2016-12",
+                       "--baseline", "2015-01:2015-12") == \
+        compare_csv("--indicator", "extorsion", "--geo", "02", "--current", "2016-01:2016-12",
+                    "--baseline", "2015-01:2015-12")
+
+
+def test_newest_series_is_the_default_where_both_cover_the_windows(published):
+    row = compare_csv("--indicator", "homicidio_doloso", "--geo", "national",
+                      "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12")
+    assert row["series"] == "cnsp_2015"
+    old = compare_csv("--indicator", "homicidio_doloso", "--geo", "national",
+                      "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12",
+                      "--series", "cieisp_1997")
+    assert old["series"] == "cieisp_1997" and old["current_value"] != row["current_value"]
+
+
+def _national_population(year_month_pairs):
+    """Monthly national population from the CONAPO 2023 file: straight line between
+    mid-year figures, read at mid-month (the documented method, re-done here)."""
+    mid = {int(r["n_year"]): int(r["pob_mid_year"]) for r in read_csv_rows(CONAPO_2023, "utf-8")
+           if r["cve_ent"] == "00" and r["genero"] == "Total"}
+    out = []
+    for y, m in year_month_pairs:
+        t = (m - 0.5) / 12 - 0.5
+        slope = mid[y + 1] - mid[y] if t >= 0 else mid[y] - mid[y - 1]
+        out.append(mid[y] + slope * t)
+    return out
+
+
+def test_rate_per_100k_for_calendar_years(published, nm_rows):
+    row = compare_csv("--indicator", "homicidio_doloso", "--geo", "national", "--measure",
+                      "rate", "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12")
+    for year, column in ((2016, "current_value"), (2015, "baseline_value")):
+        count = nm_sum(nm_rows, "homicidio_doloso", None, year, range(1, 13))
+        pops = _national_population([(year, m) for m in range(1, 13)])
+        expected = count / (sum(pops) / 12) * 100_000
+        assert float(row[column]) == pytest.approx(expected, rel=1e-5)
+    assert row["population_vintage"] == "conapo_2023"
+
+
+def test_population_vintage_changes_the_rate_and_says_so(published):
+    new = compare_csv("--indicator", "homicidio_doloso", "--geo", "1", "--measure", "rate",
+                      "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12")
+    old = compare_csv("--indicator", "homicidio_doloso", "--geo", "1", "--measure", "rate",
+                      "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12",
+                      "--population-vintage", "conapo_2010")
+    assert old["population_vintage"] == "conapo_2010"
+    assert new["current_count"] == old["current_count"]
+    assert float(old["current_value"]) > float(new["current_value"])  # 2010 vintage: fewer people
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--current", "2024-01:2024-12", "--baseline", "2023-01:2023-12"],
+     ["not published: 2024-12", "Methodologies are never mixed"]),
+    (["--current", "2016-01:2016-12", "--baseline", "2015-01:2015-11"],
+     ["different lengths", "12 months"]),
+    (["--current", "2026-01:2026-03", "--baseline", "2016-01:2016-03"],
+     ["no single series publishes every month"]),
+    (["--current", "2020-01:2020-12", "--baseline", "2019-01:2019-12", "--series",
+      "cieisp_1997"], ["series cieisp_1997 does not publish every month", "not zeros"]),
+    (["--current", "2015-13:2015-14", "--baseline", "2014-01:2014-02"], ["not a month"]),
+])
+def test_misleading_comparisons_are_refused(published, args, words):
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "national",
+                     *args)
+    assert result.returncode == 1
+    for w in words:
+        assert w in result.stderr, result.stderr
+
+
+def test_unknown_geography_and_indicator_say_what_exists(published):
+    result = run_cli("report", "compare", "--indicator", "homicidios", "--geo", "national",
+                     "--current", "2016-01", "--baseline", "2015-01")
+    assert result.returncode == 1 and "homicidio_doloso" in result.stderr
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "norte",
+                     "--current", "2016-01", "--baseline", "2015-01")
+    assert result.returncode == 1 and "frontera_norte" in result.stderr
+
+
+def test_json_and_markdown_carry_headline_and_provenance(published, old_rows):
+    args = ["--indicator", "homicidio_doloso", "--geo", "frontera_norte", "--current",
+            "2015-01:2015-11", "--baseline", "2012-01:2012-11"]
+    out = run_cli("report", "compare", *args, "--format", "json", "--lang", "en")
+    data = json.loads(out.stdout)
+    assert data["headline"].startswith("Intentional homicide fell")
+    assert data["sources"][0]["sha256"] == hashlib.sha256(OLD_FILE.read_bytes()).hexdigest()
+    md = run_cli("report", "compare", *args, "--format", "md").stdout
+    assert "Homicidio doloso bajó" in md and "Frontera norte" in md
+    assert data["sources"][0]["sha256"] in md and "cut 2017-12" in md
+
+
+def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
+    (folder,) = (shipped_warehouse.parent / "reports").iterdir()
+    with open(folder / "cambios.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    r12 = next(r for r in rows if r["preset"] == "r12" and r["indicator"] == "homicidio_doloso"
+               and r["geo_code"] == "00")
+    current = nm_sum(nm_rows, "homicidio_doloso", None, 2024, range(1, 12)) + \
+        nm_sum(nm_rows, "homicidio_doloso", None, 2023, [12])
+    baseline = nm_sum(nm_rows, "homicidio_doloso", None, 2023, range(1, 12)) + \
+        nm_sum(nm_rows, "homicidio_doloso", None, 2022, [12])
+    assert (r12["current_start"], r12["current_end"]) == ("2023-12", "2024-11")
+    assert (int(r12["current_value"]), int(r12["baseline_value"])) == (current, baseline)
+    md = (folder / "cambios.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(NM_FILE.read_bytes()).hexdigest() in md
+    assert "cnsp_2015" in md and "conapo_2023" in md
+    states = {r["geo_code"] for r in rows if r["geo_level"] == "state"}
+    assert len(states) == 32

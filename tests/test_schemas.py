@@ -1,0 +1,58 @@
+"""Reference data and raw-format models: valid, documented, and agreeing with each other."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+import pytest
+
+from schemas import reference
+from schemas.reference import normalize_name
+from seguridad.validate import load_model
+
+
+@pytest.mark.parametrize("name", reference.REFERENCE_MODELS)
+def test_reference_files_validate(name):
+    assert len(reference.load(name)) > 0
+
+
+@pytest.mark.parametrize("fmt", reference.formats())
+def test_every_raw_format_has_a_documented_model(fmt):
+    spec = reference.formats()[fmt]
+    model = load_model(spec["model"])
+    schema = model.to_schema()
+    assert model.__doc__ and spec["description"]
+    assert list(schema.columns) == spec["header"], "formats.toml and the model must agree"
+    if fmt.startswith("sesnsp"):
+        assert all(col.description for col in schema.columns.values())
+
+
+def test_regions_partition_the_country_and_the_border_has_six_states():
+    members = reference.load("geo_group_members")
+    groups = reference.load("geo_groups")
+    regions = groups.loc[groups["kind"] == "region", "group_key"]
+    in_regions = members[members["group_key"].isin(regions)]
+    assert sorted(in_regions["state_code"]) == sorted(reference.load("states")["state_code"])
+    border = members.loc[members["group_key"] == "frontera_norte", "state_code"]
+    assert sorted(border) == ["02", "05", "08", "19", "26", "28"]
+
+
+@pytest.mark.parametrize("variant,code", [
+    ("DISTRITO FEDERAL", "09"), ("CIUDAD DE MEXICO", "09"), ("Ciudad de México", "09"),
+    ("MEXICO", "15"), ("México", "15"), ("Estado de México", "15"), ("NUEVO LEON", "19"),
+    ("Coahuila de Zaragoza", "05"), ("VERACRUZ", "30"), ("Michoacán", "16"),
+])
+def test_state_name_variants_resolve(variant, code):
+    assert reference.state_codes_by_name()[normalize_name(variant)] == code
+
+
+def test_crosswalk_names_known_indicators_and_series():
+    crosswalk = reference.load("crime_crosswalk")
+    assert set(crosswalk["indicator"]) <= set(reference.load("indicators")["indicator"])
+    assert set(crosswalk["series"]) <= set(reference.load("series")["series"])
+
+
+def test_a_broken_reference_file_is_refused(tmp_path, monkeypatch):
+    bad = reference.load("states").copy()
+    bad.loc[0, "state_code"] = "33"
+    with pytest.raises(pa.errors.SchemaErrors):
+        reference.States.validate(bad, lazy=True)

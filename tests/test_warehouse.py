@@ -1,0 +1,138 @@
+"""The warehouse as analysts see it: documented marts, series kept apart, groups that add up,
+and readers that never see half a build."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from seguridad import config, warehouse
+from seguridad.errors import WarehouseBusy
+
+
+@pytest.fixture
+def con(shipped_warehouse):
+    c = duckdb.connect(str(shipped_warehouse), read_only=True)
+    yield c
+    c.close()
+
+
+def test_marts_are_documented(con):
+    (table_comment,), = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "AND table_name = 'indicator_monthly'").fetchall()
+    assert "never zero" in table_comment
+    columns = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts' "
+        "AND table_name = 'indicator_monthly'").fetchall()
+    required = {"month", "series", "geo_level", "geo_code", "geo_name", "indicator", "value",
+                "population", "rate_per_100k"}
+    assert required <= {c for c, _ in columns}
+    assert all(comment for _, comment in columns)
+
+
+def test_published_file_opens_in_duckdb_1_4(con):
+    (tags,), = con.execute("SELECT tags FROM duckdb_databases() "
+                           "WHERE database_name = current_database()").fetchall()
+    assert tags["storage_version"].startswith("v1.4.0")
+
+
+def test_both_catalogues_cover_2015_2017_and_never_mix(con):
+    rows = con.execute("""
+        SELECT series, count(DISTINCT month) FROM marts.indicator_monthly
+        WHERE month BETWEEN DATE '2015-01-01' AND DATE '2017-12-01'
+          AND indicator = 'homicidio_doloso' AND geo_level = 'national' GROUP BY 1 ORDER BY 1
+    """).fetchall()
+    assert rows == [("cieisp_1997", 36), ("cnsp_2015", 36)]
+    (mixed,), = con.execute("""
+        SELECT count(*) FROM marts.indicator_monthly AS m JOIN ops.raw_files AS f
+        USING (file_sha256) WHERE f.series <> m.series""").fetchall()
+    assert mixed == 0
+
+
+def test_groups_and_nation_are_the_sum_of_their_states(con):
+    rows = con.execute("""
+        WITH states AS (
+            SELECT month, series, indicator, geo_code, value FROM marts.indicator_monthly
+            WHERE geo_level = 'state'
+        )
+        SELECT g.geo_code, g.value, sum(s.value)
+        FROM marts.indicator_monthly AS g
+        JOIN marts.geo_member AS gm ON gm.geo_level = g.geo_level AND gm.geo_code = g.geo_code
+        JOIN states AS s ON s.geo_code = gm.state_code AND s.month = g.month
+         AND s.series = g.series AND s.indicator = g.indicator
+        WHERE g.geo_level IN ('group', 'national') AND g.month = DATE '2016-05-01'
+          AND g.indicator = 'secuestro'
+        GROUP BY g.geo_code, g.value, g.series""").fetchall()
+    assert len(rows) == 2 * 7  # two series x (nation + 6 groups)
+    assert all(value == total for _, value, total in rows)
+
+
+def test_every_crosswalk_rule_matches_catalogue_rows(con):
+    unmatched = con.execute("""
+        SELECT cw.indicator, cw.series FROM core.crime_crosswalk AS cw
+        WHERE cw.series IN (SELECT DISTINCT series FROM core.crime_catalogue)
+          AND NOT EXISTS (
+            SELECT 1 FROM core.crime_catalogue AS c WHERE c.series = cw.series
+              AND coalesce(c.bien_juridico, '') LIKE cw.bien_juridico AND c.tipo LIKE cw.tipo
+              AND c.subtipo LIKE cw.subtipo AND c.modalidad LIKE cw.modalidad)""").fetchall()
+    assert unmatched == []
+
+
+def test_both_population_vintages_and_national_sums(con):
+    rows = con.execute("""
+        SELECT vintage, p.population_mid_year, s.total FROM core.population_yearly AS p
+        JOIN (SELECT vintage, year, sum(population_mid_year) AS total FROM core.population_yearly
+              WHERE geo_level = 'state' AND sex = 'total' GROUP BY ALL) AS s USING (vintage, year)
+        WHERE p.geo_level = 'national' AND p.sex = 'total' AND year = 2015 ORDER BY vintage
+    """).fetchall()
+    assert [r[0] for r in rows] == ["conapo_2010", "conapo_2023"]
+    assert rows[0][1] == rows[0][2]  # 2010 vintage: nation = sum of states by construction
+    assert abs(rows[1][1] - rows[1][2]) <= 32  # 2023 vintage: its own national row, rounding
+
+
+def test_reader_keeps_its_snapshot_during_a_build_and_never_errs(workspace):
+    settings = config.settings()
+    reader = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    (before,), = reader.execute("SELECT count(*) FROM ops.runs").fetchall()
+    with warehouse.build(settings) as b:
+        b.con.execute("DELETE FROM marts.indicator_monthly")  # a half-done build
+        assert reader.execute("SELECT count(*) FROM marts.indicator_monthly").fetchall()[0][0] > 0
+        b.con.execute("INSERT INTO ops.runs (run_id, command, started_at, status) "
+                      "VALUES ('t', 'test', now(), 'completed')")
+        b.publish()
+    assert reader.execute("SELECT count(*) FROM ops.runs").fetchall() == [(before,)]
+    reader.close()
+    fresh = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    assert fresh.execute("SELECT count(*) FROM ops.runs").fetchall() == [(before + 1,)]
+    fresh.close()
+    assert not list(settings.build_dir.glob("build-*"))
+
+
+def test_a_failed_build_publishes_nothing(workspace):
+    settings = config.settings()
+    before = settings.warehouse_path.read_bytes()
+    with pytest.raises(RuntimeError), warehouse.build(settings) as b:
+        b.con.execute("DELETE FROM marts.indicator_monthly")
+        raise RuntimeError("boom")
+    assert settings.warehouse_path.read_bytes() == before
+    assert not list(settings.build_dir.glob("build-*"))
+
+
+def test_a_second_writer_waits_then_gives_up_with_a_clear_message(workspace):
+    settings = config.settings()
+    with warehouse.writer_lock(settings), pytest.raises(WarehouseBusy) as err, \
+            warehouse.writer_lock(settings, wait_s=0.5):
+        pass
+    assert "Another refresh or backfill is writing" in str(err.value)
+
+
+def test_leftover_build_of_a_dead_writer_is_cleaned(workspace):
+    settings = config.settings()
+    settings.build_dir.mkdir(exist_ok=True)
+    dead = settings.build_dir / "build-999999.1.duckdb"
+    shutil.copyfile(settings.warehouse_path, dead)
+    assert dead in warehouse.clean_leftover_builds(settings)
+    assert not dead.exists()
