@@ -28,9 +28,11 @@ class Conapo2010State(pa.DataFrameModel):
     females: Series[str] = _count("Females", "Women, mid-year")
     males: Series[str] = _count("Males", "Men, mid-year")
     total: Series[str] = _count("Total", "Mid-year population")
-    year: Series[str] = pa.Field(alias="Year", str_matches=r"^\s*(19|20)\d\d\s*$")
+    year: Series[str] = pa.Field(alias="Year", str_matches=r"^\s*(19|20)\d\d\s*$",
+                                 description="Year of the estimate or projection")
     state_code: Series[str] = pa.Field(alias="StateCode", description="INEGI state code, 1-32")
-    state_name: Series[str] = pa.Field(alias="StateName")
+    state_name: Series[str] = pa.Field(alias="StateName",
+                                       description="State name (Distrito Federal for 09)")
 
     @pa.check("StateCode", error="is not a state code (1 to 32)")
     def state_code_valid(cls, s: Series[str]) -> Series[bool]:
@@ -63,11 +65,14 @@ class Conapo2023State(pa.DataFrameModel):
     2020-2070"): population by state, sex and year at the start and the middle of the year;
     cve_ent '00' is the national total."""
 
-    year: Series[str] = pa.Field(alias="n_year", str_matches=r"^\s*(19|20)\d\d\s*$")
-    state_name: Series[str] = pa.Field(alias="nombre_estado")
+    year: Series[str] = pa.Field(alias="n_year", str_matches=r"^\s*(19|20)\d\d\s*$",
+                                 description="Year")
+    state_name: Series[str] = pa.Field(alias="nombre_estado",
+                                       description="Short state name, or Nacional")
     state_code: Series[str] = pa.Field(alias="cve_ent",
                                        description="INEGI state code, '00' for the nation")
-    sex: Series[str] = pa.Field(alias="genero", isin=["Hombres", "Mujeres", "Total"])
+    sex: Series[str] = pa.Field(alias="genero", isin=["Hombres", "Mujeres", "Total"],
+                                description="Sex: Hombres, Mujeres or Total")
     start_year: Series[str] = _count("pob_start_year", "Population on 1 January")
     mid_year: Series[str] = _count("pob_mid_year", "Population at mid-year (1 July)")
 

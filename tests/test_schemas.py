@@ -22,8 +22,7 @@ def test_every_raw_format_has_a_documented_model(fmt):
     schema = model.to_schema()
     assert model.__doc__ and spec["description"]
     assert list(schema.columns) == spec["header"], "formats.toml and the model must agree"
-    if fmt.startswith("sesnsp"):
-        assert all(col.description for col in schema.columns.values())
+    assert all(col.description for col in schema.columns.values())
 
 
 def test_regions_partition_the_country_and_the_border_has_six_states():
