@@ -10,11 +10,16 @@ from prefect.states import Failed
 
 from flows import tasks
 from seguridad import config, runs, warehouse
+from seguridad.errors import SeguridadError
 
 
 @flow(name="seguridad-ingest")
 def ingest_flow(paths: list[str], retry_rejected: bool = True):
     settings = config.settings()
+    if warehouse.needs_full_rebuild(settings):
+        raise SeguridadError(
+            "the published warehouse was built by another version of seguridad; run "
+            "`seguridad refresh --full` once to rebuild it from the landing zone")
     run = runs.new_run("ingest", {"paths": paths})
     with warehouse.build(settings) as build:
         tasks.prepare_warehouse(build, settings)

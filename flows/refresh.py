@@ -17,6 +17,7 @@ from seguridad import config, ingest, runs, warehouse
 @flow(name="seguridad-refresh")
 def refresh_flow(full: bool = False):
     settings = config.settings()
+    full = full or warehouse.needs_full_rebuild(settings)
     run = runs.new_run("refresh", {"full": full})
     files = ingest.discover(settings.raw_dir)
     with warehouse.build(settings, fresh=full) as build:

@@ -96,6 +96,29 @@ class CrimeCrosswalk(pa.DataFrameModel):
         unique = ["indicator", "series", "bien_juridico", "tipo", "subtipo", "modalidad"]
 
 
+class SeriesMarkers(pa.DataFrameModel):
+    """Crime rows only one catalogue has: how a file's content tells its series (the 2015 and
+    2026 catalogues share a header)."""
+
+    series: Series[str]
+    column: Series[str]
+    value: Series[str]
+    note: Series[str] = pa.Field(nullable=True)
+
+
+class SeriesBreaks(pa.DataFrameModel):
+    """How comparable each indicator is across a methodology break."""
+
+    from_series: Series[str]
+    to_series: Series[str]
+    indicator: Series[str]
+    comparability: Series[str] = pa.Field(isin=["comparable", "partial", "not_comparable"])
+    note: Series[str]
+
+    class Config:
+        unique = ["from_series", "to_series", "indicator"]
+
+
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "states": States,
     "state_name_variants": StateNameVariants,
@@ -104,6 +127,8 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "series": SeriesCatalogue,
     "indicators": Indicators,
     "crime_crosswalk": CrimeCrosswalk,
+    "series_markers": SeriesMarkers,
+    "series_breaks": SeriesBreaks,
 }
 
 

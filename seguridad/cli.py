@@ -89,6 +89,11 @@ def report_compare(
     population_vintage: Annotated[str | None, typer.Option(
         help="conapo_2023 or conapo_2010 (for rates).")] = None,
     lang: Annotated[str, typer.Option(help="es or en, for the headline.")] = "es",
+    allow_break: Annotated[bool, typer.Option(
+        help="Allow the windows to come from two methodologies (flagged in the output).")] =
+        False,
+    include_attempts: Annotated[bool, typer.Option(
+        help="Count attempts ('Tentativa de ...', 2026 catalogue) in the indicator.")] = False,
 ) -> None:
     """Compare an indicator between two windows of equal length."""
     from seguridad import compare, report, warehouse
@@ -100,7 +105,8 @@ def report_compare(
         result = compare.compare(
             con, indicator=indicator, geo=geo, current=compare.Window.parse(current),
             baseline=compare.Window.parse(baseline), measure=measure, series=series,
-            population_vintage=population_vintage, lang=lang)
+            population_vintage=population_vintage, lang=lang, allow_break=allow_break,
+            include_attempts=include_attempts)
     finally:
         con.close()
     sys.stdout.write(report.render(result, fmt, lang))

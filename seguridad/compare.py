@@ -110,7 +110,8 @@ class Comparison:
     indicator: str
     indicator_label: str
     geo: Geo
-    series: str
+    current_series: str
+    baseline_series: str
     measure: str
     current: Window
     baseline: Window
@@ -122,8 +123,16 @@ class Comparison:
     baseline_count: int
     population_vintage: str | None
     cut_date: date | None
+    include_attempts: bool = False
+    methodology_break: dict | None = None
     sources: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def series(self) -> str:
+        if self.current_series == self.baseline_series:
+            return self.current_series
+        return f"{self.baseline_series}->{self.current_series}"
 
 
 def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = "en") -> str:
@@ -156,44 +165,68 @@ def _span(months: list[date]) -> str:
     return ", ".join(f"{a:%Y-%m}" if a == b else f"{a:%Y-%m}..{b:%Y-%m}" for a, b in ranges)
 
 
-def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo,
-                  windows: list[Window], series: str | None) -> str:
-    """The requested series, or the newest methodology that publishes every month of every
-    window. Never a mix: numbers of two catalogues are not comparable."""
-    wanted = sorted({m for w in windows for m in w.month_list()})
+def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, current: Window,
+                  baseline: Window, series: str | None = None,
+                  allow_break: bool = False) -> tuple[str, str]:
+    """(current series, baseline series): the requested series, or the newest methodology that
+    publishes every month of both windows. Only with `allow_break` may the windows come from
+    two methodologies (the newest covering each), and the result is then flagged."""
     candidates = [s for (s,) in con.execute(
         "SELECT series FROM core.series ORDER BY rank DESC").fetchall()]
     if series is not None and series not in candidates:
         raise ComparisonRefused(f"unknown series {series!r}; known: {', '.join(candidates)}")
-    coverage = {}
+    coverage: dict[str, tuple[list[date], list[date], list[date]]] = {}
     for s in [series] if series else candidates:
         have = published_months(con, indicator, geo, s)
-        missing = [m for m in wanted if m not in have]
-        if not missing:
-            return s
-        coverage[s] = (sorted(have), missing)
+        coverage[s] = (sorted(have), [m for m in current.month_list() if m not in have],
+                       [m for m in baseline.month_list() if m not in have])
+        if not coverage[s][1] and not coverage[s][2]:
+            return s, s
     lines = []
-    for s, (have, missing) in coverage.items():
-        if have:
-            lines.append(f"  {s}: publishes {have[0]:%Y-%m}..{have[-1]:%Y-%m}; "
-                         f"not published: {_span(missing)}")
-        else:
-            lines.append(f"  {s}: has no {indicator} data for {geo.name}")
-    windows_text = " and ".join(str(w) for w in windows)
+    for s, (have, miss_cur, miss_base) in coverage.items():
+        missing = sorted(miss_cur + miss_base)
+        lines.append(f"  {s}: publishes {have[0]:%Y-%m}..{have[-1]:%Y-%m}; not published: "
+                     f"{_span(missing)}" if have else
+                     f"  {s}: has no {indicator} data for {geo.name}")
+    detail = "\n".join(lines)
     if series:
         raise ComparisonRefused(
-            f"series {series} does not publish every month of {windows_text}; unpublished "
-            f"months are not zeros, so the totals would be wrong.\n" + "\n".join(lines))
+            f"series {series} does not publish every month of {current} and {baseline}; "
+            f"unpublished months are not zeros, so the totals would be wrong.\n{detail}")
+    cur_series = next((s for s, c in coverage.items() if not c[1]), None)
+    base_series = next((s for s, c in coverage.items() if not c[2]), None)
+    if allow_break and cur_series and base_series:
+        return cur_series, base_series
+    hint = ""
+    if cur_series and base_series:
+        hint = (f"\nThe current window is published in {cur_series} and the baseline in "
+                f"{base_series}: add --allow-break to compare across the methodology break "
+                "anyway (every output is then flagged).")
     raise ComparisonRefused(
-        f"no single series publishes every month of {windows_text} for {indicator} in "
-        f"{geo.name}. Methodologies are never mixed in one comparison; choose windows that "
-        "one series covers:\n" + "\n".join(lines))
+        f"no single series publishes every month of {current} and {baseline} for {indicator} "
+        f"in {geo.name}. Methodologies are never mixed in one comparison:\n{detail}{hint}")
+
+
+def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_series: str,
+                      current_series: str) -> dict | None:
+    if baseline_series == current_series:
+        return None
+    row = fetch_one(con, "SELECT comparability, note FROM core.series_break "
+                         "WHERE indicator = ? AND ((from_series = ? AND to_series = ?) "
+                         "OR (from_series = ? AND to_series = ?))",
+                    [indicator, baseline_series, current_series, current_series,
+                     baseline_series])
+    comparability, note = row if row else ("not_comparable", "No comparability study is "
+                                           "recorded for this indicator across this break.")
+    return {"from": baseline_series, "to": current_series, "comparability": comparability,
+            "note": note}
 
 
 def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             current: Window, baseline: Window, measure: str = "count",
             series: str | None = None, population_vintage: str | None = None,
-            lang: str = "en") -> Comparison:
+            lang: str = "en", allow_break: bool = False,
+            include_attempts: bool = False) -> Comparison:
     if measure not in ("count", "rate"):
         raise ComparisonRefused(f"unknown measure {measure!r}: use count or rate")
     label = indicator_label(con, indicator, lang)
@@ -203,13 +236,14 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             f"the windows have different lengths ({current} is {current.months} months, "
             f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
             "Use windows of the same number of months.")
-    chosen = choose_series(con, indicator, geo, [current, baseline], series)
+    cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
+                                            allow_break)
     vintage = population_vintage or default_vintage(con)
     rows = fetch_dicts(
-        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?) "
+        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, ?, ?) "
              "WHERE geo_level = ? AND geo_code = ?",
-        [indicator, chosen, current.start, current.end, baseline.start, baseline.end, vintage,
-         geo.level, geo.code])
+        [indicator, cur_series, current.start, current.end, base_series, baseline.start,
+         baseline.end, vintage, include_attempts, geo.level, geo.code])
     r = rows[0]
     if measure == "rate":
         if r["current_rate"] is None or r["baseline_rate"] is None:
@@ -221,7 +255,13 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     else:
         cur_v, base_v = r["current_value"], r["baseline_value"]
         abs_change, pct = r["abs_change"], r["pct_change"]
+    brk = methodology_break(con, indicator, base_series, cur_series)
     notes = []
+    if brk:
+        notes.append(f"METHODOLOGY BREAK: the baseline is {brk['from']} and the current window "
+                     f"{brk['to']}; comparability: {brk['comparability']}. {brk['note']}")
+    if include_attempts:
+        notes.append("Attempts ('Tentativa de ...') are included where the catalogue lists them.")
     if r["baseline_value"] == 0:
         notes.append("The baseline is zero: a percent change is not defined.")
     if min(r["current_value"], r["baseline_value"]) < LOW_COUNT:
@@ -230,11 +270,12 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         notes.append("Some cells of these months were empty in the source (no data reported): "
                      "totals may undercount.")
     return Comparison(
-        indicator=indicator, indicator_label=label, geo=geo, series=chosen, measure=measure,
-        current=current, baseline=baseline, current_value=cur_v, baseline_value=base_v,
-        abs_change=abs_change, pct_change=pct, current_count=r["current_value"],
-        baseline_count=r["baseline_value"],
+        indicator=indicator, indicator_label=label, geo=geo, current_series=cur_series,
+        baseline_series=base_series, measure=measure, current=current, baseline=baseline,
+        current_value=cur_v, baseline_value=base_v, abs_change=abs_change, pct_change=pct,
+        current_count=r["current_value"], baseline_count=r["baseline_value"],
         population_vintage=vintage if measure == "rate" else None, cut_date=r["cut_date"],
+        include_attempts=include_attempts, methodology_break=brk,
         sources=sources(con, r["file_sha256s"]), notes=notes)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from schemas import reference
 from schemas.reference import formats
 from seguridad import rawfiles
 from seguridad.config import SQL_DIR, Settings
@@ -131,7 +132,7 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
     if failures:
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
-    series = spec["series"] if spec["series"] != "detect" else detect_series(frame, spec, label)
+    series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
     return CheckedFile(label, path, sha, fmt, spec, series, facts, rows)
 
 
@@ -197,16 +198,37 @@ def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[s
     return rows
 
 
-def detect_series(frame: pd.DataFrame, spec: dict, label: str) -> str:
-    """New-methodology and 2026-catalogue files share a header: the years they hold decide."""
-    years = pd.to_numeric(frame[spec["header"][0]]).astype(int)
-    if years.max() < 2026:
-        return "cnsp_2015"
-    if years.min() >= 2026:
-        return "rnid_2026"
-    raise FileRejected(label, f"the file mixes years before and after the 2026 catalogue change "
-                              f"({years.min()}-{years.max()}); each catalogue comes in its own "
-                              "file")
+def detect_series(con: duckdb.DuckDBPyConnection, spec: dict, label: str) -> str:
+    """The 2015 and 2026 catalogues share a header: the years a file holds and the crime rows
+    only one catalogue has (schemas/reference/series_markers.csv) decide, and must agree."""
+    year_col = spec["header"][0]
+    first, last = fetch_one(con, f'SELECT min(CAST(trim("{year_col}") AS INTEGER)), '
+                                 f'max(CAST(trim("{year_col}") AS INTEGER)) FROM landing')
+    catalogue = reference.load("series")
+    by_years = [
+        row.series for row in catalogue.itertuples()
+        if int(row.first_year) <= first and (pd.isna(row.last_year) or last <= int(row.last_year))
+        and row.series in spec["series_candidates"]]
+    if not by_years:
+        raise FileRejected(label, f"its years ({first}-{last}) do not fit one crime catalogue: "
+                                  "2015-2025 and 2026 onwards are published in separate files")
+    series = by_years[0]
+    markers = reference.load("series_markers")
+    found: dict[str, list[str]] = {}
+    for m in markers.itertuples():
+        if m.series in spec["series_candidates"] and m.column in spec["header"]:
+            n = fetch_one(con, f'SELECT count(*) FROM landing WHERE trim("{m.column}") = ?',
+                          [m.value])[0]
+            if n:
+                found.setdefault(m.series, []).append(f"{m.column} {m.value!r}")
+    others = {s: v for s, v in found.items() if s != series}
+    if others:
+        other, evidence = next(iter(others.items()))
+        raise FileRejected(
+            label, f"its years ({first}-{last}) say {series}, but its crime rows are those of "
+                   f"{other} ({'; '.join(evidence[:2])}): the file mixes catalogues or is "
+                   "mislabelled")
+    return series
 
 
 def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Settings,

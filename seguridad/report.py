@@ -17,7 +17,8 @@ from seguridad.compare import Comparison, Window, add_months, default_vintage, s
 from seguridad.warehouse import fetch_dicts, fetch_one
 
 CSV_COLUMNS = [
-    "indicator", "geo_level", "geo_code", "geo_name", "series", "measure",
+    "indicator", "geo_level", "geo_code", "geo_name", "series", "current_series",
+    "baseline_series", "methodology_break", "include_attempts", "measure",
     "current_start", "current_end", "current_value", "baseline_start", "baseline_end",
     "baseline_value", "abs_change", "pct_change", "current_count", "baseline_count",
     "population_vintage", "cut_date", "source_files", "source_sha256", "notes",
@@ -35,7 +36,12 @@ def _round(value: float | int | None, measure: str) -> float | int | None:
 def as_record(c: Comparison) -> dict:
     return {
         "indicator": c.indicator, "geo_level": c.geo.level, "geo_code": c.geo.code,
-        "geo_name": c.geo.name, "series": c.series, "measure": c.measure,
+        "geo_name": c.geo.name, "series": c.series, "current_series": c.current_series,
+        "baseline_series": c.baseline_series,
+        "methodology_break": (f"{c.methodology_break['from']}->{c.methodology_break['to']} "
+                              f"({c.methodology_break['comparability']})"
+                              if c.methodology_break else ""),
+        "include_attempts": c.include_attempts, "measure": c.measure,
         "current_start": f"{c.current.start:%Y-%m}", "current_end": f"{c.current.end:%Y-%m}",
         "current_value": _round(c.current_value, c.measure),
         "baseline_start": f"{c.baseline.start:%Y-%m}", "baseline_end": f"{c.baseline.end:%Y-%m}",
@@ -71,16 +77,22 @@ def headline(c: Comparison, lang: str = "es") -> str:
         return f"{what} en {c.geo.name} {verb} entre {base} y {cur} ({values})." if lang == "es" \
             else f"{what} in {c.geo.name} {verb} between {base} and {cur} ({values})."
     pct = abs(c.pct_change)
+    flag = ""
+    if c.methodology_break:
+        flag = "[RUPTURA METODOLÓGICA] " if lang == "es" else "[METHODOLOGY BREAK] "
     if lang == "es":
         verb = "bajó" if c.pct_change < 0 else "subió" if c.pct_change > 0 else "no cambió"
-        return f"{what} {verb} {pct:.1f}% en {c.geo.name} entre {base} y {cur} ({values})."
+        return f"{flag}{what} {verb} {pct:.1f}% en {c.geo.name} entre {base} y {cur} ({values})."
     verb = "fell" if c.pct_change < 0 else "rose" if c.pct_change > 0 else "did not change"
-    return f"{what} {verb} {pct:.1f}% in {c.geo.name} between {base} and {cur} ({values})."
+    return f"{flag}{what} {verb} {pct:.1f}% in {c.geo.name} between {base} and {cur} ({values})."
 
 
 def provenance_lines(c: Comparison) -> list[str]:
     lines = [f"series: {c.series}; publication cut: {c.cut_date:%Y-%m}" if c.cut_date else
              f"series: {c.series}"]
+    if c.methodology_break:
+        lines.append(f"methodology break: {c.methodology_break['from']} -> "
+                     f"{c.methodology_break['to']} ({c.methodology_break['comparability']})")
     if c.population_vintage:
         lines.append(f"population: {c.population_vintage} (CONAPO), interpolated to months")
     for s in c.sources:
@@ -136,11 +148,11 @@ class Preset:
 def standard_presets(last: date) -> list[Preset]:
     """Last 12 months against the 12 before, and year to date against the same months a year
     before, ending at the last published month."""
-    r12 = Preset("r12", "Last 12 months vs the previous 12",
+    r12 = Preset("r12", "Últimos 12 meses contra los 12 anteriores",
                  Window(add_months(last, -11), last), Window(add_months(last, -23),
                                                              add_months(last, -12)))
     ytd_start = date(last.year, 1, 1)
-    ytd = Preset("ytd", "Year to date vs the same months a year before",
+    ytd = Preset("ytd", "Año a la fecha contra los mismos meses del año anterior",
                  Window(ytd_start, last), Window(add_months(ytd_start, -12), add_months(last, -12)))
     return [r12, ytd]
 
@@ -161,9 +173,10 @@ def standard_rows(con: duckdb.DuckDBPyConnection, series: str, presets: list[Pre
     for p in presets:
         for ind in indicators:
             for r in fetch_dicts(
-                    con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?) "
-                         "ORDER BY geo_level = 'state', geo_level, geo_code",
-                    [ind, series, p.current.start, p.current.end, p.baseline.start,
+                    con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, ?, false) "
+                         "ORDER BY CASE geo_level WHEN 'national' THEN 0 WHEN 'group' THEN 1 "
+                         "ELSE 2 END, geo_code",
+                    [ind, series, p.current.start, p.current.end, series, p.baseline.start,
                      p.baseline.end, vintage]):
                 complete = (r["current_months_published"] == r["current_months_expected"]
                             and r["baseline_months_published"] == r["baseline_months_expected"])

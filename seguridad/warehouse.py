@@ -21,7 +21,7 @@ from schemas.reference import REFERENCE_DIR
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import NoWarehouse, WarehouseBusy
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
 
@@ -63,6 +63,27 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     set_variables(con, population_vintage=settings.population_vintage)
     for step in DERIVE_STEPS:
         run_step(con, step)
+
+
+def published_schema_version(settings: Settings) -> str | None:
+    """Schema version of the published warehouse; None if there is none yet."""
+    if not settings.warehouse_path.exists():
+        return None
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'schema_version'")
+    except duckdb.CatalogException:
+        row = None
+    finally:
+        con.close()
+    return row[0] if row else "unknown"
+
+
+def needs_full_rebuild(settings: Settings) -> bool:
+    """True when the published warehouse was built by another schema version: its tables
+    cannot be updated in place, so the next build starts empty and reloads the landing zone."""
+    version = published_schema_version(settings)
+    return version is not None and version != SCHEMA_VERSION
 
 
 def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:

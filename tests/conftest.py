@@ -20,6 +20,7 @@ TEST_DATA = REPO / "tests" / "data"
 NM_FILE = SHIPPED_RAW / "sesnsp" / "estatal_IDEFC_NM_2015-2024_nov2024.csv"
 OLD_FILE = (SHIPPED_RAW / "sesnsp"
             / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__cp1252_crlf.csv")
+RNID_2026_FILE = SHIPPED_RAW / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
 OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"
 CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.csv"
 CONAPO_2023 = SHIPPED_RAW / "conapo" / "conapo2023_pob_ent_gender_1950_2070.csv"

@@ -10,7 +10,15 @@ import json
 
 import pytest
 
-from conftest import CONAPO_2023, NM_FILE, OLD_FILE, read_csv_rows, run_cli, use_paths
+from conftest import (
+    CONAPO_2023,
+    NM_FILE,
+    OLD_FILE,
+    RNID_2026_FILE,
+    read_csv_rows,
+    run_cli,
+    use_paths,
+)
 
 MONTHS = ["ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO",
           "SEPTIEMBRE", "OCTUBRE", "NOVIEMBRE", "DICIEMBRE"]
@@ -224,3 +232,33 @@ def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
     assert "cnsp_2015" in md and "conapo_2023" in md
     states = {r["geo_code"] for r in rows if r["geo_level"] == "state"}
     assert len(states) == 32
+
+
+def test_comparisons_across_the_2026_break_need_allow_break_and_are_flagged(published):
+    args = ["--indicator", "homicidio_doloso", "--geo", "national", "--current",
+            "2026-01:2026-03", "--baseline", "2024-01:2024-03"]
+    refused = run_cli("report", "compare", *args)
+    assert refused.returncode == 1 and "--allow-break" in refused.stderr
+    row = compare_csv(*args, "--allow-break")
+    assert (row["current_series"], row["baseline_series"]) == ("rnid_2026", "cnsp_2015")
+    assert row["methodology_break"] == "cnsp_2015->rnid_2026 (comparable)"
+    assert "METHODOLOGY BREAK" in row["notes"]
+    table = run_cli("report", "compare", *args, "--allow-break").stdout
+    assert table.startswith("[RUPTURA METODOLÓGICA]") and "methodology break:" in table
+    data = json.loads(run_cli("report", "compare", *args, "--allow-break", "--format",
+                              "json").stdout)
+    assert data["methodology_break"] and {s["series"] for s in data["sources"]} == \
+        {"cnsp_2015", "rnid_2026"}
+
+
+def test_attempts_only_when_asked(published):
+    rows = read_csv_rows(RNID_2026_FILE, "latin-1")
+    months = ["Enero", "Febrero", "Marzo"]
+    tried = sum(int(r[m]) for r in rows for m in months
+                if r["Subtipo de delito"] == "Tentativa de homicidio doloso")
+    args = ["--indicator", "homicidio_doloso", "--geo", "national", "--current",
+            "2026-01:2026-03", "--baseline", "2024-01:2024-03", "--allow-break"]
+    plain = compare_csv(*args)
+    with_attempts = compare_csv(*args, "--include-attempts")
+    assert int(with_attempts["current_value"]) - int(plain["current_value"]) == tried
+    assert plain["baseline_value"] == with_attempts["baseline_value"]

@@ -4,6 +4,7 @@ re-ingests that change nothing, newest cut wins whatever the arrival order."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -11,7 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import NM_FILE, OLD_FILE, OLD_OCT_FILE, read_csv_rows, run_cli, use_paths
+from conftest import (
+    NM_FILE,
+    OLD_FILE,
+    OLD_OCT_FILE,
+    RNID_2026_FILE,
+    read_csv_rows,
+    run_cli,
+    use_paths,
+)
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
 
@@ -36,6 +45,10 @@ def fingerprint(wh: Path) -> tuple:
                                                  rate_per_100k, file_sha256), ','
                                       ORDER BY month, series, geo_code, indicator))
                 FROM marts.indicator_monthly)""")[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def raw_files(wh: Path) -> dict[str, tuple]:
@@ -64,7 +77,7 @@ def test_new_methodology_grand_total_equals_the_raw_file(shipped_warehouse):
     blanks = sum(1 for r in rows for m in MONTHS_NM if r[m] == "")
     (core_total, core_nulls), = query(shipped_warehouse, """
         SELECT sum(value), count(*) FILTER (WHERE value IS NULL) FROM core.crime_state_monthly
-        JOIN ops.raw_files USING (file_sha256) WHERE format = 'sesnsp_state_nm'""")
+        WHERE file_sha256 = ?""", [sha256(NM_FILE)])
     (mart_total,), = query(shipped_warehouse, """
         SELECT sum(value) FROM marts.indicator_monthly
         WHERE series = 'cnsp_2015' AND indicator = 'delitos_total' AND geo_level = 'national'""")
@@ -110,7 +123,8 @@ def test_unpublished_months_are_absent_not_zero(shipped_warehouse):
     assert rows == 0 and f"{max_month:%Y-%m}" == "2024-11"
     (nulls,), = query(shipped_warehouse, """
         SELECT count(*) FROM core.crime_state_monthly
-        WHERE series = 'cnsp_2015' AND month = DATE '2024-12-01' AND value IS NULL""")
+        WHERE file_sha256 = ? AND month = DATE '2024-12-01' AND value IS NULL""",
+                      [sha256(NM_FILE)])
     assert nulls == 3_136  # kept in core as unpublished cells
 
 
@@ -355,3 +369,42 @@ def test_oct_cut_alone_publishes_through_october_with_its_encoding(empty_workspa
                                                             44_352)
     (last,), = query(wh, "SELECT max(month) FROM marts.indicator_monthly")
     assert f"{last:%Y-%m}" == "2017-10"
+
+
+# ------------------------------------------------------------------ the 2026 catalogue
+
+
+def test_2026_catalogue_is_told_apart_by_content_and_attempts_kept_apart(shipped_warehouse):
+    files = {Path(k).name: v for k, v in raw_files(shipped_warehouse).items()}
+    status, cut, _, encoding, line_ending, rows = files[RNID_2026_FILE.name]
+    assert (status, f"{cut:%Y-%m}", line_ending, rows) == ("loaded", "2026-03", "LF", 3_648)
+    (series,), = query(shipped_warehouse, "SELECT series FROM ops.raw_files WHERE file_name "
+                                          "LIKE '%RNID%'")
+    assert series == "rnid_2026"
+    rows = read_csv_rows(RNID_2026_FILE, "latin-1")
+    for indicator, subtype in (("homicidio_doloso", "omicidio doloso"),
+                               ("feminicidio", "eminicidio")):
+        done = sum(int(r["Marzo"]) for r in rows if r["Subtipo de delito"].endswith(subtype)
+                   and not r["Subtipo de delito"].startswith("Tentativa"))
+        tried = sum(int(r["Marzo"]) for r in rows if r["Subtipo de delito"].endswith(subtype)
+                    and r["Subtipo de delito"].startswith("Tentativa"))
+        assert tried > 0
+        assert query(shipped_warehouse, """
+            SELECT value, attempts FROM marts.indicator_monthly WHERE series = 'rnid_2026'
+            AND indicator = ? AND geo_level = 'national' AND month = DATE '2026-03-01'""",
+                     [indicator]) == [(done, tried)]
+    everything = sum(int(r["Enero"]) for r in rows)
+    (value, attempts), = query(shipped_warehouse, """
+        SELECT value, attempts FROM marts.indicator_monthly WHERE series = 'rnid_2026'
+        AND indicator = 'delitos_total' AND geo_level = 'national' AND month = '2026-01-01'""")
+    assert value + attempts == everything
+
+
+def test_a_2026_file_dated_2025_is_refused(empty_workspace):
+    data = RNID_2026_FILE.read_bytes().replace(b"\n2026,", b"\n2025,")
+    fake = empty_workspace / "estatal_mislabelled.csv"
+    fake.write_bytes(data)
+    run = ingest_flow([str(fake)], return_state=True).result(raise_on_failure=False)
+    (outcome,) = run.outcomes
+    assert outcome.status == "rejected"
+    assert "say cnsp_2015, but its crime rows are those of rnid_2026" in outcome.message

@@ -1,6 +1,6 @@
 -- Which catalogue rows make up each indicator, from the crosswalk rules.
 CREATE OR REPLACE TABLE core.crime_indicator_map AS
-SELECT DISTINCT cw.indicator, c.series, c.crime_id
+SELECT DISTINCT cw.indicator, c.series, c.crime_id, c.is_attempt
 FROM core.crime_catalogue AS c
 JOIN core.crime_crosswalk AS cw
   ON cw.series = c.series
@@ -8,4 +8,4 @@ JOIN core.crime_crosswalk AS cw
  AND c.tipo LIKE cw.tipo
  AND c.subtipo LIKE cw.subtipo
  AND c.modalidad LIKE cw.modalidad;
-COMMENT ON TABLE core.crime_indicator_map IS 'indicator x series x crime_id, the crosswalk applied to the catalogue.';
+COMMENT ON TABLE core.crime_indicator_map IS 'indicator x series x crime_id, the crosswalk applied to the catalogue; attempt rows are marked.';

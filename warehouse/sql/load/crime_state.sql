@@ -8,7 +8,8 @@ WITH rows_of_file AS (
 with_id AS (
     SELECT staging.crime_id(getvariable('series'), bien_juridico, tipo, subtipo, modalidad)
                AS crime_id,
-           getvariable('series') AS series, bien_juridico, tipo, subtipo, modalidad
+           getvariable('series') AS series, bien_juridico, tipo, subtipo, modalidad,
+           subtipo LIKE 'Tentativa de %' OR modalidad LIKE 'Tentativa de %' AS is_attempt
     FROM rows_of_file
 )
 SELECT * FROM with_id

@@ -10,7 +10,8 @@ WITH current_facts AS (
 ),
 state_values AS (
     SELECT f.series, f.month, f.state_code, m.indicator,
-           sum(f.value) AS value,
+           sum(f.value) FILTER (WHERE NOT m.is_attempt) AS value,
+           sum(f.value) FILTER (WHERE m.is_attempt) AS attempts,
            count(*) AS cells,
            count(f.value) AS reported_cells,
            any_value(f.cut_date) AS cut_date,
@@ -22,6 +23,7 @@ state_values AS (
 geo_values AS (
     SELECT gm.geo_level, gm.geo_code, s.series, s.month, s.indicator,
            sum(s.value) AS value,
+           sum(s.attempts) AS attempts,
            sum(s.cells) AS cells,
            sum(s.reported_cells) AS reported_cells,
            count(*) AS states,
@@ -48,6 +50,7 @@ SELECT
     g.geo_name,
     v.indicator,
     CAST(v.value AS BIGINT) AS value,
+    CAST(v.attempts AS BIGINT) AS attempts,
     v.reported_cells < v.cells AS has_missing_cells,
     CAST(p.population AS BIGINT) AS population,
     CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
@@ -71,6 +74,7 @@ COMMENT ON COLUMN marts.indicator_monthly.geo_code IS '00 for the nation, 01-32 
 COMMENT ON COLUMN marts.indicator_monthly.geo_name IS 'Official name of the state, or the group''s name.';
 COMMENT ON COLUMN marts.indicator_monthly.indicator IS 'Indicator key (see core.indicator and core.crime_crosswalk).';
 COMMENT ON COLUMN marts.indicator_monthly.value IS 'Number of carpetas de investigación in the month (sum of the crime rows the crosswalk maps to the indicator).';
+COMMENT ON COLUMN marts.indicator_monthly.attempts IS 'Attempts (''Tentativa de ...'' rows) of the indicator, counted apart and not in value; NULL where the catalogue has no attempt rows (before 2026).';
 COMMENT ON COLUMN marts.indicator_monthly.has_missing_cells IS 'True when some contributing cell of a published month was empty (no data): value then undercounts.';
 COMMENT ON COLUMN marts.indicator_monthly.population IS 'Population of the geography in the month (CONAPO, interpolated between mid-year figures), from population_vintage.';
 COMMENT ON COLUMN marts.indicator_monthly.population_vintage IS 'CONAPO projection vintage behind population and rate_per_100k (conapo_2023 by default; SEGURIDAD_POPULATION_VINTAGE changes it at build time).';

@@ -1,16 +1,29 @@
--- The comparison engine, defined once and callable from SQL, the CLI and the reports:
---   SELECT * FROM marts.window_totals('homicidio_doloso', 'cieisp_1997',
---                                     DATE '2015-01-01', DATE '2015-11-01', 'conapo_2023');
---   SELECT * FROM marts.compare_windows('homicidio_doloso', 'cieisp_1997',
---            DATE '2015-01-01', DATE '2015-11-01', DATE '2012-01-01', DATE '2012-11-01',
---            'conapo_2023');
+-- The comparison engine, defined once and callable from SQL, the CLI and the reports.
+--
+--   marts.window_totals(indicator, series, first_month, last_month, population_vintage,
+--                       include_attempts)
+--       one row per geography: the window's total, months published, mean population and
+--       annualised rate.
+--   marts.compare_windows(indicator, current_series, current_first, current_last,
+--                         baseline_series, baseline_first, baseline_last,
+--                         population_vintage, include_attempts)
+--       one row per geography: both windows, absolute and percent change of counts and
+--       rates. The two series are the same except across a methodology break.
+--
+--   SELECT * FROM marts.compare_windows('homicidio_doloso',
+--       'cieisp_1997', DATE '2015-01-01', DATE '2015-11-01',
+--       'cieisp_1997', DATE '2012-01-01', DATE '2012-11-01', 'conapo_2023', false);
+--
 -- Months are first days of months; windows include both ends. Callers check that every month
 -- of a window is published (months_published = months_expected) before trusting a total.
 
-CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_end, p_vintage)
+CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_end, p_vintage,
+                                            p_include_attempts)
 AS TABLE
 WITH facts AS (
-    SELECT *
+    SELECT *,
+           value + CASE WHEN p_include_attempts THEN coalesce(attempts, 0) ELSE 0 END
+               AS counted
     FROM marts.indicator_monthly
     WHERE indicator = p_indicator AND series = p_series
       AND month BETWEEN p_start AND p_end
@@ -28,7 +41,7 @@ totals AS (
         f.geo_code,
         any_value(f.geo_name) AS geo_name,
         count(*) AS months_published,
-        sum(f.value) AS value,
+        sum(f.counted) AS value,
         bool_or(f.has_missing_cells) AS has_missing_cells,
         avg(p.population) AS population,
         count(p.population) AS months_with_population,
@@ -44,7 +57,7 @@ totals AS (
 SELECT
     geo_level, geo_code, geo_name, months_published,
     date_diff('month', CAST(p_start AS DATE), CAST(p_end AS DATE)) + 1 AS months_expected,
-    value,
+    CAST(value AS BIGINT) AS value,
     has_missing_cells,
     CASE WHEN months_with_population = months_published THEN population END AS population,
     CASE WHEN months_with_population = months_published
@@ -52,21 +65,23 @@ SELECT
     cut_date, file_sha256s
 FROM totals;
 
-CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_series, p_current_start,
-                                              p_current_end, p_baseline_start, p_baseline_end,
-                                              p_vintage)
+CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_current_series, p_current_start,
+                                              p_current_end, p_baseline_series,
+                                              p_baseline_start, p_baseline_end, p_vintage,
+                                              p_include_attempts)
 AS TABLE
 WITH cur AS (
-    SELECT * FROM marts.window_totals(p_indicator, p_series, p_current_start, p_current_end,
-                                      p_vintage)
+    SELECT * FROM marts.window_totals(p_indicator, p_current_series, p_current_start,
+                                      p_current_end, p_vintage, p_include_attempts)
 ),
 base AS (
-    SELECT * FROM marts.window_totals(p_indicator, p_series, p_baseline_start, p_baseline_end,
-                                      p_vintage)
+    SELECT * FROM marts.window_totals(p_indicator, p_baseline_series, p_baseline_start,
+                                      p_baseline_end, p_vintage, p_include_attempts)
 )
 SELECT
     p_indicator AS indicator,
-    p_series AS series,
+    p_current_series AS current_series,
+    p_baseline_series AS baseline_series,
     coalesce(cur.geo_level, base.geo_level) AS geo_level,
     coalesce(cur.geo_code, base.geo_code) AS geo_code,
     coalesce(cur.geo_name, base.geo_name) AS geo_name,
@@ -84,13 +99,11 @@ SELECT
     cur.population AS current_population,
     base.population AS baseline_population,
     coalesce(cur.months_published, 0) AS current_months_published,
-    coalesce(cur.months_expected,
-             date_diff('month', CAST(p_current_start AS DATE),
-                       CAST(p_current_end AS DATE)) + 1) AS current_months_expected,
+    date_diff('month', CAST(p_current_start AS DATE), CAST(p_current_end AS DATE)) + 1
+        AS current_months_expected,
     coalesce(base.months_published, 0) AS baseline_months_published,
-    coalesce(base.months_expected,
-             date_diff('month', CAST(p_baseline_start AS DATE),
-                       CAST(p_baseline_end AS DATE)) + 1) AS baseline_months_expected,
+    date_diff('month', CAST(p_baseline_start AS DATE), CAST(p_baseline_end AS DATE)) + 1
+        AS baseline_months_expected,
     coalesce(cur.has_missing_cells, false) OR coalesce(base.has_missing_cells, false)
         AS has_missing_cells,
     greatest(cur.cut_date, base.cut_date) AS cut_date,

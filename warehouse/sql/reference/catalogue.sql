@@ -18,3 +18,9 @@ SELECT indicator, series, bien_juridico, tipo, subtipo, modalidad, note
 FROM read_csv(getvariable('reference_dir') || '/crime_crosswalk.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.crime_crosswalk IS 'Rules (SQL LIKE patterns, % = any) mapping each catalogue''s rows to indicator keys (schemas/reference/crime_crosswalk.csv).';
+
+CREATE OR REPLACE TABLE core.series_break AS
+SELECT from_series, to_series, indicator, comparability, note
+FROM read_csv(getvariable('reference_dir') || '/series_breaks.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.series_break IS 'How comparable each indicator is across a methodology break (comparable, partial, not_comparable), with the reason. A comparison across a break is refused unless asked for, then flagged.';

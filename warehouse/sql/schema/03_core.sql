@@ -4,9 +4,10 @@ CREATE TABLE IF NOT EXISTS core.crime_catalogue (
     bien_juridico VARCHAR,
     tipo VARCHAR NOT NULL,
     subtipo VARCHAR NOT NULL,
-    modalidad VARCHAR NOT NULL
+    modalidad VARCHAR NOT NULL,
+    is_attempt BOOLEAN NOT NULL
 );
-COMMENT ON TABLE core.crime_catalogue IS 'Every crime row (tipo / subtipo / modalidad) seen in each series. For the old catalogue (cieisp_1997) the file''s MODALIDAD, TIPO and SUBTIPO keep their names; its MODALIDAD is the broadest level.';
+COMMENT ON TABLE core.crime_catalogue IS 'Every crime row (tipo / subtipo / modalidad) seen in each series. For the old catalogue (cieisp_1997) the file''s MODALIDAD, TIPO and SUBTIPO keep their names; its MODALIDAD is the broadest level. is_attempt: an attempt row (''Tentativa de ...'', 2026 catalogue), kept out of headline indicators.';
 
 -- The fact. No index on purpose: partitions (one file) are replaced in a transaction.
 CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
