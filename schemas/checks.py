@@ -68,15 +68,16 @@ def months_published_together(df: pd.DataFrame, year_col: str, months: list[str]
     return flag(df, {m: ~(partial[m] & is_blank[m]) for m in months})
 
 
-def every_state_lists_every_crime(
-    df: pd.DataFrame, year_col: str, state_col: str, crime_cols: list[str]
-) -> pd.DataFrame:
+def every_state_lists_every_crime(df: pd.DataFrame, year_col: str, code_col: str | None,
+                                  name_col: str) -> pd.DataFrame:
     """Each state lists, in each year, as many crime rows as the fullest state of that year,
-    and each year lists all 32 states: fewer means a truncated or cut-down file."""
-    code = df[state_col].str.strip().str.zfill(2)
-    per_state = df.groupby([df[year_col], code])[crime_cols[0]].transform("size")
+    and each year lists all 32 states: fewer means a truncated or cut-down file. The state is
+    its code, or its name where the layout has no code column."""
+    code = (df[code_col].str.strip().str.zfill(2).where(state_code(df[code_col]))
+            if code_col else code_of_state_name(df[name_col]))
+    key_col = code_col or name_col
+    per_state = df.groupby([df[year_col], code.fillna("?")])[year_col].transform("size")
     fullest = per_state.groupby(df[year_col]).transform("max")
-    # Invalid codes fail their own check; here only count the states that exist.
-    valid = code.where(state_code(df[state_col]))
-    states_in_year = valid.groupby(df[year_col]).transform("nunique")
-    return flag(df, {state_col: per_state == fullest, year_col: states_in_year == 32})
+    # Invalid codes or names fail their own check; here only count the states that exist.
+    states_in_year = code.groupby(df[year_col]).transform("nunique")
+    return flag(df, {key_col: per_state == fullest, year_col: states_in_year == 32})

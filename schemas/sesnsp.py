@@ -1,5 +1,9 @@
 """pandera models of the SESNSP's crime-statistics files. Every cell is checked as the text the
-file holds (so a bad cell is reported as written); the loaders cast after validation."""
+file holds (so a bad cell is reported as written); the loaders cast after validation.
+
+Two catalogues, two families: the new methodology (2015-2025, and the 2026 catalogue with the
+same header) and the old one (CIEISP, 1997-2017). Each family shares its fields and checks;
+each format adds what its layout has."""
 
 from __future__ import annotations
 
@@ -17,16 +21,17 @@ MONTHS_OLD = [m.upper() for m in MONTHS_NM]
 LAST_YEAR = date.today().year + 1
 
 _MONTH_NOTE = "Count for the month; empty while the month is not published yet (not a zero)."
+_TRUNCATED = ("belongs to a year or state with fewer crime rows than the rest "
+              "(truncated or cut-down file?)")
+_PARTIAL_MONTH = "is empty although other rows of the same year have a count for this month"
 
 
 def _month(alias: str) -> object:
     return pa.Field(alias=alias, nullable=True, description=_MONTH_NOTE)
 
 
-class SesnspStateNM(pa.DataFrameModel):
-    """Incidencia delictiva del fuero común, nueva metodología, estatal (IDEFC_NM_<mes><aa>.csv):
-    investigation files (carpetas) per state, year and crime, one column per month. The 2026
-    catalogue (RNID) uses the same header."""
+class _NewCatalogue(pa.DataFrameModel):
+    """Fields and checks every new-methodology file has."""
 
     year: Series[str] = pa.Field(alias="Año", str_matches=r"^\s*\d{4}\s*$",
                                  description="Year of the counts")
@@ -75,16 +80,19 @@ class SesnspStateNM(pa.DataFrameModel):
     def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.name_matches_code(df, "Clave_Ent", "Entidad")
 
-    @pa.dataframe_check(error="is empty although other rows of the same year have a count "
-                              "for this month", ignore_na=False)
+
+class SesnspStateNM(_NewCatalogue):
+    """Incidencia delictiva del fuero común, nueva metodología, estatal (IDEFC_NM_<mes><aa>.csv):
+    investigation files (carpetas) per state, year and crime, one column per month. The 2026
+    catalogue (RNID) uses the same header."""
+
+    @pa.dataframe_check(error=_PARTIAL_MONTH, ignore_na=False)
     def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.months_published_together(df, "Año", MONTHS_NM)
 
-    @pa.dataframe_check(error="belongs to a year or state with fewer crime rows than the rest "
-                              "(truncated or cut-down file?)")
+    @pa.dataframe_check(error=_TRUNCATED)
     def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
-        return checks.every_state_lists_every_crime(
-            df, "Año", "Clave_Ent", ["Bien jurídico afectado", "Tipo de delito"])
+        return checks.every_state_lists_every_crime(df, "Año", "Clave_Ent", "Entidad")
 
     class Config:
         strict = True
@@ -92,13 +100,12 @@ class SesnspStateNM(pa.DataFrameModel):
                   "Subtipo de delito", "Modalidad"]
 
 
-class SesnspStateOld(pa.DataFrameModel):
-    """Incidencia delictiva del fuero común, metodología anterior (CIEISP), estatal 1997-2017:
-    upper-case names without accents; MODALIDAD is the broadest level of the catalogue."""
+class _OldCatalogue(pa.DataFrameModel):
+    """Fields and checks of the old methodology (CIEISP): upper-case names without accents;
+    MODALIDAD is the broadest level of the catalogue."""
 
     year: Series[str] = pa.Field(alias="AÑO", str_matches=r"^\s*\d{4}\s*$",
                                  description="Year of the counts")
-    state_code: Series[str] = pa.Field(alias="INEGI", description="INEGI state code, 1-32")
     state_name: Series[str] = pa.Field(alias="ENTIDAD", description="State name, upper case")
     modalidad: Series[str] = pa.Field(alias="MODALIDAD",
                                       description="Crime group (broadest level), e.g. HOMICIDIOS")
@@ -121,10 +128,6 @@ class SesnspStateOld(pa.DataFrameModel):
     def year_in_range(cls, s: Series[str]) -> Series[bool]:
         return pd.to_numeric(s, errors="coerce").between(1997, LAST_YEAR)
 
-    @pa.check("INEGI", error="is not a state code (1 to 32)")
-    def state_code_valid(cls, s: Series[str]) -> Series[bool]:
-        return checks.state_code(s)
-
     @pa.check("ENTIDAD", error="is not a Mexican state name")
     def state_name_known(cls, s: Series[str]) -> Series[bool]:
         return checks.known_state_name(s)
@@ -137,20 +140,52 @@ class SesnspStateOld(pa.DataFrameModel):
     def count_not_negative(cls, s: Series[str]) -> Series[bool]:
         return checks.non_negative(s)
 
+
+class SesnspStateOld(_OldCatalogue):
+    """Incidencia delictiva del fuero común, metodología anterior (CIEISP), estatal 1997-2017,
+    as CSV (an export of the SESNSP's workbook), with the INEGI state code."""
+
+    state_code: Series[str] = pa.Field(alias="INEGI", description="INEGI state code, 1-32")
+
+    @pa.check("INEGI", error="is not a state code (1 to 32)")
+    def state_code_valid(cls, s: Series[str]) -> Series[bool]:
+        return checks.state_code(s)
+
     @pa.dataframe_check(error="does not match the state code of its row (INEGI)")
     def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.name_matches_code(df, "INEGI", "ENTIDAD")
 
-    @pa.dataframe_check(error="is empty although other rows of the same year have a count "
-                              "for this month", ignore_na=False)
+    @pa.dataframe_check(error=_PARTIAL_MONTH, ignore_na=False)
     def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.months_published_together(df, "AÑO", MONTHS_OLD)
 
-    @pa.dataframe_check(error="belongs to a year or state with fewer crime rows than the rest "
-                              "(truncated or cut-down file?)")
+    @pa.dataframe_check(error=_TRUNCATED)
     def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
-        return checks.every_state_lists_every_crime(df, "AÑO", "INEGI", ["MODALIDAD", "TIPO"])
+        return checks.every_state_lists_every_crime(df, "AÑO", "INEGI", "ENTIDAD")
 
     class Config:
         strict = True
         unique = ["AÑO", "INEGI", "MODALIDAD", "TIPO", "SUBTIPO"]
+
+
+class SesnspStateOldWorkbook(_OldCatalogue):
+    """The SESNSP's own workbook of the old methodology, 1997 - December 2014: no state code
+    column (the name says the state), a TOTAL AÑO column (formulas in 2013), and cells of three
+    spaces or empty for 'no data' even in published months (they stay empty, never zero)."""
+
+    total: Series[str] = pa.Field(alias="TOTAL AÑO", nullable=True,
+                                  description="Sum of the year's months, as the workbook states it")
+
+    @pa.dataframe_check(error="is not the sum of the year's months")
+    def total_is_sum_of_months(cls, df: pd.DataFrame) -> pd.DataFrame:
+        months = sum(pd.to_numeric(df[m], errors="coerce").fillna(0) for m in MONTHS_OLD)
+        total = pd.to_numeric(df["TOTAL AÑO"], errors="coerce")
+        return checks.flag(df, {"TOTAL AÑO": total.isna() | (total == months)})
+
+    @pa.dataframe_check(error=_TRUNCATED)
+    def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.every_state_lists_every_crime(df, "AÑO", None, "ENTIDAD")
+
+    class Config:
+        strict = True
+        unique = ["AÑO", "ENTIDAD", "MODALIDAD", "TIPO", "SUBTIPO"]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from schemas import reference
 from schemas.reference import formats
-from seguridad import rawfiles
+from seguridad import rawfiles, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.validate import load_model, validate
@@ -120,8 +120,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
                work: Path) -> CheckedFile:
-    facts = rawfiles.inspect_text(path, label)
-    rawfiles.normalize(path, facts, work)
+    if xlsx.is_xlsx(path):
+        xlsx.to_csv(path, label, work)
+        facts = rawfiles.TextFacts(encoding="xlsx", line_ending="n/a", final_newline=True)
+    else:
+        facts = rawfiles.inspect_text(path, label)
+        rawfiles.normalize(path, facts, work)
     header = read_header(work, label)
     fmt = detect_format(header, label)
     spec = formats()[fmt]

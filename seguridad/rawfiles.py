@@ -18,7 +18,7 @@ from pathlib import Path
 from seguridad.errors import FileRejected
 
 CHUNK = 8 * 1024 * 1024
-DATA_SUFFIXES = {".csv", ".txt"}
+DATA_SUFFIXES = {".csv", ".txt", ".xlsx"}
 
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

@@ -20,6 +20,9 @@ TEST_DATA = REPO / "tests" / "data"
 NM_FILE = SHIPPED_RAW / "sesnsp" / "estatal_IDEFC_NM_2015-2024_nov2024.csv"
 OLD_FILE = (SHIPPED_RAW / "sesnsp"
             / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__cp1252_crlf.csv")
+OLD_XLSX_FILE = (SHIPPED_RAW / "sesnsp"
+                 / "IncidenciaDelictiva_FueroComun_Estatal_1997-Diciembre2014.xlsx")
+NM_XLSX_FILE = SHIPPED_RAW / "sesnsp" / "Estatal-Delitos-2015-2021_feb2021.xlsx"
 RNID_2026_FILE = SHIPPED_RAW / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
 OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"
 CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.csv"

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -14,8 +15,10 @@ import pytest
 
 from conftest import (
     NM_FILE,
+    NM_XLSX_FILE,
     OLD_FILE,
     OLD_OCT_FILE,
+    OLD_XLSX_FILE,
     RNID_2026_FILE,
     read_csv_rows,
     run_cli,
@@ -68,7 +71,11 @@ def test_shipped_files_load_with_detected_encoding_and_cut(shipped_warehouse):
     status, cut, _, encoding, line_ending, rows = files[OLD_FILE.name]
     assert (status, f"{cut:%Y-%m}", encoding, line_ending, rows) == \
         ("loaded", "2017-12", "latin-1", "CRLF", 44_352)
-    assert all(v[0] == "loaded" for v in files.values())
+    # Older cuts of the same series: every month they publish has a newer cut.
+    assert files[OLD_XLSX_FILE.name][:2] == ("superseded", date(2014, 12, 1))
+    assert files[NM_XLSX_FILE.name][:2] == ("superseded", date(2021, 2, 1))
+    assert {k for k, v in files.items() if v[0] != "loaded"} == {OLD_XLSX_FILE.name,
+                                                                 NM_XLSX_FILE.name}
 
 
 def test_new_methodology_grand_total_equals_the_raw_file(shipped_warehouse):
@@ -408,3 +415,86 @@ def test_a_2026_file_dated_2025_is_refused(empty_workspace):
     (outcome,) = run.outcomes
     assert outcome.status == "rejected"
     assert "say cnsp_2015, but its crime rows are those of rnid_2026" in outcome.message
+
+
+# ------------------------------------------------------------------ workbooks and revisions
+
+
+def _workbook_rows(path: Path) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+def test_old_workbook_loads_with_no_data_cells_kept_apart(shipped_warehouse):
+    rows = _workbook_rows(OLD_XLSX_FILE)
+    header, data = rows[0], [r for r in rows[1:] if any(c != "" for c in r)]
+    months = range(header.index("ENERO"), header.index("DICIEMBRE") + 1)
+    total = sum(int(r[i]) for r in data for i in months if isinstance(r[i], float))
+    no_data = sum(1 for r in data for i in months if not isinstance(r[i], float))
+    assert no_data == 1_300 + 4_362  # cells of three spaces, and empty cells
+    (core_total, nulls), = query(shipped_warehouse, """
+        SELECT sum(value), count(*) FILTER (WHERE value IS NULL) FROM core.crime_state_monthly
+        WHERE file_sha256 = ?""", [sha256(OLD_XLSX_FILE)])
+    assert (core_total, nulls) == (total, no_data)
+    # The figure the government quoted in 2016 is this cut's: 21,736 homicides in 2012.
+    (value,), = query(shipped_warehouse, """
+        SELECT sum(value) FROM core.indicator_by_file WHERE file_sha256 = ?
+        AND indicator = 'homicidio_doloso' AND geo_level = 'national' AND year(month) = 2012
+    """, [sha256(OLD_XLSX_FILE)])
+    assert value == 21_736
+
+
+def test_new_methodology_workbook_and_its_revisions(shipped_warehouse):
+    """Every state x month whose total differs between the Feb-2021 workbook and the Nov-2024
+    CSV is listed in marts.revisions, and nothing else."""
+    rows = _workbook_rows(NM_XLSX_FILE)
+    header = rows[0]
+    by_xlsx: dict[tuple[str, date], int] = {}
+    for r in rows[1:]:
+        for m in range(1, 13):
+            cell = r[header.index(MONTHS_NM[m - 1])]
+            if isinstance(cell, float):
+                key = (f"{int(r[1]):02d}", date(int(r[0]), m, 1))
+                by_xlsx[key] = by_xlsx.get(key, 0) + int(cell)
+    by_csv: dict[tuple[str, date], int] = {}
+    for r in read_csv_rows(NM_FILE, "latin-1"):
+        for m in range(1, 13):
+            key = (r["Clave_Ent"].zfill(2), date(int(r["Año"]), m, 1))
+            if key in by_xlsx and r[MONTHS_NM[m - 1]] != "":
+                by_csv[key] = by_csv.get(key, 0) + int(r[MONTHS_NM[m - 1]])
+    changed = {k: (by_xlsx[k], by_csv[k]) for k in by_xlsx if by_xlsx[k] != by_csv[k]}
+    assert changed  # the SESNSP did revise 2015-2021 between those cuts
+    listed = {(code, month): (old, new) for code, month, old, new in query(shipped_warehouse, """
+        SELECT geo_code, month, old_value, new_value FROM marts.revisions
+        WHERE indicator = 'delitos_total' AND geo_level = 'state'
+          AND previous_cut = DATE '2021-02-01' AND revised_cut = DATE '2024-11-01'""")}
+    assert listed == changed
+
+
+def test_old_methodology_cuts_agree_except_where_revisions_say(workspace):
+    state = ingest_flow([str(OLD_OCT_FILE)], return_state=True)
+    assert state.is_completed()
+    dec = read_csv_rows(OLD_FILE, "cp1252")
+    oct_ = read_csv_rows(OLD_OCT_FILE, "utf-8-sig")
+
+    def totals(rows):
+        out: dict[tuple[str, date], int] = {}
+        for r in rows:
+            for m, name in enumerate(MONTHS_NM, start=1):
+                cell = r[name.upper()]
+                if cell != "":
+                    key = (r["INEGI"].zfill(2), date(int(r["AÑO"]), m, 1))
+                    out[key] = out.get(key, 0) + int(cell)
+        return out
+
+    t_dec, t_oct = totals(dec), totals(oct_)
+    assert max(k[1] for k in t_oct) == date(2017, 10, 1)
+    changed = {k: (t_oct[k], t_dec[k]) for k in t_oct if t_oct[k] != t_dec[k]}
+    assert 0 < len(changed) < len(t_oct) // 10
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    listed = {(code, month): (old, new) for code, month, old, new in query(wh, """
+        SELECT geo_code, month, old_value, new_value FROM marts.revisions
+        WHERE indicator = 'delitos_total' AND geo_level = 'state'
+          AND previous_cut = DATE '2017-10-01' AND revised_cut = DATE '2017-12-01'""")}
+    assert listed == changed

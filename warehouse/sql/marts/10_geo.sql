@@ -11,10 +11,5 @@ JOIN core.geo_group_member AS m USING (group_key)
 GROUP BY ALL;
 COMMENT ON TABLE marts.geo IS 'Geographies: geo_level national (geo_code 00), state (01-32, INEGI) or group (a key such as frontera_norte or a region).';
 
-CREATE OR REPLACE TABLE marts.geo_member AS
-SELECT 'national' AS geo_level, '00' AS geo_code, state_code FROM core.geo_state
-UNION ALL
-SELECT 'state', state_code, state_code FROM core.geo_state
-UNION ALL
-SELECT 'group', group_key, state_code FROM core.geo_group_member;
-COMMENT ON TABLE marts.geo_member IS 'The states that make up each geography (a state is its own member).';
+CREATE OR REPLACE VIEW marts.geo_member AS SELECT * FROM core.geo_member;
+COMMENT ON VIEW marts.geo_member IS 'The states that make up each geography (a state is its own member).';

@@ -1,44 +1,19 @@
 -- The analysts' table: each indicator by month and geography, from the newest cut of each
 -- month, with population and rate. Series are never mixed: a row belongs to one methodology.
 CREATE OR REPLACE TABLE marts.indicator_monthly AS
-WITH current_facts AS (
-    SELECT f.series, f.month, f.state_code, f.crime_id, f.value, f.file_sha256, c.cut_date
-    FROM core.crime_state_monthly AS f
+WITH geo_values AS (
+    SELECT b.*, c.cut_date
+    FROM core.indicator_by_file AS b
     JOIN core.current_file_months AS c
-      ON c.dataset = 'crime_state' AND c.series = f.series AND c.month = f.month
-     AND c.file_sha256 = f.file_sha256
-),
-state_values AS (
-    SELECT f.series, f.month, f.state_code, m.indicator,
-           sum(f.value) FILTER (WHERE NOT m.is_attempt) AS value,
-           sum(f.value) FILTER (WHERE m.is_attempt) AS attempts,
-           count(*) AS cells,
-           count(f.value) AS reported_cells,
-           any_value(f.cut_date) AS cut_date,
-           any_value(f.file_sha256) AS file_sha256
-    FROM current_facts AS f
-    JOIN core.crime_indicator_map AS m USING (series, crime_id)
-    GROUP BY ALL
-),
-geo_values AS (
-    SELECT gm.geo_level, gm.geo_code, s.series, s.month, s.indicator,
-           sum(s.value) AS value,
-           sum(s.attempts) AS attempts,
-           sum(s.cells) AS cells,
-           sum(s.reported_cells) AS reported_cells,
-           count(*) AS states,
-           any_value(s.cut_date) AS cut_date,
-           any_value(s.file_sha256) AS file_sha256
-    FROM state_values AS s
-    JOIN marts.geo_member AS gm USING (state_code)
-    GROUP BY ALL
+      ON c.dataset = 'crime_state' AND c.series = b.series AND c.month = b.month
+     AND c.file_sha256 = b.file_sha256
 ),
 population AS (
-    -- Whole persons: also keeps rates identical from build to build (float sums are not).
+    -- Whole persons: also keeps rates identical from build to build.
     SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population,
            count(*) AS states
     FROM core.population_monthly AS p
-    JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
+    JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = getvariable('population_vintage')
     GROUP BY ALL
 )
@@ -49,8 +24,8 @@ SELECT
     v.geo_code,
     g.geo_name,
     v.indicator,
-    CAST(v.value AS BIGINT) AS value,
-    CAST(v.attempts AS BIGINT) AS attempts,
+    v.value,
+    v.attempts,
     v.reported_cells < v.cells AS has_missing_cells,
     CAST(p.population AS BIGINT) AS population,
     CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END

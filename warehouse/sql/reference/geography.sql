@@ -14,6 +14,15 @@ FROM read_csv(getvariable('reference_dir') || '/state_name_variants.csv', header
               all_varchar = true);
 COMMENT ON TABLE core.geo_state_name_variant IS 'Spellings of state names found in the source files, matched without regard to case or accents.';
 
+CREATE OR REPLACE TABLE core.geo_state_lookup AS
+SELECT DISTINCT staging.normalize_name(name) AS normalized_name, state_code
+FROM (
+    SELECT state_code, state_name AS name FROM core.geo_state
+    UNION ALL SELECT state_code, short_name FROM core.geo_state
+    UNION ALL SELECT state_code, variant FROM core.geo_state_name_variant
+);
+COMMENT ON TABLE core.geo_state_lookup IS 'Normalized state name or variant -> INEGI code, for files that name states without a code.';
+
 CREATE OR REPLACE TABLE core.geo_group AS
 SELECT group_key, kind, name_es, name_en, description
 FROM read_csv(getvariable('reference_dir') || '/geo_groups.csv', header = true,

@@ -7,6 +7,11 @@ CREATE OR REPLACE MACRO staging.parse_count(x) AS
 
 CREATE OR REPLACE MACRO staging.state_code(x) AS lpad(trim(x), 2, '0');
 
+-- Place names compared as people read them: no accents, any case, single spaces. The same
+-- rule as schemas.reference.normalize_name (a test keeps the two in step).
+CREATE OR REPLACE MACRO staging.normalize_name(x) AS
+    trim(regexp_replace(replace(upper(strip_accents(x)), '.', '. '), '\s+', ' ', 'g'));
+
 -- A stable id for a crime row of a catalogue (same text, same id, in any warehouse).
 CREATE OR REPLACE MACRO staging.crime_id(series, bien_juridico, tipo, subtipo, modalidad) AS
     CAST('0x' || left(md5(concat_ws('|', series, coalesce(bien_juridico, ''), tipo, subtipo,

@@ -2,7 +2,9 @@
 CREATE OR REPLACE VIEW staging.crime_state AS
 SELECT * FROM staging.sesnsp_state_nm
 UNION ALL BY NAME
-SELECT * FROM staging.sesnsp_state_old;
+SELECT * FROM staging.sesnsp_state_old
+UNION ALL BY NAME
+SELECT * FROM staging.sesnsp_state_old_xlsx;
 
 CREATE OR REPLACE VIEW staging.population_state AS
 SELECT * FROM staging.conapo_2010_state
