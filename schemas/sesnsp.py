@@ -100,6 +100,32 @@ class SesnspStateNM(_NewCatalogue):
                   "Subtipo de delito", "Modalidad"]
 
 
+class SesnspVictimsStateNM(_NewCatalogue):
+    """Víctimas de delitos del fuero común, nueva metodología, estatal (IDVFC_NM_<mes><aa>.csv):
+    victims (not investigation files) of the crimes that have them, by sex and age band.
+    Zeros are written: every state x crime x sex x age band row is present."""
+
+    sex: Series[str] = pa.Field(alias="Sexo", isin=["Hombre", "Mujer", "No identificado"],
+                                description="Victim's sex")
+    age_group: Series[str] = pa.Field(
+        alias="Rango de edad", description="Victim's age band",
+        isin=["Menores de edad (0-17)", "Adultos (18 y más)", "No especificado",
+              "No identificado"])
+
+    @pa.dataframe_check(error=_PARTIAL_MONTH, ignore_na=False)
+    def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.months_published_together(df, "Año", MONTHS_NM)
+
+    @pa.dataframe_check(error=_TRUNCATED)
+    def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.every_state_lists_every_crime(df, "Año", "Clave_Ent", "Entidad")
+
+    class Config:
+        strict = True
+        unique = ["Año", "Clave_Ent", "Bien jurídico afectado", "Tipo de delito",
+                  "Subtipo de delito", "Modalidad", "Sexo", "Rango de edad"]
+
+
 class _OldCatalogue(pa.DataFrameModel):
     """Fields and checks of the old methodology (CIEISP): upper-case names without accents;
     MODALIDAD is the broadest level of the catalogue."""

@@ -81,7 +81,8 @@ def report_compare(
         help="national, a state code (2 or 02) or name, or a group key (frontera_norte).")],
     current: Annotated[str, typer.Option(help="Current window YYYY-MM:YYYY-MM.")],
     baseline: Annotated[str, typer.Option(help="Baseline window YYYY-MM:YYYY-MM.")],
-    measure: Annotated[str, typer.Option(help="count or rate (per 100,000, annualised).")] =
+    measure: Annotated[str, typer.Option(
+        help="count or rate (crimes, rate per 100,000 annualised), victims or victims_rate.")] =
         "count",
     fmt: Annotated[str, typer.Option("--format", help="table, csv, md or json.")] = "table",
     series: Annotated[str | None, typer.Option(
@@ -94,6 +95,9 @@ def report_compare(
         False,
     include_attempts: Annotated[bool, typer.Option(
         help="Count attempts ('Tentativa de ...', 2026 catalogue) in the indicator.")] = False,
+    sex: Annotated[str, typer.Option(help="Victims only: Hombre, Mujer or Total.")] = "Total",
+    age_group: Annotated[str, typer.Option(
+        help="Victims only: an age band as published, or Total.")] = "Total",
 ) -> None:
     """Compare an indicator between two windows of equal length."""
     from seguridad import compare, report, warehouse
@@ -106,7 +110,7 @@ def report_compare(
             con, indicator=indicator, geo=geo, current=compare.Window.parse(current),
             baseline=compare.Window.parse(baseline), measure=measure, series=series,
             population_vintage=population_vintage, lang=lang, allow_break=allow_break,
-            include_attempts=include_attempts)
+            include_attempts=include_attempts, sex=sex, age_group=age_group)
     finally:
         con.close()
     sys.stdout.write(report.render(result, fmt, lang))

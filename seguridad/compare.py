@@ -19,6 +19,10 @@ MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio"
 MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"]
 LOW_COUNT = 10
+# --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
+# is divided by population.
+MEASURES = {"count": ("crimes", False), "rate": ("crimes", True),
+            "victims": ("victims", False), "victims_rate": ("victims", True)}
 
 
 def add_months(d: date, n: int) -> date:
@@ -124,9 +128,20 @@ class Comparison:
     population_vintage: str | None
     cut_date: date | None
     include_attempts: bool = False
+    sex: str = "Total"
+    age_group: str = "Total"
     methodology_break: dict | None = None
     sources: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> str:
+        """crimes or victims."""
+        return MEASURES[self.measure][0]
+
+    @property
+    def per_100k(self) -> bool:
+        return MEASURES[self.measure][1]
 
     @property
     def series(self) -> str:
@@ -145,11 +160,13 @@ def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = 
     return row[0]
 
 
-def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo,
-                     series: str) -> set[date]:
+def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, series: str,
+                     counts: str = "crimes", sex: str = "Total",
+                     age_group: str = "Total") -> set[date]:
     return {m for (m,) in con.execute(
-        "SELECT month FROM marts.indicator_monthly WHERE indicator = ? AND series = ? "
-        "AND geo_level = ? AND geo_code = ?", [indicator, series, geo.level, geo.code]).fetchall()}
+        "SELECT month FROM marts.measure_monthly WHERE measure = ? AND indicator = ? "
+        "AND series = ? AND geo_level = ? AND geo_code = ? AND sex = ? AND age_group = ?",
+        [counts, indicator, series, geo.level, geo.code, sex, age_group]).fetchall()}
 
 
 def _span(months: list[date]) -> str:
@@ -166,8 +183,9 @@ def _span(months: list[date]) -> str:
 
 
 def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, current: Window,
-                  baseline: Window, series: str | None = None,
-                  allow_break: bool = False) -> tuple[str, str]:
+                  baseline: Window, series: str | None = None, allow_break: bool = False,
+                  counts: str = "crimes", sex: str = "Total",
+                  age_group: str = "Total") -> tuple[str, str]:
     """(current series, baseline series): the requested series, or the newest methodology that
     publishes every month of both windows. Only with `allow_break` may the windows come from
     two methodologies (the newest covering each), and the result is then flagged."""
@@ -177,7 +195,7 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
         raise ComparisonRefused(f"unknown series {series!r}; known: {', '.join(candidates)}")
     coverage: dict[str, tuple[list[date], list[date], list[date]]] = {}
     for s in [series] if series else candidates:
-        have = published_months(con, indicator, geo, s)
+        have = published_months(con, indicator, geo, s, counts, sex, age_group)
         coverage[s] = (sorted(have), [m for m in current.month_list() if m not in have],
                        [m for m in baseline.month_list() if m not in have])
         if not coverage[s][1] and not coverage[s][2]:
@@ -187,7 +205,7 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
         missing = sorted(miss_cur + miss_base)
         lines.append(f"  {s}: publishes {have[0]:%Y-%m}..{have[-1]:%Y-%m}; not published: "
                      f"{_span(missing)}" if have else
-                     f"  {s}: has no {indicator} data for {geo.name}")
+                     f"  {s}: has no {indicator} {counts} data for {geo.name}")
     detail = "\n".join(lines)
     if series:
         raise ComparisonRefused(
@@ -225,10 +243,14 @@ def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_s
 def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             current: Window, baseline: Window, measure: str = "count",
             series: str | None = None, population_vintage: str | None = None,
-            lang: str = "en", allow_break: bool = False,
-            include_attempts: bool = False) -> Comparison:
-    if measure not in ("count", "rate"):
-        raise ComparisonRefused(f"unknown measure {measure!r}: use count or rate")
+            lang: str = "en", allow_break: bool = False, include_attempts: bool = False,
+            sex: str = "Total", age_group: str = "Total") -> Comparison:
+    if measure not in MEASURES:
+        raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
+    counts, per_100k = MEASURES[measure]
+    if counts == "crimes" and (sex, age_group) != ("Total", "Total"):
+        raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
+                                "or victims_rate")
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
     if current.months != baseline.months:
@@ -237,19 +259,21 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
             "Use windows of the same number of months.")
     cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
-                                            allow_break)
+                                            allow_break, counts, sex, age_group)
     vintage = population_vintage or default_vintage(con)
     rows = fetch_dicts(
-        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
+             "p_include_attempts := ?, p_measure := ?, p_sex := ?, p_age_group := ?) "
              "WHERE geo_level = ? AND geo_code = ?",
         [indicator, cur_series, current.start, current.end, base_series, baseline.start,
-         baseline.end, vintage, include_attempts, geo.level, geo.code])
+         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code])
     r = rows[0]
-    if measure == "rate":
+    if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
             raise ComparisonRefused(
-                f"no {vintage} population for every month of both windows in {geo.name}; "
-                "rates cannot be computed (try --population-vintage, or --measure count)")
+                f"no {vintage} population for every month of both windows in {geo.name}"
+                + (" (population is not split by age band)" if age_group != "Total" else "")
+                + "; rates cannot be computed (try --population-vintage, or a count)")
         cur_v, base_v = r["current_rate"], r["baseline_rate"]
         abs_change, pct = r["rate_abs_change"], r["rate_pct_change"]
     else:
@@ -274,8 +298,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         baseline_series=base_series, measure=measure, current=current, baseline=baseline,
         current_value=cur_v, baseline_value=base_v, abs_change=abs_change, pct_change=pct,
         current_count=r["current_value"], baseline_count=r["baseline_value"],
-        population_vintage=vintage if measure == "rate" else None, cut_date=r["cut_date"],
-        include_attempts=include_attempts, methodology_break=brk,
+        population_vintage=vintage if per_100k else None, cut_date=r["cut_date"],
+        include_attempts=include_attempts, sex=sex, age_group=age_group, methodology_break=brk,
         sources=sources(con, r["file_sha256s"]), notes=notes)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
+COLUMN_DOCS = PROJECT_ROOT / "warehouse" / "docs" / "columns.csv"
 
 DEFAULT_POPULATION_VINTAGE = "conapo_2023"
 

@@ -246,13 +246,14 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
                       dataset=spec["dataset"])
-        run_sql_file(con, SQL_DIR / "load" / spec["load_sql"])
+        for name in spec["load_sql"]:
+            run_sql_file(con, SQL_DIR / "load" / name)
         first, last = fetch_one(
             con, "SELECT min(month), max(month) FROM core.file_months "
                  "WHERE file_sha256 = ? AND published_cells > 0", [checked.sha256])
         name_cut = rawfiles.cut_from_name(checked.path.name)
         cut = None
-        if spec["dataset"].startswith("crime"):
+        if spec.get("publication_cut", True):
             cut = last
             if name_cut and name_cut != last:
                 raise FileRejected(

@@ -18,19 +18,20 @@ from seguridad.warehouse import fetch_dicts, fetch_one
 
 CSV_COLUMNS = [
     "indicator", "geo_level", "geo_code", "geo_name", "series", "current_series",
-    "baseline_series", "methodology_break", "include_attempts", "measure",
+    "baseline_series", "methodology_break", "include_attempts", "measure", "sex", "age_group",
     "current_start", "current_end", "current_value", "baseline_start", "baseline_end",
     "baseline_value", "abs_change", "pct_change", "current_count", "baseline_count",
     "population_vintage", "cut_date", "source_files", "source_sha256", "notes",
 ]
 
-UNITS = {"en": "investigation files", "es": "carpetas de investigación"}
+UNITS = {("crimes", "en"): "investigation files", ("crimes", "es"): "carpetas de investigación",
+         ("victims", "en"): "victims", ("victims", "es"): "víctimas"}
 
 
-def _round(value: float | int | None, measure: str) -> float | int | None:
+def _round(value: float | int | None, per_100k: bool) -> float | int | None:
     if value is None:
         return None
-    return round(value, 4) if measure == "rate" else value
+    return round(value, 4) if per_100k else value
 
 
 def as_record(c: Comparison) -> dict:
@@ -41,12 +42,13 @@ def as_record(c: Comparison) -> dict:
         "methodology_break": (f"{c.methodology_break['from']}->{c.methodology_break['to']} "
                               f"({c.methodology_break['comparability']})"
                               if c.methodology_break else ""),
-        "include_attempts": c.include_attempts, "measure": c.measure,
+        "include_attempts": c.include_attempts, "measure": c.measure, "sex": c.sex,
+        "age_group": c.age_group,
         "current_start": f"{c.current.start:%Y-%m}", "current_end": f"{c.current.end:%Y-%m}",
-        "current_value": _round(c.current_value, c.measure),
+        "current_value": _round(c.current_value, c.per_100k),
         "baseline_start": f"{c.baseline.start:%Y-%m}", "baseline_end": f"{c.baseline.end:%Y-%m}",
-        "baseline_value": _round(c.baseline_value, c.measure),
-        "abs_change": _round(c.abs_change, c.measure),
+        "baseline_value": _round(c.baseline_value, c.per_100k),
+        "abs_change": _round(c.abs_change, c.per_100k),
         "pct_change": None if c.pct_change is None else round(c.pct_change, 2),
         "current_count": c.current_count, "baseline_count": c.baseline_count,
         "population_vintage": c.population_vintage,
@@ -57,20 +59,25 @@ def as_record(c: Comparison) -> dict:
     }
 
 
-def _number(v: float | int | None, measure: str) -> str:
+def _number(v: float | int | None, per_100k: bool) -> str:
     if v is None:
         return "n/a"
-    return f"{v:,.2f}" if measure == "rate" else f"{v:,}"
+    return f"{v:,.2f}" if per_100k else f"{v:,}"
 
 
 def headline(c: Comparison, lang: str = "es") -> str:
     """One sentence in the style of an official statement, with the numbers behind it."""
     label = c.indicator_label
     cur, base = c.current.describe(lang), c.baseline.describe(lang)
-    what = f"{label} ({'tasa por 100 mil habitantes' if lang == 'es' else 'rate per 100,000'})" \
-        if c.measure == "rate" else label
-    values = (f"{_number(c.baseline_value, c.measure)} → {_number(c.current_value, c.measure)}"
-              + ("" if c.measure == "rate" else f" {UNITS[lang]}"))
+    unit = UNITS[(c.counts, lang)]
+    what = label
+    if c.counts == "victims":
+        what = f"{label} ({unit}" + ("" if c.sex == "Total" else f", {c.sex}") + \
+            ("" if c.age_group == "Total" else f", {c.age_group}") + ")"
+    if c.per_100k:
+        what += " (tasa por 100 mil habitantes)" if lang == "es" else " (rate per 100,000)"
+    values = (f"{_number(c.baseline_value, c.per_100k)} → {_number(c.current_value, c.per_100k)}"
+              + ("" if c.per_100k else f" {unit}"))
     if c.pct_change is None:
         verb = "no tiene cambio porcentual definido" if lang == "es" else \
             "has no defined percent change"
@@ -117,10 +124,11 @@ def render(c: Comparison, fmt: str, lang: str = "es") -> str:
     rows = [
         ("indicator", f"{c.indicator} ({c.indicator_label})"),
         ("geography", f"{c.geo.name} ({c.geo.level} {c.geo.code})"),
-        ("measure", "rate per 100,000 (annualised)" if c.measure == "rate" else "count"),
-        (f"current {c.current}", _number(c.current_value, c.measure)),
-        (f"baseline {c.baseline}", _number(c.baseline_value, c.measure)),
-        ("change", _number(c.abs_change, c.measure)),
+        ("measure", f"{c.counts}, " + ("rate per 100,000 (annualised)" if c.per_100k
+                                       else "count")),
+        (f"current {c.current}", _number(c.current_value, c.per_100k)),
+        (f"baseline {c.baseline}", _number(c.baseline_value, c.per_100k)),
+        ("change", _number(c.abs_change, c.per_100k)),
         ("change %", "n/a (zero baseline)" if c.pct_change is None else f"{c.pct_change:.2f}%"),
     ]
     if fmt == "md":
@@ -173,7 +181,7 @@ def standard_rows(con: duckdb.DuckDBPyConnection, series: str, presets: list[Pre
     for p in presets:
         for ind in indicators:
             for r in fetch_dicts(
-                    con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, ?, false) "
+                    con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?) "
                          "ORDER BY CASE geo_level WHEN 'national' THEN 0 WHEN 'group' THEN 1 "
                          "ELSE 2 END, geo_code",
                     [ind, series, p.current.start, p.current.end, series, p.baseline.start,

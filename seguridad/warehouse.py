@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from schemas.reference import REFERENCE_DIR
-from seguridad.config import SQL_DIR, Settings
+from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.errors import NoWarehouse, WarehouseBusy
 
 SCHEMA_VERSION = "2"
@@ -63,6 +63,7 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     set_variables(con, population_vintage=settings.population_vintage)
     for step in DERIVE_STEPS:
         run_step(con, step)
+    document_columns(con)
 
 
 def published_schema_version(settings: Settings) -> str | None:
@@ -84,6 +85,22 @@ def needs_full_rebuild(settings: Settings) -> bool:
     cannot be updated in place, so the next build starts empty and reloads the landing zone."""
     version = published_schema_version(settings)
     return version is not None and version != SCHEMA_VERSION
+
+
+def document_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Describe the marts' columns that their SQL file left undescribed, from the shared
+    dictionary warehouse/docs/columns.csv (a column means the same in every mart)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE column_docs AS SELECT * FROM read_csv(?, "
+                "header = true, all_varchar = true)", [str(COLUMN_DOCS)])
+    missing = con.execute("""
+        SELECT c.table_name, c.column_name, d.description
+        FROM duckdb_columns() AS c JOIN column_docs AS d USING (column_name)
+        WHERE c.schema_name = 'marts' AND c.comment IS NULL
+          AND c.database_name = current_database()""").fetchall()
+    for table, column, description in missing:
+        # COMMENT ON takes no parameters; the text is our own data file, quoted as a literal.
+        text = description.replace("'", "''")
+        con.execute(f'COMMENT ON COLUMN marts."{table}"."{column}" IS \'{text}\'')
 
 
 def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:

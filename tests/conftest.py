@@ -23,6 +23,7 @@ OLD_FILE = (SHIPPED_RAW / "sesnsp"
 OLD_XLSX_FILE = (SHIPPED_RAW / "sesnsp"
                  / "IncidenciaDelictiva_FueroComun_Estatal_1997-Diciembre2014.xlsx")
 NM_XLSX_FILE = SHIPPED_RAW / "sesnsp" / "Estatal-Delitos-2015-2021_feb2021.xlsx"
+VICTIMS_FILE = SHIPPED_RAW / "sesnsp" / "IDVFC_NM_dic24.csv"
 RNID_2026_FILE = SHIPPED_RAW / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
 OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"
 CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.csv"

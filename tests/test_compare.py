@@ -15,6 +15,7 @@ from conftest import (
     NM_FILE,
     OLD_FILE,
     RNID_2026_FILE,
+    VICTIMS_FILE,
     read_csv_rows,
     run_cli,
     use_paths,
@@ -262,3 +263,56 @@ def test_attempts_only_when_asked(published):
     with_attempts = compare_csv(*args, "--include-attempts")
     assert int(with_attempts["current_value"]) - int(plain["current_value"]) == tried
     assert plain["baseline_value"] == with_attempts["baseline_value"]
+
+
+@pytest.fixture(scope="module")
+def victim_rows():
+    return read_csv_rows(VICTIMS_FILE, "latin-1")
+
+
+def victims_sum(rows, subtype, year, states=None, sex=None, age=None):
+    month_names = [m.capitalize() for m in MONTHS]
+    return sum(int(r[m]) for r in rows for m in month_names
+               if r["Año"] == str(year) and r["Subtipo de delito"] == subtype
+               and (states is None or r["Clave_Ent"] in states)
+               and (sex is None or r["Sexo"] == sex) and (age is None or r["Rango de edad"] == age))
+
+
+@pytest.mark.parametrize("indicator,subtype,geo,states,sex,age", [
+    ("homicidio_doloso", "Homicidio doloso", "national", None, None, None),
+    ("feminicidio", "Feminicidio", "15", {"15"}, "Mujer", None),
+    ("secuestro", "Secuestro", "frontera_norte", BORDER, None, None),
+    ("homicidio_doloso", "Homicidio doloso", "national", None, None, "Menores de edad (0-17)"),
+    ("extorsion", "Extorsión", "09", {"9"}, "Hombre", "Adultos (18 y más)"),
+])
+def test_victims_match_the_raw_file(published, victim_rows, indicator, subtype, geo, states,
+                                    sex, age):
+    args = ["--indicator", indicator, "--geo", geo, "--measure", "victims", "--current",
+            "2024-01:2024-12", "--baseline", "2023-01:2023-12"]
+    args += ["--sex", sex] if sex else []
+    args += ["--age-group", age] if age else []
+    row = compare_csv(*args)
+    assert int(row["current_value"]) == victims_sum(victim_rows, subtype, 2024, states, sex, age)
+    assert int(row["baseline_value"]) == victims_sum(victim_rows, subtype, 2023, states, sex, age)
+    assert row["cut_date"] == "2024-12"  # the victims file publishes December 2024
+
+
+def test_victim_rates_divide_by_the_population_of_the_victims_sex(published, victim_rows):
+    women = compare_csv("--indicator", "homicidio_doloso", "--geo", "national", "--measure",
+                        "victims_rate", "--sex", "Mujer", "--current", "2024-01:2024-12",
+                        "--baseline", "2023-01:2023-12")
+    everyone = compare_csv("--indicator", "homicidio_doloso", "--geo", "national", "--measure",
+                           "victims_rate", "--current", "2024-01:2024-12",
+                           "--baseline", "2023-01:2023-12")
+    mid = {int(r["n_year"]): (int(r["pob_mid_year"]), r["genero"])
+           for r in read_csv_rows(CONAPO_2023, "utf-8")
+           if r["cve_ent"] == "00" and r["genero"] == "Mujeres"}
+    killed = victims_sum(victim_rows, "Homicidio doloso", 2024, sex="Mujer")
+    # A calendar year's rate is count / mean monthly population; mid-year is within 0.1%.
+    assert float(women["current_value"]) == pytest.approx(killed / mid[2024][0] * 1e5, rel=1e-3)
+    assert float(everyone["current_value"]) > float(women["current_value"])
+    refused = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                      "national", "--measure", "victims_rate", "--age-group",
+                      "Menores de edad (0-17)", "--current", "2024-01:2024-12",
+                      "--baseline", "2023-01:2023-12")
+    assert refused.returncode == 1 and "not split by age band" in refused.stderr

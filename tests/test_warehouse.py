@@ -33,6 +33,31 @@ def test_marts_are_documented(con):
     assert all(comment for _, comment in columns)
 
 
+def test_every_mart_is_documented(con):
+    undocumented = con.execute("""
+        SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND comment IS NULL
+        UNION ALL
+        SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts' AND comment IS NULL
+        UNION ALL
+        SELECT table_name || '.' || column_name FROM duckdb_columns()
+        WHERE schema_name = 'marts' AND comment IS NULL
+    """).fetchall()
+    assert undocumented == []
+
+
+def test_victim_totals_add_up_their_categories(con):
+    rows = con.execute("""
+        SELECT t.value, sum(s.value) FILTER (WHERE s.sex <> 'Total' AND s.age_group = 'Total'),
+               sum(s.value) FILTER (WHERE s.age_group <> 'Total' AND s.sex = 'Total'),
+               sum(s.value) FILTER (WHERE s.age_group <> 'Total' AND s.sex <> 'Total')
+        FROM marts.victims_monthly AS t JOIN marts.victims_monthly AS s
+          USING (month, series, geo_level, geo_code, indicator)
+        WHERE t.sex = 'Total' AND t.age_group = 'Total' AND t.geo_code IN ('00', '14')
+          AND t.indicator = 'homicidio_doloso' AND month = DATE '2024-06-01'
+        GROUP BY t.geo_code, t.value""").fetchall()
+    assert len(rows) == 2 and all(len(set(r)) == 1 for r in rows)
+
+
 def test_published_file_opens_in_duckdb_1_4(con):
     (tags,), = con.execute("SELECT tags FROM duckdb_databases() "
                            "WHERE database_name = current_database()").fetchall()

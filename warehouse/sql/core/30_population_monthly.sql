@@ -3,19 +3,19 @@
 -- January-June of the first year and July-December of the last.
 CREATE OR REPLACE TABLE core.population_monthly AS
 WITH current_years AS (
-    SELECT p.vintage, p.geo_level, p.geo_code, p.year, p.population_mid_year AS population
+    SELECT p.vintage, p.geo_level, p.geo_code, p.sex, p.year,
+           p.population_mid_year AS population
     FROM core.population_yearly AS p
     JOIN core.current_file_months AS c
       ON c.dataset = 'population_state' AND c.series = p.vintage
      AND c.month = make_date(p.year, 1, 1) AND c.file_sha256 = p.file_sha256
-    WHERE p.sex = 'total'
 ),
 segments AS (
-    SELECT vintage, geo_level, geo_code, year, population,
+    SELECT vintage, geo_level, geo_code, sex, year, population,
            lead(population) OVER w AS next_population,
            lag(population) OVER w AS previous_population
     FROM current_years
-    WINDOW w AS (PARTITION BY vintage, geo_level, geo_code ORDER BY year)
+    WINDOW w AS (PARTITION BY vintage, geo_level, geo_code, sex ORDER BY year)
 ),
 months AS (
     SELECT s.*, m AS month_number, make_date(s.year, m, 1) AS month,
@@ -26,6 +26,7 @@ SELECT
     vintage,
     geo_level,
     geo_code,
+    sex,
     month,
     -- Fixed-point, so sums over states are exact and identical from build to build.
     CAST(CASE
@@ -38,4 +39,4 @@ SELECT
         ELSE population + (population - previous_population) * offset_years
     END AS DECIMAL(18, 4)) AS population
 FROM months;
-COMMENT ON TABLE core.population_monthly IS 'Population per month (vintage x geography), interpolated linearly between mid-year figures at mid-month.';
+COMMENT ON TABLE core.population_monthly IS 'Population per month (vintage x geography x sex: total, female, male), interpolated linearly between mid-year figures at mid-month.';

@@ -14,7 +14,7 @@ population AS (
            count(*) AS states
     FROM core.population_monthly AS p
     JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
-    WHERE p.vintage = getvariable('population_vintage')
+    WHERE p.vintage = getvariable('population_vintage') AND p.sex = 'total'
     GROUP BY ALL
 )
 SELECT

@@ -1,38 +1,46 @@
 -- The comparison engine, defined once and callable from SQL, the CLI and the reports.
 --
---   marts.window_totals(indicator, series, first_month, last_month, population_vintage,
---                       include_attempts)
+--   marts.window_totals(indicator, series, first_month, last_month [, p_vintage :=,
+--                       p_include_attempts :=, p_measure :=, p_sex :=, p_age_group :=])
 --       one row per geography: the window's total, months published, mean population and
 --       annualised rate.
 --   marts.compare_windows(indicator, current_series, current_first, current_last,
---                         baseline_series, baseline_first, baseline_last,
---                         population_vintage, include_attempts)
+--                         baseline_series, baseline_first, baseline_last [, same options])
 --       one row per geography: both windows, absolute and percent change of counts and
 --       rates. The two series are the same except across a methodology break.
 --
+--   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
+--   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total').
+--
 --   SELECT * FROM marts.compare_windows('homicidio_doloso',
 --       'cieisp_1997', DATE '2015-01-01', DATE '2015-11-01',
---       'cieisp_1997', DATE '2012-01-01', DATE '2012-11-01', 'conapo_2023', false);
+--       'cieisp_1997', DATE '2012-01-01', DATE '2012-11-01');
 --
 -- Months are first days of months; windows include both ends. Callers check that every month
 -- of a window is published (months_published = months_expected) before trusting a total.
 
-CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_end, p_vintage,
-                                            p_include_attempts)
+CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_end,
+                                            p_vintage := 'conapo_2023',
+                                            p_include_attempts := false,
+                                            p_measure := 'crimes', p_sex := 'Total',
+                                            p_age_group := 'Total')
 AS TABLE
 WITH facts AS (
     SELECT *,
            value + CASE WHEN p_include_attempts THEN coalesce(attempts, 0) ELSE 0 END
                AS counted
-    FROM marts.indicator_monthly
-    WHERE indicator = p_indicator AND series = p_series
+    FROM marts.measure_monthly
+    WHERE measure = p_measure AND indicator = p_indicator AND series = p_series
+      AND sex = p_sex AND age_group = p_age_group
       AND month BETWEEN p_start AND p_end
 ),
 population AS (
+    -- The population of the victims' sex (everyone for crimes); none for one age band.
     SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population
     FROM core.population_monthly AS p
     JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = p_vintage AND p.month BETWEEN p_start AND p_end
+      AND p.sex = marts.population_sex(p_sex) AND p_age_group = 'Total'
     GROUP BY ALL
 ),
 totals AS (
@@ -67,19 +75,29 @@ FROM totals;
 
 CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_current_series, p_current_start,
                                               p_current_end, p_baseline_series,
-                                              p_baseline_start, p_baseline_end, p_vintage,
-                                              p_include_attempts)
+                                              p_baseline_start, p_baseline_end,
+                                              p_vintage := 'conapo_2023',
+                                              p_include_attempts := false,
+                                              p_measure := 'crimes', p_sex := 'Total',
+                                              p_age_group := 'Total')
 AS TABLE
 WITH cur AS (
     SELECT * FROM marts.window_totals(p_indicator, p_current_series, p_current_start,
-                                      p_current_end, p_vintage, p_include_attempts)
+                                      p_current_end, p_vintage := p_vintage,
+                                      p_include_attempts := p_include_attempts,
+                                      p_measure := p_measure, p_sex := p_sex,
+                                      p_age_group := p_age_group)
 ),
 base AS (
     SELECT * FROM marts.window_totals(p_indicator, p_baseline_series, p_baseline_start,
-                                      p_baseline_end, p_vintage, p_include_attempts)
+                                      p_baseline_end, p_vintage := p_vintage,
+                                      p_include_attempts := p_include_attempts,
+                                      p_measure := p_measure, p_sex := p_sex,
+                                      p_age_group := p_age_group)
 )
 SELECT
     p_indicator AS indicator,
+    p_measure AS measure,
     p_current_series AS current_series,
     p_baseline_series AS baseline_series,
     coalesce(cur.geo_level, base.geo_level) AS geo_level,

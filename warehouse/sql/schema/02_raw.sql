@@ -41,3 +41,14 @@ CREATE TABLE IF NOT EXISTS raw.sesnsp_state_old_xlsx (
     "JUNIO" VARCHAR, "JULIO" VARCHAR, "AGOSTO" VARCHAR, "SEPTIEMBRE" VARCHAR,
     "OCTUBRE" VARCHAR, "NOVIEMBRE" VARCHAR, "DICIEMBRE" VARCHAR, "TOTAL AÑO" VARCHAR
 );
+
+CREATE TABLE IF NOT EXISTS raw.sesnsp_victims_state_nm (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "Año" VARCHAR, "Clave_Ent" VARCHAR, "Entidad" VARCHAR, "Bien jurídico afectado" VARCHAR,
+    "Tipo de delito" VARCHAR, "Subtipo de delito" VARCHAR, "Modalidad" VARCHAR,
+    "Sexo" VARCHAR, "Rango de edad" VARCHAR,
+    "Enero" VARCHAR, "Febrero" VARCHAR, "Marzo" VARCHAR, "Abril" VARCHAR, "Mayo" VARCHAR,
+    "Junio" VARCHAR, "Julio" VARCHAR, "Agosto" VARCHAR, "Septiembre" VARCHAR,
+    "Octubre" VARCHAR, "Noviembre" VARCHAR, "Diciembre" VARCHAR
+);

@@ -20,6 +20,18 @@ CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
 );
 COMMENT ON TABLE core.crime_state_monthly IS 'Crimes (carpetas de investigación) per state, crime row and month, for every cut ever loaded. value NULL means the file did not publish that month (an empty cell), never zero.';
 
+CREATE TABLE IF NOT EXISTS core.victims_state_monthly (
+    file_sha256 VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    state_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    sex VARCHAR NOT NULL,
+    age_group VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    value BIGINT
+);
+COMMENT ON TABLE core.victims_state_monthly IS 'Victims per state, crime row, sex, age band and month, for every cut loaded. value NULL means not published.';
+
 CREATE TABLE IF NOT EXISTS core.file_months (
     file_sha256 VARCHAR NOT NULL,
     dataset VARCHAR NOT NULL,

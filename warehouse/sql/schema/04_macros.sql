@@ -17,6 +17,11 @@ CREATE OR REPLACE MACRO staging.crime_id(series, bien_juridico, tipo, subtipo, m
     CAST('0x' || left(md5(concat_ws('|', series, coalesce(bien_juridico, ''), tipo, subtipo,
                                     modalidad)), 15) AS BIGINT);
 
+-- The population a victims count is divided by: its sex's, or everyone's.
+CREATE OR REPLACE MACRO marts.population_sex(victim_sex) AS
+    CASE victim_sex WHEN 'Total' THEN 'total' WHEN 'Mujer' THEN 'female'
+                    WHEN 'Hombre' THEN 'male' END;
+
 CREATE OR REPLACE MACRO marts.days_in_month(m) AS
     datediff('day', date_trunc('month', m), date_trunc('month', m) + INTERVAL 1 MONTH);
 

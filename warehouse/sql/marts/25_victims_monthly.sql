@@ -1,0 +1,98 @@
+-- Victims by month, geography, indicator, sex and age band, from the newest cut of each month.
+-- 'Total' rows add up sexes and/or age bands; rates divide by the population of the victims'
+-- sex (women, men, everyone) and exist only for all ages.
+CREATE OR REPLACE TABLE marts.victims_monthly AS
+WITH current_facts AS (
+    SELECT f.*, c.cut_date
+    FROM core.victims_state_monthly AS f
+    JOIN core.current_file_months AS c
+      ON c.dataset = 'victims_state' AND c.series = f.series AND c.month = f.month
+     AND c.file_sha256 = f.file_sha256
+),
+state_values AS (
+    SELECT f.series, f.month, f.state_code, m.indicator,
+           CASE WHEN grouping(f.sex) = 1 THEN 'Total' ELSE f.sex END AS sex,
+           CASE WHEN grouping(f.age_group) = 1 THEN 'Total' ELSE f.age_group END AS age_group,
+           sum(f.value) FILTER (WHERE NOT m.is_attempt) AS value,
+           sum(f.value) FILTER (WHERE m.is_attempt) AS attempts,
+           count(*) AS cells,
+           count(f.value) AS reported_cells,
+           any_value(f.cut_date) AS cut_date,
+           any_value(f.file_sha256) AS file_sha256
+    FROM current_facts AS f
+    JOIN core.crime_indicator_map AS m USING (series, crime_id)
+    GROUP BY GROUPING SETS (
+        (f.series, f.month, f.state_code, m.indicator, f.sex, f.age_group),
+        (f.series, f.month, f.state_code, m.indicator, f.sex),
+        (f.series, f.month, f.state_code, m.indicator, f.age_group),
+        (f.series, f.month, f.state_code, m.indicator)
+    )
+),
+geo_values AS (
+    SELECT gm.geo_level, gm.geo_code, s.series, s.month, s.indicator, s.sex, s.age_group,
+           CAST(sum(s.value) AS BIGINT) AS value,
+           CAST(sum(s.attempts) AS BIGINT) AS attempts,
+           sum(s.cells) AS cells,
+           sum(s.reported_cells) AS reported_cells,
+           count(*) AS states,
+           any_value(s.cut_date) AS cut_date,
+           any_value(s.file_sha256) AS file_sha256
+    FROM state_values AS s
+    JOIN core.geo_member AS gm USING (state_code)
+    GROUP BY ALL
+),
+population AS (
+    SELECT gm.geo_level, gm.geo_code, p.month, p.sex, round(sum(p.population)) AS population,
+           count(*) AS states
+    FROM core.population_monthly AS p
+    JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
+    WHERE p.vintage = getvariable('population_vintage')
+    GROUP BY ALL
+)
+SELECT
+    v.month,
+    v.series,
+    v.geo_level,
+    v.geo_code,
+    g.geo_name,
+    v.indicator,
+    v.sex,
+    v.age_group,
+    v.value,
+    v.attempts,
+    v.reported_cells < v.cells AS has_missing_cells,
+    CAST(p.population AS BIGINT) AS population,
+    CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
+        AS population_vintage,
+    marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
+                        marts.days_in_year(v.month)) AS rate_per_100k,
+    v.cut_date,
+    v.file_sha256
+FROM geo_values AS v
+JOIN marts.geo AS g USING (geo_level, geo_code)
+LEFT JOIN population AS p
+  ON p.geo_level = v.geo_level AND p.geo_code = v.geo_code AND p.month = v.month
+ AND p.sex = marts.population_sex(v.sex) AND v.age_group = 'Total' AND p.states = v.states
+ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.sex, v.age_group, v.month;
+
+COMMENT ON TABLE marts.victims_monthly IS 'Victims (not investigation files) of the crimes that have them, by month, geography, indicator, sex and age band, from the newest cut of each month. sex and age_group ''Total'' add up the published categories. Months not yet published are absent, never zero.';
+COMMENT ON COLUMN marts.victims_monthly.sex IS 'Hombre, Mujer, No identificado, or Total.';
+COMMENT ON COLUMN marts.victims_monthly.age_group IS 'Age band as published (Menores de edad (0-17), Adultos (18 y más), No especificado, No identificado), or Total.';
+COMMENT ON COLUMN marts.victims_monthly.value IS 'Number of victims in the month.';
+COMMENT ON COLUMN marts.victims_monthly.attempts IS 'Victims of attempts (2026 catalogue), not in value; NULL where the catalogue has no attempt rows.';
+COMMENT ON COLUMN marts.victims_monthly.population IS 'Population of the victims'' sex (everyone for Total) in the geography and month; only for age_group Total.';
+COMMENT ON COLUMN marts.victims_monthly.rate_per_100k IS 'Annualised victims per 100,000 people of that sex (marts.rate_per_100k).';
+COMMENT ON COLUMN marts.victims_monthly.cut_date IS 'Publication cut of the file the value comes from.';
+COMMENT ON COLUMN marts.victims_monthly.file_sha256 IS 'sha256 of the raw file the value comes from.';
+
+-- Crimes and victims in one shape, for the comparison engine.
+CREATE OR REPLACE VIEW marts.measure_monthly AS
+SELECT 'crimes' AS measure, month, series, geo_level, geo_code, geo_name, indicator,
+       'Total' AS sex, 'Total' AS age_group, value, attempts, has_missing_cells, cut_date,
+       file_sha256
+FROM marts.indicator_monthly
+UNION ALL
+SELECT 'victims', month, series, geo_level, geo_code, geo_name, indicator, sex, age_group,
+       value, attempts, has_missing_cells, cut_date, file_sha256
+FROM marts.victims_monthly;
+COMMENT ON VIEW marts.measure_monthly IS 'marts.indicator_monthly (measure crimes) and marts.victims_monthly (measure victims) in one shape.';

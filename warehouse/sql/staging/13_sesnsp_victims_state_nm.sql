@@ -1,0 +1,49 @@
+-- Victims by state, sex and age band (new methodology), typed and in long form.
+CREATE OR REPLACE VIEW staging.sesnsp_victims_state_nm AS
+WITH source AS (
+    SELECT * FROM raw.sesnsp_victims_state_nm
+),
+renamed AS (
+    SELECT
+        file_sha256,
+        row_number,
+        CAST(trim("Año") AS INTEGER) AS year,
+        staging.state_code("Clave_Ent") AS state_code,
+        trim("Bien jurídico afectado") AS bien_juridico,
+        trim("Tipo de delito") AS tipo,
+        trim("Subtipo de delito") AS subtipo,
+        trim("Modalidad") AS modalidad,
+        trim("Sexo") AS sex,
+        trim("Rango de edad") AS age_group,
+        staging.parse_count("Enero") AS "1",
+        staging.parse_count("Febrero") AS "2",
+        staging.parse_count("Marzo") AS "3",
+        staging.parse_count("Abril") AS "4",
+        staging.parse_count("Mayo") AS "5",
+        staging.parse_count("Junio") AS "6",
+        staging.parse_count("Julio") AS "7",
+        staging.parse_count("Agosto") AS "8",
+        staging.parse_count("Septiembre") AS "9",
+        staging.parse_count("Octubre") AS "10",
+        staging.parse_count("Noviembre") AS "11",
+        staging.parse_count("Diciembre") AS "12"
+    FROM source
+),
+unpivoted AS (
+    FROM renamed UNPIVOT INCLUDE NULLS (
+        value FOR month_number IN ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
+    )
+)
+SELECT
+    file_sha256,
+    row_number,
+    make_date(year, CAST(month_number AS INTEGER), 1) AS month,
+    state_code,
+    bien_juridico,
+    tipo,
+    subtipo,
+    modalidad,
+    sex,
+    age_group,
+    value
+FROM unpivoted;
