@@ -7,35 +7,51 @@ import pandas as pd
 
 from schemas.reference import normalize_name, state_codes_by_name
 
-# pandas re-writes whole numbers as '1.0' when a column has blanks; that is still a count.
-_WHOLE_NUMBER = r"-?\d+(?:\.0+)?"
-_STATE_CODES = {str(n) for n in range(1, 33)}
+
+def blank(s: pd.Series, number: pd.Series | None = None) -> pd.Series:
+    """Empty or only spaces. Only cells that are not numbers are looked at as text: string
+    operations are slow per cell, and a municipal file has 36M month cells."""
+    number = _number(s) if number is None else number
+    out = s.isna()
+    maybe = number.isna() & ~out
+    if maybe.any():
+        out[maybe] = s[maybe].str.strip().eq("")
+    return out
 
 
-def blank(s: pd.Series) -> pd.Series:
-    return s.isna() | s.str.strip().eq("")
+def _number(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")  # surrounding spaces are accepted
 
 
 def whole_number(s: pd.Series) -> pd.Series:
-    return blank(s) | s.str.strip().str.fullmatch(_WHOLE_NUMBER).fillna(False).astype(bool)
+    """Blank, or a whole number ('1.0' too: pandas writes whole numbers so when a column has
+    blanks)."""
+    number = _number(s)
+    return blank(s, number) | (number % 1 == 0)
 
 
 def non_negative(s: pd.Series) -> pd.Series:
-    return blank(s) | ~s.str.strip().str.startswith("-").fillna(False).astype(bool)
+    number = _number(s)
+    return blank(s, number) | ~(number < 0)
+
+
+_VALID_CODES = {f"{n}" for n in range(1, 33)} | {f"{n:02d}" for n in range(1, 33)}
 
 
 def state_code(s: pd.Series) -> pd.Series:
-    """INEGI state code 1-32, written with or without the leading zero."""
-    stripped = s.str.strip()
-    return stripped.str.fullmatch(r"\d{1,2}").fillna(False).astype(bool) & stripped.str.lstrip(
-        "0"
-    ).isin(_STATE_CODES)
+    """INEGI state code 1-32, written with or without the leading zero (or spaces)."""
+    ok = s.isin(_VALID_CODES)
+    if not ok.all():
+        ok[~ok] = s[~ok].str.strip().isin(_VALID_CODES)
+    return ok
 
 
 def code_of_state_name(s: pd.Series) -> pd.Series:
-    """Two-digit code for each state name (or known variant); NaN where unknown."""
+    """Two-digit code for each state name (or known variant); NaN where unknown. Names are
+    normalized once per distinct value, not once per row."""
     lookup = state_codes_by_name()
-    return s.map(lambda v: lookup.get(normalize_name(v)) if isinstance(v, str) else None)
+    codes = {v: lookup.get(normalize_name(v)) for v in s.dropna().unique()}
+    return s.map(codes)
 
 
 def known_state_name(s: pd.Series) -> pd.Series:
@@ -81,3 +97,13 @@ def every_state_lists_every_crime(df: pd.DataFrame, year_col: str, code_col: str
     # Invalid codes or names fail their own check; here only count the states that exist.
     states_in_year = code.groupby(df[year_col]).transform("nunique")
     return flag(df, {key_col: per_state == fullest, year_col: states_in_year == 32})
+
+
+def municipality_of_state(code: pd.Series, state: pd.Series) -> pd.Series:
+    """A 4- or 5-digit INEGI municipality code (an integer in the files, so states 1-9 lose
+    the leading zero) whose first two digits are the row's state; '1.0'-style floats from a
+    pandas re-save are accepted."""
+    number = pd.to_numeric(code, errors="coerce")
+    state_number = pd.to_numeric(state, errors="coerce")
+    return ((number % 1 == 0) & number.between(1001, 32999) & (number // 1000 == state_number)
+            & (number % 1000 != 0))

@@ -107,3 +107,31 @@ class Conapo2023State(pa.DataFrameModel):
     class Config:
         strict = True
         unique = ["n_year", "cve_ent", "genero"]
+
+
+class MunicipalPopulation(pa.DataFrameModel):
+    """Population per municipality and year, 1990-2040, one column per year (CONAPO municipal
+    projections as republished by lapanquecita/incidencia-delictiva; values match CONAPO's,
+    the vintage is not stated, so rates built on it say `conapo_municipal`)."""
+
+    municipality_code: Series[str] = pa.Field(
+        alias="CVE", unique=True, str_matches=r"^\s*\d{5}\s*$",
+        description="INEGI municipality code, 5 digits, zero-padded")
+    state_name: Series[str] = pa.Field(alias="Entidad", description="State (short name)")
+    municipality_name: Series[str] = pa.Field(alias="Municipio", description="Municipality name")
+    years: Series[str] = pa.Field(alias=r"^\d{4}$", regex=True, str_matches=r"^\s*\d+\s*$",
+                                  description="Population in that year")
+
+    @pa.check("Entidad", error="is not a Mexican state name")
+    def state_name_known(cls, s: Series[str]) -> Series[bool]:
+        return checks.known_state_name(s)
+
+    @pa.dataframe_check(error="is not a municipality of the row's state (Entidad)")
+    def code_in_state(cls, df: pd.DataFrame) -> pd.DataFrame:
+        state = checks.code_of_state_name(df["Entidad"])
+        code = df["CVE"].str.strip()
+        ok = state.isna() | ((code.str[:2] == state) & (code.str[2:] != "000"))
+        return checks.flag(df, {"CVE": ok})
+
+    class Config:
+        strict = True

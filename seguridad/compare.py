@@ -19,6 +19,7 @@ MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio"
 MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"]
 LOW_COUNT = 10
+MUNICIPAL_VINTAGE = "conapo_municipal"
 # --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
 # is divided by population.
 MEASURES = {"count": ("crimes", False), "rate": ("crimes", True),
@@ -89,6 +90,8 @@ def resolve_geo(con: duckdb.DuckDBPyConnection, text: str) -> Geo:
         key = "00"
     elif key.isdigit() and len(key) <= 2:
         key = key.zfill(2)
+    elif key.isdigit() and len(key) in (4, 5):  # a municipality, as the SESNSP writes it
+        key = key.zfill(5)
     row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
                          "WHERE geo_code = ? OR lower(geo_code) = lower(?)", [key, key])
     if row is None:
@@ -104,8 +107,8 @@ def resolve_geo(con: duckdb.DuckDBPyConnection, text: str) -> Geo:
         groups = [g for (g,) in con.execute(
             "SELECT geo_code FROM marts.geo WHERE geo_level = 'group' ORDER BY 1").fetchall()]
         raise ComparisonRefused(
-            f"unknown geography {text!r}: use 'national', a state code (1-32 or 01-32) or a "
-            f"group ({', '.join(groups)})")
+            f"unknown geography {text!r}: use 'national', a state code (1-32 or 01-32), a "
+            f"municipality code (5 digits, e.g. 11020) or a group ({', '.join(groups)})")
     return Geo(*row)
 
 
@@ -261,6 +264,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
                                             allow_break, counts, sex, age_group)
     vintage = population_vintage or default_vintage(con)
+    if geo.level == "municipality":
+        vintage = MUNICIPAL_VINTAGE  # the only municipal population there is
     rows = fetch_dicts(
         con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
              "p_include_attempts := ?, p_measure := ?, p_sex := ?, p_age_group := ?) "

@@ -25,6 +25,7 @@ from seguridad.validate import load_model, validate
 from seguridad.warehouse import fetch_one, run_sql_file, set_variables
 
 QUARANTINE_LIMIT = 10_000
+BATCH_ROWS = 100_000
 SKIP_NAMES = {"readme.md", "readme.txt", "sources.md", "sources.toml"}
 
 
@@ -130,14 +131,53 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
     fmt = detect_format(header, label)
     spec = formats()[fmt]
     rows = read_into_landing(con, work, header, label)
-    frame = con.sql('SELECT rowid + 2 AS "__row", * FROM landing ORDER BY rowid').df()
-    frame = frame.set_index("__row").astype("str")
-    failures = validate(load_model(spec["model"]), frame)
+    model = load_model(spec["model"])
+    if spec.get("validation") == "batched":
+        failures = validate_in_batches(con, model, rows)
+        failures += file_check_failures(con, spec)
+    else:
+        failures = validate(model, landing_frame(con))
     if failures:
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
     return CheckedFile(label, path, sha, fmt, spec, series, facts, rows)
+
+
+def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
+                  limit: int | None = None) -> pd.DataFrame:
+    """Rows of `landing` as text, indexed by their row number in the file."""
+    sql = 'SELECT rowid + 2 AS "__row", * FROM landing'
+    if limit is not None:
+        sql += f" WHERE rowid >= {int(first)} AND rowid < {int(first) + int(limit)}"
+    frame = con.sql(sql + " ORDER BY rowid").df()
+    return frame.set_index("__row").astype("str")
+
+
+def validate_in_batches(con: duckdb.DuckDBPyConnection, model, rows: int,
+                        batch: int | None = None) -> list[Failure]:
+    """The model's row rules over a file too big for one pandas frame, a batch at a time;
+    memory stays at one batch. Stops collecting after QUARANTINE_LIMIT failures."""
+    batch = batch or BATCH_ROWS
+    failures: list[Failure] = []
+    for first in range(0, rows, batch):
+        failures += validate(model, landing_frame(con, first, batch))
+        if len(failures) >= QUARANTINE_LIMIT:
+            failures.append(Failure("validation_stopped", f"validation stopped at row "
+                                    f"{first + batch + 1:,}: over {QUARANTINE_LIMIT:,} failures"))
+            break
+    return failures
+
+
+def file_check_failures(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """Rules across rows of a big file, as SQL over the whole of it (warehouse/sql/checks/)."""
+    sql = (SQL_DIR / "checks" / spec["file_checks"]).read_text(encoding="utf-8")
+    out = []
+    for row, column, check, value in con.execute(sql).fetchall():
+        shown = "an empty cell" if value is None else repr(value)
+        out.append(Failure(check, f"row {row:,}, column {column}: {shown} {check}", row=row,
+                           column=column, value=value))
+    return out
 
 
 def read_header(work: Path, label: str) -> list[str]:
@@ -246,6 +286,11 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
                       dataset=spec["dataset"])
+        # Registered first: the staging views read the file's series from ops.raw_files.
+        upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
+                        status="loaded", reason=None, run_id=run_id, fmt=checked.format,
+                        dataset=spec["dataset"], series=checked.series, facts=checked.facts,
+                        rows=checked.rows)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
         first, last = fetch_one(

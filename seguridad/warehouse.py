@@ -24,6 +24,7 @@ from seguridad.errors import NoWarehouse, WarehouseBusy
 SCHEMA_VERSION = "2"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
+BUILD_MEMORY_LIMIT = "700MB"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
 SETUP_STEPS = ("schema", "reference", "staging")
@@ -175,11 +176,15 @@ class Build:
     def open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         published = self.settings.warehouse_path
+        # A bounded memory budget (DuckDB spills to disk beyond it) keeps a municipal file's
+        # build well under the 1.5 GB target whatever the machine's RAM.
+        config = {"memory_limit": BUILD_MEMORY_LIMIT,
+                  "temp_directory": str(self.settings.build_dir / "spill")}
         if published.exists() and not self.fresh:
             shutil.copyfile(published, self.path)
-            self.con = duckdb.connect(str(self.path))
+            self.con = duckdb.connect(str(self.path), config=config)
         else:
-            self.con = duckdb.connect()
+            self.con = duckdb.connect(config=config)
             self.con.execute(f"ATTACH ? AS build (STORAGE_VERSION '{STORAGE_VERSION}')",
                              [str(self.path)])
             self.con.execute("USE build")

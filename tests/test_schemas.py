@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandera.pandas as pa
 import pytest
 
@@ -21,7 +23,11 @@ def test_every_raw_format_has_a_documented_model(fmt):
     model = load_model(spec["model"])
     schema = model.to_schema()
     assert model.__doc__ and spec["description"]
-    assert sorted(schema.columns) == sorted(spec["header"]), "formats.toml and model disagree"
+    fields = [re.compile(name if col.regex else re.escape(name))
+              for name, col in schema.columns.items()]
+    for column in spec["header"]:  # formats.toml and the model describe the same columns
+        assert sum(1 for f in fields if f.fullmatch(column)) == 1, column
+    assert len(spec["header"]) >= len(fields)
     assert all(col.description for col in schema.columns.values())
 
 

@@ -7,8 +7,8 @@ WITH current_years AS (
            p.population_mid_year AS population
     FROM core.population_yearly AS p
     JOIN core.current_file_months AS c
-      ON c.dataset = 'population_state' AND c.series = p.vintage
-     AND c.month = make_date(p.year, 1, 1) AND c.file_sha256 = p.file_sha256
+      ON c.series = p.vintage AND c.month = make_date(p.year, 1, 1)
+     AND c.file_sha256 = p.file_sha256
 ),
 segments AS (
     SELECT vintage, geo_level, geo_code, sex, year, population,

@@ -4,7 +4,7 @@ SELECT
     file_sha256,
     getvariable('series') AS series,
     state_code,
-    staging.crime_id(getvariable('series'), bien_juridico, tipo, subtipo, modalidad) AS crime_id,
+    crime_id,
     month,
     value
 FROM staging.crime_state

@@ -5,7 +5,7 @@ SELECT
     file_sha256,
     getvariable('series') AS series,
     state_code,
-    staging.crime_id(getvariable('series'), bien_juridico, tipo, subtipo, modalidad) AS crime_id,
+    crime_id,
     sex,
     age_group,
     month,

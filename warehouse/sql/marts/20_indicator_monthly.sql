@@ -4,18 +4,21 @@ CREATE OR REPLACE TABLE marts.indicator_monthly AS
 WITH geo_values AS (
     SELECT b.*, c.cut_date
     FROM core.indicator_by_file AS b
-    JOIN core.current_file_months AS c
-      ON c.dataset = 'crime_state' AND c.series = b.series AND c.month = b.month
-     AND c.file_sha256 = b.file_sha256
+    JOIN core.current_file_months AS c USING (file_sha256, month)
 ),
 population AS (
-    -- Whole persons: also keeps rates identical from build to build.
-    SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population,
-           count(*) AS states
+    -- Whole persons: also keeps rates identical from build to build. Municipalities use
+    -- the municipal projections, the only municipal population there is.
+    SELECT gm.geo_level, gm.geo_code, p.month, p.vintage,
+           round(sum(p.population)) AS population, count(*) AS states
     FROM core.population_monthly AS p
     JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = getvariable('population_vintage') AND p.sex = 'total'
     GROUP BY ALL
+    UNION ALL
+    SELECT 'municipality', geo_code, month, vintage, round(population), 1
+    FROM core.population_monthly
+    WHERE geo_level = 'municipality' AND sex = 'total'
 )
 SELECT
     v.month,
@@ -28,8 +31,7 @@ SELECT
     v.attempts,
     v.reported_cells < v.cells AS has_missing_cells,
     CAST(p.population AS BIGINT) AS population,
-    CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
-        AS population_vintage,
+    p.vintage AS population_vintage,
     marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
                         marts.days_in_year(v.month)) AS rate_per_100k,
     v.cut_date,
@@ -41,18 +43,18 @@ LEFT JOIN population AS p
  AND p.states = v.states
 ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.month;
 
-COMMENT ON TABLE marts.indicator_monthly IS 'Crime indicators (carpetas de investigación) by month and geography for national, state and group rows. One row per month x series x geography x indicator, from the newest publication cut that publishes the month. Months not yet published are absent, never zero. Never add rows of different series: they are different methodologies.';
+COMMENT ON TABLE marts.indicator_monthly IS 'Crime indicators (carpetas de investigación) by month and geography: national, state and group rows from the state files, municipality rows from the municipal files. One row per month x series x geography x indicator, from the newest publication cut that publishes the month. Months not yet published are absent, never zero. Never add rows of different series: they are different methodologies.';
 COMMENT ON COLUMN marts.indicator_monthly.month IS 'First day of the month the crimes were registered in.';
 COMMENT ON COLUMN marts.indicator_monthly.series IS 'Methodology (crime catalogue): cieisp_1997 (old, 1997-2017), cnsp_2015 (new, 2015-2025), rnid_2026. See core.series.';
-COMMENT ON COLUMN marts.indicator_monthly.geo_level IS 'national, state or group.';
-COMMENT ON COLUMN marts.indicator_monthly.geo_code IS '00 for the nation, 01-32 (INEGI) for states, a key such as frontera_norte or noroeste for groups (see marts.geo).';
+COMMENT ON COLUMN marts.indicator_monthly.geo_level IS 'national, state, group or municipality.';
+COMMENT ON COLUMN marts.indicator_monthly.geo_code IS '00 for the nation, 01-32 (INEGI) for states, a key such as frontera_norte or noroeste for groups, the 5-digit INEGI code for municipalities (see marts.geo).';
 COMMENT ON COLUMN marts.indicator_monthly.geo_name IS 'Official name of the state, or the group''s name.';
 COMMENT ON COLUMN marts.indicator_monthly.indicator IS 'Indicator key (see core.indicator and core.crime_crosswalk).';
 COMMENT ON COLUMN marts.indicator_monthly.value IS 'Number of carpetas de investigación in the month (sum of the crime rows the crosswalk maps to the indicator).';
 COMMENT ON COLUMN marts.indicator_monthly.attempts IS 'Attempts (''Tentativa de ...'' rows) of the indicator, counted apart and not in value; NULL where the catalogue has no attempt rows (before 2026).';
 COMMENT ON COLUMN marts.indicator_monthly.has_missing_cells IS 'True when some contributing cell of a published month was empty (no data): value then undercounts.';
 COMMENT ON COLUMN marts.indicator_monthly.population IS 'Population of the geography in the month (CONAPO, interpolated between mid-year figures), from population_vintage.';
-COMMENT ON COLUMN marts.indicator_monthly.population_vintage IS 'CONAPO projection vintage behind population and rate_per_100k (conapo_2023 by default; SEGURIDAD_POPULATION_VINTAGE changes it at build time).';
+COMMENT ON COLUMN marts.indicator_monthly.population_vintage IS 'CONAPO projection vintage behind population and rate_per_100k (conapo_2023 by default; SEGURIDAD_POPULATION_VINTAGE changes it at build time; conapo_municipal for municipalities).';
 COMMENT ON COLUMN marts.indicator_monthly.rate_per_100k IS 'Annualised rate: value x (days in the year / days in the month) / population x 100,000, so a month reads on the same scale as a year (marts.rate_per_100k).';
 COMMENT ON COLUMN marts.indicator_monthly.cut_date IS 'Publication cut (last month published) of the file the value comes from.';
 COMMENT ON COLUMN marts.indicator_monthly.file_sha256 IS 'sha256 of the raw file the value comes from (see ops.raw_files).';

@@ -36,12 +36,18 @@ WITH facts AS (
 ),
 population AS (
     -- The population of the victims' sex (everyone for crimes); none for one age band.
+    -- Municipalities always use the municipal projections.
     SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population
     FROM core.population_monthly AS p
     JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = p_vintage AND p.month BETWEEN p_start AND p_end
       AND p.sex = marts.population_sex(p_sex) AND p_age_group = 'Total'
     GROUP BY ALL
+    UNION ALL
+    SELECT 'municipality', geo_code, month, round(population)
+    FROM core.population_monthly
+    WHERE geo_level = 'municipality' AND month BETWEEN p_start AND p_end
+      AND sex = marts.population_sex(p_sex) AND p_age_group = 'Total'
 ),
 totals AS (
     SELECT

@@ -20,6 +20,24 @@ CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
 );
 COMMENT ON TABLE core.crime_state_monthly IS 'Crimes (carpetas de investigación) per state, crime row and month, for every cut ever loaded. value NULL means the file did not publish that month (an empty cell), never zero.';
 
+CREATE TABLE IF NOT EXISTS core.crime_municipal_monthly (
+    file_sha256 VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    month DATE NOT NULL,
+    value BIGINT
+);
+COMMENT ON TABLE core.crime_municipal_monthly IS 'Crimes per municipality (5-digit INEGI code), crime row and month, for every cut loaded. value NULL means not published.';
+
+CREATE TABLE IF NOT EXISTS core.municipality_name (
+    file_sha256 VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    state_code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL
+);
+COMMENT ON TABLE core.municipality_name IS 'Municipality names as each file writes them.';
+
 CREATE TABLE IF NOT EXISTS core.victims_state_monthly (
     file_sha256 VARCHAR NOT NULL,
     series VARCHAR NOT NULL,

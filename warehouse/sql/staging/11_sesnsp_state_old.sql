@@ -1,6 +1,6 @@
--- Old-methodology (CIEISP) state file, typed and in long form. The file's MODALIDAD (the
+-- Old-methodology (CIEISP) state file, typed (a wide view, one row per file row) and in long form. The file's MODALIDAD (the
 -- broadest level), TIPO and SUBTIPO keep their names; there is no bien jurídico.
-CREATE OR REPLACE VIEW staging.sesnsp_state_old AS
+CREATE OR REPLACE VIEW staging.sesnsp_state_old_wide AS
 WITH source AS (
     SELECT * FROM raw.sesnsp_state_old
 ),
@@ -28,8 +28,19 @@ renamed AS (
         staging.parse_count("DICIEMBRE") AS "12"
     FROM source
 ),
-unpivoted AS (
-    FROM renamed UNPIVOT INCLUDE NULLS (
+identified AS (
+    -- The crime row's id, once per wide row (not per month): the series is the file's.
+    SELECT renamed.*,
+           staging.crime_id(f.series, bien_juridico, tipo, subtipo, modalidad) AS crime_id
+    FROM renamed
+    JOIN ops.raw_files AS f USING (file_sha256)
+)
+SELECT * FROM identified;
+
+-- The same rows in long form: one row per month, NULL where the month is not published.
+CREATE OR REPLACE VIEW staging.sesnsp_state_old AS
+WITH unpivoted AS (
+    FROM staging.sesnsp_state_old_wide UNPIVOT INCLUDE NULLS (
         value FOR month_number IN ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
     )
 )
@@ -42,5 +53,6 @@ SELECT
     tipo,
     subtipo,
     modalidad,
+    crime_id,
     value
 FROM unpivoted;

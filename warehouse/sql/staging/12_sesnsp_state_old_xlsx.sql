@@ -1,7 +1,7 @@
 -- The SESNSP's old-methodology workbook (1997 - Dec 2014): no code column, so the state is
 -- found by its name; cells of spaces mean "no data" and stay NULL. TOTAL AÑO was validated
 -- against the months and is not carried further.
-CREATE OR REPLACE VIEW staging.sesnsp_state_old_xlsx AS
+CREATE OR REPLACE VIEW staging.sesnsp_state_old_xlsx_wide AS
 WITH source AS (
     SELECT * FROM raw.sesnsp_state_old_xlsx
 ),
@@ -31,8 +31,19 @@ renamed AS (
     JOIN core.geo_state_lookup AS lookup
       ON lookup.normalized_name = staging.normalize_name(source."ENTIDAD")
 ),
-unpivoted AS (
-    FROM renamed UNPIVOT INCLUDE NULLS (
+identified AS (
+    -- The crime row's id, once per wide row (not per month): the series is the file's.
+    SELECT renamed.*,
+           staging.crime_id(f.series, bien_juridico, tipo, subtipo, modalidad) AS crime_id
+    FROM renamed
+    JOIN ops.raw_files AS f USING (file_sha256)
+)
+SELECT * FROM identified;
+
+-- The same rows in long form: one row per month, NULL where the month is not published.
+CREATE OR REPLACE VIEW staging.sesnsp_state_old_xlsx AS
+WITH unpivoted AS (
+    FROM staging.sesnsp_state_old_xlsx_wide UNPIVOT INCLUDE NULLS (
         value FOR month_number IN ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
     )
 )
@@ -45,5 +56,6 @@ SELECT
     tipo,
     subtipo,
     modalidad,
+    crime_id,
     value
 FROM unpivoted;

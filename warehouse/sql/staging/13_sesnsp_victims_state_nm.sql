@@ -1,5 +1,5 @@
--- Victims by state, sex and age band (new methodology), typed and in long form.
-CREATE OR REPLACE VIEW staging.sesnsp_victims_state_nm AS
+-- Victims by state, sex and age band (new methodology), typed (a wide view, one row per file row) and in long form.
+CREATE OR REPLACE VIEW staging.sesnsp_victims_state_nm_wide AS
 WITH source AS (
     SELECT * FROM raw.sesnsp_victims_state_nm
 ),
@@ -29,8 +29,19 @@ renamed AS (
         staging.parse_count("Diciembre") AS "12"
     FROM source
 ),
-unpivoted AS (
-    FROM renamed UNPIVOT INCLUDE NULLS (
+identified AS (
+    -- The crime row's id, once per wide row (not per month): the series is the file's.
+    SELECT renamed.*,
+           staging.crime_id(f.series, bien_juridico, tipo, subtipo, modalidad) AS crime_id
+    FROM renamed
+    JOIN ops.raw_files AS f USING (file_sha256)
+)
+SELECT * FROM identified;
+
+-- The same rows in long form: one row per month, NULL where the month is not published.
+CREATE OR REPLACE VIEW staging.sesnsp_victims_state_nm AS
+WITH unpivoted AS (
+    FROM staging.sesnsp_victims_state_nm_wide UNPIVOT INCLUDE NULLS (
         value FOR month_number IN ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
     )
 )
@@ -43,6 +54,7 @@ SELECT
     tipo,
     subtipo,
     modalidad,
+    crime_id,
     sex,
     age_group,
     value

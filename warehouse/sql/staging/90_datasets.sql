@@ -6,14 +6,29 @@ SELECT * FROM staging.sesnsp_state_old
 UNION ALL BY NAME
 SELECT * FROM staging.sesnsp_state_old_xlsx;
 
+CREATE OR REPLACE VIEW staging.crime_municipal AS
+SELECT * FROM staging.sesnsp_municipal_nm;
+
 CREATE OR REPLACE VIEW staging.victims_state AS
 SELECT * FROM staging.sesnsp_victims_state_nm;
 
--- The crime rows (catalogue entries) of every crime or victims file.
+-- The crime rows (catalogue entries) of every crime or victims file, from the wide views
+-- (one row per file row, not per month).
 CREATE OR REPLACE VIEW staging.catalogue_rows AS
-SELECT file_sha256, bien_juridico, tipo, subtipo, modalidad FROM staging.crime_state
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_state_nm_wide
 UNION ALL
-SELECT file_sha256, bien_juridico, tipo, subtipo, modalidad FROM staging.victims_state;
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_state_old_wide
+UNION ALL
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_state_old_xlsx_wide
+UNION ALL
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_victims_state_nm_wide
+UNION ALL
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_municipal_nm_wide;
 
 CREATE OR REPLACE VIEW staging.population_state AS
 SELECT * FROM staging.conapo_2010_state

@@ -1,0 +1,19 @@
+-- Move one validated municipal population file from raw to core. Variables: file_sha256,
+-- dataset.
+INSERT INTO core.population_yearly
+SELECT file_sha256, vintage, geo_level, geo_code, year, sex, population_mid_year,
+       population_start_year
+FROM staging.municipal_population
+WHERE file_sha256 = getvariable('file_sha256');
+
+INSERT INTO core.municipality_name
+SELECT DISTINCT file_sha256, lpad(trim("CVE"), 5, '0'), left(lpad(trim("CVE"), 5, '0'), 2),
+       trim("Municipio")
+FROM raw.municipal_population
+WHERE file_sha256 = getvariable('file_sha256');
+
+INSERT INTO core.file_months
+SELECT file_sha256, getvariable('dataset'), vintage, make_date(year, 1, 1), count(*), count(*)
+FROM core.population_yearly
+WHERE file_sha256 = getvariable('file_sha256')
+GROUP BY ALL;
