@@ -23,6 +23,8 @@ OLD_FILE = (SHIPPED_RAW / "sesnsp"
 OLD_XLSX_FILE = (SHIPPED_RAW / "sesnsp"
                  / "IncidenciaDelictiva_FueroComun_Estatal_1997-Diciembre2014.xlsx")
 NM_XLSX_FILE = SHIPPED_RAW / "sesnsp" / "Estatal-Delitos-2015-2021_feb2021.xlsx"
+MUNICIPAL_SLICE = (SHIPPED_RAW / "sesnsp"
+                   / "municipal_slice_guanajuato_homicidios_2020-2025_nov2025.csv")
 VICTIMS_FILE = SHIPPED_RAW / "sesnsp" / "IDVFC_NM_dic24.csv"
 RNID_2026_FILE = SHIPPED_RAW / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
 OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"

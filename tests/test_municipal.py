@@ -1,0 +1,139 @@
+"""Municipal files: the real Guanajuato slice, and files in the SESNSP's full municipal
+format written by benchmarks/municipal.py, validated in batches across their whole length."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from benchmarks.municipal import generate
+from conftest import MUNICIPAL_SLICE, read_csv_rows, run_cli, use_paths
+from flows.ingest import ingest_flow
+from seguridad import ingest
+
+MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+
+
+def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_guanajuato_slice_gives_municipal_homicides(shipped_warehouse):
+    rows = read_csv_rows(MUNICIPAL_SLICE, "utf-8")
+    # The slice was re-saved by pandas: Diciembre holds floats like '1.0' in 2020-2024.
+    assert rows[0]["Diciembre"].endswith(".0")
+    leon_2024_05 = sum(int(r["Mayo"]) for r in rows if r["Cve. Municipio"] == "11020"
+                       and r["Año"] == "2024" and r["Subtipo de delito"] == "Homicidio doloso")
+    leon_2023_12 = sum(int(float(r["Diciembre"])) for r in rows if r["Cve. Municipio"] == "11020"
+                       and r["Año"] == "2023" and r["Subtipo de delito"] == "Homicidio doloso")
+    got = dict(query(shipped_warehouse, """
+        SELECT month, value FROM marts.indicator_monthly WHERE geo_level = 'municipality'
+        AND geo_code = '11020' AND indicator = 'homicidio_doloso'
+        AND month IN (DATE '2024-05-01', DATE '2023-12-01')"""))
+    assert [got[k] for k in sorted(got)] == [leon_2023_12, leon_2024_05]
+    # The slice only has homicide rows: indicators it does not fully cover are left out.
+    indicators = {i for (i,) in query(shipped_warehouse, """
+        SELECT DISTINCT indicator FROM marts.indicator_monthly
+        WHERE geo_level = 'municipality'""")}
+    assert indicators == {"homicidio_doloso"}
+    names = dict(query(shipped_warehouse, "SELECT geo_code, geo_name FROM marts.geo "
+                                          "WHERE geo_level = 'municipality'"))
+    assert len(names) >= 2_400 and names["11020"] == "León, Guanajuato"
+
+
+def test_compare_a_municipality(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    rows = read_csv_rows(MUNICIPAL_SLICE, "utf-8")
+
+    def total(year):
+        return sum(int(float(r[m])) for r in rows for m in MONTHS[:11]
+                   if r["Cve. Municipio"] == "11020" and r["Año"] == year
+                   and r["Subtipo de delito"] == "Homicidio doloso")
+
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "11020",
+                     "--current", "2025-01:2025-11", "--baseline", "2024-01:2024-11",
+                     "--format", "csv", "--measure", "rate")
+    assert result.returncode == 0, result.stderr
+    (row,) = list(csv.DictReader(result.stdout.splitlines()))
+    assert (int(row["current_count"]), int(row["baseline_count"])) == (total("2025"),
+                                                                      total("2024"))
+    assert row["population_vintage"] == "conapo_municipal" and row["geo_name"] == \
+        "León, Guanajuato"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """Aguascalientes and Colima (21 municipalities) x 98 crime rows x 2 years, published to
+    November 2025: the real format, Latin-1 and CRLF, 4,116 rows."""
+    path = tmp_path_factory.mktemp("municipal") / "IDM_NM_nov25.csv"
+    assert generate(path, years=range(2024, 2026), states={"01", "06"}) == 4_116
+    return path
+
+
+def _raw(path: Path) -> list[dict]:
+    with open(path, encoding="latin-1", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_generated_municipal_file_in_batches(empty_workspace, generated, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 1_000)  # five batches
+    state = ingest_flow([str(generated)], return_state=True)
+    assert state.is_completed(), state.message
+    wh = empty_workspace / "warehouse" / "seguridad.duckdb"
+    rows = _raw(generated)
+    assert generated.read_bytes().count(b"\r\n") == 4_117
+    expected = sum(int(r["Marzo"]) for r in rows if r["Año"] == "2025")
+    (total, munis), = query(wh, """
+        SELECT sum(value), count(DISTINCT geo_code) FROM marts.indicator_monthly
+        WHERE geo_level = 'municipality' AND indicator = 'delitos_total'
+          AND month = DATE '2025-03-01'""")
+    assert (total, munis) == (expected, 21)
+    (code,), = query(wh, "SELECT min(geo_code) FROM marts.indicator_monthly "
+                         "WHERE geo_level = 'municipality'")
+    assert code == "01001"  # '1001' in the file, zero-padded to the INEGI code
+    assert query(wh, "SELECT count(*) FROM marts.indicator_monthly WHERE geo_level = "
+                     "'municipality' AND month = DATE '2025-12-01'") == [(0,)]
+
+
+def _damage(source: Path, target: Path, edits: dict[int, dict[str, str]]) -> Path:
+    """Copy a generated file changing cells; rows numbered as a spreadsheet (header = 1)."""
+    rows = _raw(source)
+    for row, cells in edits.items():
+        rows[row - 2].update(cells)
+    with open(target, "w", encoding="latin-1", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def test_damage_anywhere_in_a_big_file_is_found_with_its_row(empty_workspace, generated,
+                                                             monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 1_000)
+    rows = _raw(generated)
+    bad = _damage(generated, empty_workspace / "IDM_NM_nov25_bad.csv", {
+        3_500: {"Abril": "7x"},  # fourth batch
+        2_222: {"Cve. Municipio": "6001"},  # a Colima code in an Aguascalientes row
+        # A Colima row repeating the key of the row before it (same municipality and crime).
+        4_000: {k: rows[4_000 - 3][k] for k in ("Bien jurídico afectado", "Tipo de delito",
+                                                "Subtipo de delito", "Modalidad")},
+        1_500: {"Junio": ""},  # a blank among published counts
+    })
+    state = ingest_flow([str(bad)], return_state=True)
+    (outcome,) = state.result(raise_on_failure=False).outcomes
+    assert outcome.status == "rejected"
+    message = outcome.message
+    assert "row 3,500, column Abril: '7x' is not a whole number" in message
+    assert "row 2,222, column Cve. Municipio: '6001' is not a municipality code" in message
+    assert "row 1,500, column Junio: an empty cell is empty although other rows" in message
+    assert "row 3,999, column Cve. Municipio: '6009, 2025, Extorsión, Extorsión' the same key" \
+        in message  # and row 4,000, its copy
+    assert "fewer crime rows than the rest of its year" in message  # the moved row's wake
