@@ -24,8 +24,8 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
     with warehouse.build(settings) as build:
         tasks.prepare_warehouse(build, settings)
         for p in paths:
-            run.outcomes.append(tasks.ingest_file(build, Path(p), p, settings, run.run_id,
-                                                  retry_rejected))
+            run.outcomes += tasks.ingest_file(build, Path(p), p, settings, run.run_id,
+                                              retry_rejected)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "failed" if run.rejected else "completed")

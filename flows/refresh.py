@@ -23,8 +23,8 @@ def refresh_flow(full: bool = False):
     with warehouse.build(settings, fresh=full) as build:
         tasks.prepare_warehouse(build, settings)
         for path in files:
-            run.outcomes.append(tasks.ingest_file(build, path, ingest.label_for(path), settings,
-                                                  run.run_id, retry_rejected=False))
+            run.outcomes += tasks.ingest_file(build, path, ingest.label_for(path), settings,
+                                              run.run_id, retry_rejected=False)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "failed" if run.rejected else "completed")

@@ -21,9 +21,10 @@ def prepare_warehouse(build: warehouse.Build, settings: Settings) -> None:
 
 @task(name="ingest-file", cache_policy=NO_CACHE)
 def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settings,
-                run_id: str, retry_rejected: bool) -> ingest.FileOutcome:
-    """Land, validate and load one file; a bad file is recorded as rejected, not raised."""
-    return ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected)
+                run_id: str, retry_rejected: bool) -> list[ingest.FileOutcome]:
+    """Land, validate and load one file (or each member of a ZIP archive); a bad file is
+    recorded as rejected, not raised."""
+    return ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
 
 
 @task(name="rebuild-marts", cache_policy=NO_CACHE)

@@ -30,7 +30,7 @@ def _quiet_prefect() -> None:
 def _print_run(run) -> None:
     for o in run.outcomes:
         mark = {"loaded": "loaded ", "unchanged": "same   ", "skipped": "WARNING",
-                "rejected": "REJECTED"}[o.status]
+                "rejected": "REJECTED", "unpacked": "archive"}[o.status]
         typer.echo(f"{mark} {o.label}: {o.message}" if o.status != "rejected"
                    else f"{mark} {o.message}", err=o.status in ("rejected", "skipped"))
     typer.echo(run.headline())

@@ -18,7 +18,7 @@ import pandas as pd
 
 from schemas import reference
 from schemas.reference import formats
-from seguridad import rawfiles, xlsx
+from seguridad import archives, rawfiles, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.validate import load_model, validate
@@ -61,6 +61,7 @@ class CheckedFile:
     series: str
     facts: rawfiles.TextFacts
     rows: int
+    archive: ArchiveRef | None = None
 
 
 def discover(raw_dir: Path) -> list[Path]:
@@ -71,7 +72,7 @@ def discover(raw_dir: Path) -> list[Path]:
     for path in sorted(raw_dir.rglob("*")):
         if not path.is_file() or path.name.startswith(".") or path.name.lower() in SKIP_NAMES:
             continue
-        if path.suffix.lower() in rawfiles.DATA_SUFFIXES:
+        if path.suffix.lower() in rawfiles.DATA_SUFFIXES | rawfiles.ARCHIVE_SUFFIXES:
             found.append(path)
     return found
 
@@ -90,11 +91,66 @@ def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
                           "WHERE file_sha256 = ?", [sha256])
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
-                run_id: str, retry_rejected: bool = True) -> FileOutcome:
-    """Take one file as far as it can go. Never raises for a bad file: returns the outcome."""
+@dataclass(frozen=True)
+class ArchiveRef:
+    """Where a member of a ZIP archive came from."""
+
+    archive_sha256: str
+    landing_path: str  # archive!member, relative to the landing zone
+
+
+def ingest_path(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
+                run_id: str, retry_rejected: bool = True) -> list[FileOutcome]:
+    """One path given by the user or found in the landing zone: a data file, or a ZIP
+    archive of them."""
     if not source.is_file():
         raise FileNotFoundError(f"{label}: no such file")
+    if archives.is_zip_archive(source):
+        return ingest_archive(con, source, label, settings, run_id, retry_rejected)
+    return [ingest_file(con, source, label, settings, run_id, retry_rejected)]
+
+
+def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
+                   settings: Settings, run_id: str, retry_rejected: bool) -> list[FileOutcome]:
+    """Land the archive, unpack it safely into scratch space, ingest each data member (with
+    its own sha256, and the archive's)."""
+    sha = rawfiles.sha256_of(source)
+    known = known_file(con, sha)
+    if known and known[0] == "unpacked":
+        return [FileOutcome(label, sha, "unchanged", "archive already unpacked; nothing to do")]
+    if known and known[0] == "rejected" and not retry_rejected:
+        return [FileOutcome(label, sha, "skipped", f"rejected before, skipped: {known[3]}")]
+    landed = rawfiles.land(source, settings.raw_dir, sha)
+    scratch = settings.build_dir / f"zip-{sha[:16]}"
+    try:
+        members, skipped = archives.unpack(landed, label, scratch)
+        landing = _landing_path(landed, settings)
+        outcomes = [ingest_file(con, m.path, f"{label}!{m.name}", settings, run_id,
+                                retry_rejected, ArchiveRef(sha, f"{landing}!{m.name}"))
+                    for m in members]
+    except FileRejected as rejected:
+        record_rejection(con, sha, label, landed, settings, rejected, run_id)
+        return [FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)]
+    finally:
+        archives.cleanup(scratch)
+    note = f"{len(members)} data member(s)" + (
+        f"; not data, left packed: {', '.join(skipped)}" if skipped else "")
+    upsert_raw_file(con, sha, label, landed, settings, status="unpacked", reason=note,
+                    run_id=run_id, fmt="zip", rows=len(members))
+    return [FileOutcome(label, sha, "unpacked", f"archive unpacked: {note}"), *outcomes]
+
+
+def _landing_path(path: Path, settings: Settings) -> str:
+    try:
+        return str(path.resolve().relative_to(settings.raw_dir))
+    except ValueError:
+        return str(path.resolve())
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
+                run_id: str, retry_rejected: bool = True,
+                archive: ArchiveRef | None = None) -> FileOutcome:
+    """Take one file as far as it can go. Never raises for a bad file: returns the outcome."""
     sha = rawfiles.sha256_of(source)
     known = known_file(con, sha)
     if known and known[0] in ("loaded", "superseded"):
@@ -106,13 +162,14 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
         return FileOutcome(label, sha, "skipped",
                            f"rejected before, skipped: {known[3]}")
 
-    landed = rawfiles.land(source, settings.raw_dir, sha)
+    # An archive's member stays packed in the landing zone: the archive is the raw file.
+    landed = source if archive else rawfiles.land(source, settings.raw_dir, sha)
     work = settings.build_dir / f"work-{sha[:16]}.csv"
     try:
-        checked = check_file(con, landed, label, sha, work)
+        checked = check_file(con, landed, label, sha, work, archive)
         return load_file(con, checked, settings, run_id)
     except FileRejected as rejected:
-        record_rejection(con, sha, label, landed, settings, rejected, run_id)
+        record_rejection(con, sha, label, landed, settings, rejected, run_id, archive)
         return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
     finally:
         work.unlink(missing_ok=True)
@@ -120,7 +177,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
-               work: Path) -> CheckedFile:
+               work: Path, archive: ArchiveRef | None = None) -> CheckedFile:
     if xlsx.is_xlsx(path):
         xlsx.to_csv(path, label, work)
         facts = rawfiles.TextFacts(encoding="xlsx", line_ending="n/a", final_newline=True)
@@ -141,7 +198,7 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
-    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows)
+    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive)
 
 
 def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
@@ -290,7 +347,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
-                        rows=checked.rows)
+                        rows=checked.rows, archive=checked.archive)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
         first, last = fetch_one(
@@ -308,7 +365,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
-                        cut=cut, name_cut=name_cut, first=first, last=last, rows=checked.rows)
+                        cut=cut, name_cut=name_cut, first=first, last=last, rows=checked.rows,
+                        archive=checked.archive)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -327,36 +385,32 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
                     series: str | None = None, facts: rawfiles.TextFacts | None = None,
                     cut: date | None = None, name_cut: date | None = None,
                     first: date | None = None, last: date | None = None,
-                    rows: int | None = None) -> None:
+                    rows: int | None = None, archive: ArchiveRef | None = None) -> None:
     now = datetime.now().astimezone()
-    try:
-        landing_path = str(path.resolve().relative_to(settings.raw_dir))
-    except ValueError:
-        landing_path = str(path.resolve())
+    values = {
+        "file_sha256": sha, "file_name": label,
+        "landing_path": archive.landing_path if archive else _landing_path(path, settings),
+        "bytes": path.stat().st_size, "format": fmt, "dataset": dataset, "series": series,
+        "encoding": facts.encoding if facts else None,
+        "line_ending": facts.line_ending if facts else None, "cut_date": cut,
+        "name_cut": name_cut, "first_month": first, "last_month": last, "rows": rows,
+        "status": status, "status_reason": reason, "first_seen_at": now,
+        "loaded_at": now if status in ("loaded", "unpacked") else None, "updated_at": now,
+        "run_id": run_id, "archive_sha256": archive.archive_sha256 if archive else None,
+    }
+    updates = ", ".join(f"{k} = excluded.{k}" for k in values
+                        if k not in ("file_sha256", "first_seen_at"))
     con.execute(
-        """
-        INSERT INTO ops.raw_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                                          ?, ?)
-        ON CONFLICT (file_sha256) DO UPDATE SET
-            file_name = excluded.file_name, landing_path = excluded.landing_path,
-            format = excluded.format, dataset = excluded.dataset, series = excluded.series,
-            encoding = excluded.encoding, line_ending = excluded.line_ending,
-            cut_date = excluded.cut_date, name_cut = excluded.name_cut,
-            first_month = excluded.first_month, last_month = excluded.last_month,
-            rows = excluded.rows, status = excluded.status,
-            status_reason = excluded.status_reason, loaded_at = excluded.loaded_at,
-            updated_at = excluded.updated_at, run_id = excluded.run_id
-        """,
-        [sha, label, landing_path, path.stat().st_size, fmt, dataset, series,
-         facts.encoding if facts else None, facts.line_ending if facts else None,
-         cut, name_cut, first, last, rows, status, reason, now,
-         now if status == "loaded" else None, now, run_id])
+        f"INSERT INTO ops.raw_files ({', '.join(values)}) "
+        f"VALUES ({', '.join('?' for _ in values)}) "
+        f"ON CONFLICT (file_sha256) DO UPDATE SET {updates}", list(values.values()))
 
 
 def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
-                     settings: Settings, rejected: FileRejected, run_id: str) -> None:
+                     settings: Settings, rejected: FileRejected, run_id: str,
+                     archive: ArchiveRef | None = None) -> None:
     upsert_raw_file(con, sha, label, path, settings, status="rejected", reason=rejected.reason,
-                    run_id=run_id)
+                    run_id=run_id, archive=archive)
     con.execute("DELETE FROM ops.quarantine WHERE file_sha256 = ?", [sha])
     failures = rejected.failures or [Failure("file", rejected.reason)]
     now = datetime.now().astimezone()

@@ -19,6 +19,7 @@ from seguridad.errors import FileRejected
 
 CHUNK = 8 * 1024 * 1024
 DATA_SUFFIXES = {".csv", ".txt", ".xlsx"}
+ARCHIVE_SUFFIXES = {".zip"}
 
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -48,7 +49,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def land(source: Path, raw_dir: Path, sha256: str) -> Path:
+def land(source: Path, raw_dir: Path, sha256: str, name: str | None = None) -> Path:
     """Copy a file into the landing zone (unless it is already there) and return its path.
 
     Raw files are never modified or overwritten: if another file already has the name, the
@@ -58,11 +59,11 @@ def land(source: Path, raw_dir: Path, sha256: str) -> Path:
     if source.is_relative_to(raw_dir):
         return source
     raw_dir.mkdir(parents=True, exist_ok=True)
-    target = raw_dir / source.name
+    target = raw_dir / (name or source.name)
     if target.exists():
         if sha256_of(target) == sha256:
             return target
-        target = raw_dir / f"{source.stem}.{sha256[:12]}{source.suffix}"
+        target = target.with_name(f"{target.stem}.{sha256[:12]}{target.suffix}")
         if target.exists():
             return target
     tmp = target.with_name(f".{target.name}.partial")

@@ -33,5 +33,6 @@ FROM (
                AS reason
     FROM ops.raw_files
     WHERE status IN ('loaded', 'superseded')
+      AND file_sha256 IN (SELECT file_sha256 FROM core.file_months)
 ) AS new
 WHERE rf.file_sha256 = new.file_sha256 AND rf.status <> new.status;
