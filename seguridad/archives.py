@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -103,7 +104,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, label: 
                     raise FileRejected(label, f"member {info.filename!r} unpacks to more bytes "
                                               "than it declares: refused")
                 dst.write(chunk)
-    except (zipfile.BadZipFile, OSError) as e:  # CRC errors surface as BadZipFile
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:  # CRC: BadZipFile
         out.unlink(missing_ok=True)
         raise FileRejected(label, f"member {info.filename!r} is damaged: {e}") from e
 
