@@ -15,26 +15,30 @@ from seguridad import config, ingest, runs, warehouse
 
 
 @flow(name="seguridad-refresh")
-def refresh_flow(full: bool = False):
+def refresh_flow(full: bool = False, fetch: bool = False):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
-    run = runs.new_run("refresh", {"full": full})
-    files = ingest.discover(settings.raw_dir)
+    run = runs.new_run("refresh", {"full": full, "fetch": fetch})
     with warehouse.build(settings, fresh=full) as build:
         tasks.prepare_warehouse(build, settings)
-        for path in files:
+        if fetch:  # download first; the new files are then found in the landing zone
+            tasks.download_all(build, settings, run, None, ingest_them=False)
+        for path in ingest.discover(settings.raw_dir):
             run.outcomes += tasks.ingest_file(build, path, ingest.label_for(path), settings,
                                               run.run_id, retry_rejected=False)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
-        tasks.record_run(build, run, "failed" if run.rejected else "completed")
+        failed = run.rejected or run.failed_downloads
+        tasks.record_run(build, run, "failed" if failed else "completed")
         tasks.publish(build)
         run.published = True
     run.report = tasks.write_report(settings, settings.reports_dir / date.today().isoformat())
     if run.report:
         create_markdown_artifact(key="seguridad-change-report", markdown=run.report["text"],
                                  description="Standard change report of the nightly refresh")
-    if run.rejected:
-        return Failed(message=f"{len(run.rejected)} new file(s) rejected: "
-                              + "; ".join(o.label for o in run.rejected), data=run)
+    if run.rejected or run.failed_downloads:
+        return Failed(message=f"{len(run.rejected)} new file(s) rejected, "
+                              f"{len(run.failed_downloads)} download(s) failed: "
+                              + "; ".join([o.label for o in run.rejected]
+                                          + [d["url"] for d in run.failed_downloads]), data=run)
     return run

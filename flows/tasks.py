@@ -8,8 +8,9 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
 
-from seguridad import ingest, report, runs, warehouse
+from seguridad import fetch, ingest, report, runs, warehouse
 from seguridad.config import Settings
 
 
@@ -52,3 +53,43 @@ def write_report(settings: Settings, out_dir: Path) -> dict | None:
         return report.write_standard_report(con, out_dir)
     finally:
         con.close()
+
+
+def _network_error(task, task_run, state) -> bool:
+    """Retry a download only when the network failed, never when the server said no."""
+    return isinstance(state.data, fetch.NetworkError)
+
+
+@task(name="download", cache_policy=NO_CACHE, retries=4,
+      retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
+      retry_condition_fn=_network_error)
+def download_source(build: warehouse.Build, source: fetch.Source,
+                    settings: Settings) -> fetch.Download:
+    """Conditional GET of one official file into the landing zone (atomic, sha256)."""
+    etag, last_modified = fetch.previous(build.con, source.url)
+    return fetch.download(source, settings.raw_dir, settings.build_dir, etag, last_modified)
+
+
+def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummary,
+                 keys: list[str] | None, ingest_them: bool) -> None:
+    """Download each configured source; ingest what is new. A failed source is recorded
+    and the others go on."""
+    for source in fetch.load_sources(keys=keys):
+        if not source.url:
+            run.downloads.append(fetch.record(build.con, source, "not_configured", run.run_id,
+                                              message=f"no url; see {source.page}"))
+            continue
+        try:
+            result = download_source(build, source, settings)
+        except fetch.NetworkError as e:
+            run.downloads.append(fetch.record(build.con, source, "failed", run.run_id,
+                                              message=str(e)))
+            continue
+        except fetch.DownloadRefused as e:
+            run.downloads.append(fetch.record(build.con, source, "refused", run.run_id,
+                                              message=str(e)))
+            continue
+        run.downloads.append(fetch.record(build.con, source, result.status, run.run_id, result))
+        if result.status == "downloaded" and ingest_them:
+            run.outcomes += ingest_file(build, result.path, ingest.label_for(result.path),
+                                        settings, run.run_id, True)

@@ -28,6 +28,10 @@ def _quiet_prefect() -> None:
 
 
 def _print_run(run) -> None:
+    for d in run.downloads:
+        detail = d["file_name"] or d["message"] or ""
+        typer.echo(f"{d['status']:<14} {d['source']}: {detail}",
+                   err=d["status"] in ("failed", "refused"))
     for o in run.outcomes:
         mark = {"loaded": "loaded ", "unchanged": "same   ", "skipped": "WARNING",
                 "rejected": "REJECTED", "unpacked": "archive"}[o.status]
@@ -65,13 +69,28 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Raw files to ingest
 @app.command()
 def refresh(full: Annotated[bool, typer.Option(
         help="Rebuild from every file of the landing zone instead of adding to the "
-             "published warehouse.")] = False) -> None:
+             "published warehouse.")] = False,
+        fetch: Annotated[bool, typer.Option(
+            help="Download the official files first (schemas/sources.toml).")] = False) -> None:
     """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
 
-    Exits 1 only if a file is rejected for the first time."""
+    Exits 1 only if a file is rejected for the first time (or a download fails)."""
     from flows.refresh import refresh_flow
 
-    raise typer.Exit(_run_flow(refresh_flow, full=full))
+    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch))
+
+
+@app.command("fetch")
+def fetch_command(
+    source: Annotated[list[str] | None, typer.Option(
+        help="Only these sources (keys of schemas/sources.toml); repeatable.")] = None,
+    ingest: Annotated[bool, typer.Option(help="Ingest what was downloaded.")] = True,
+) -> None:
+    """Download the official files (retries on network errors, conditional GET), land them
+    atomically, then ingest and publish what is new. Exits 1 if a download failed."""
+    from flows.fetch import fetch_flow
+
+    raise typer.Exit(_run_flow(fetch_flow, sources=source, ingest=ingest))
 
 
 @report_app.command("compare")

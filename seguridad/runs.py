@@ -23,6 +23,7 @@ class RunSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
     published: bool = False
     report: dict | None = None
+    downloads: list[dict] = field(default_factory=list)
 
     @property
     def loaded(self) -> list[FileOutcome]:
@@ -37,10 +38,18 @@ class RunSummary:
         return [o for o in self.outcomes if o.status in ("skipped", "unchanged")]
 
     @property
+    def failed_downloads(self) -> list[dict]:
+        return [d for d in self.downloads if d["status"] in ("failed", "refused")]
+
+    @property
     def changed_data(self) -> bool:
         return bool(self.loaded)
 
     def headline(self) -> str:
+        if self.downloads and not self.outcomes:
+            done = sum(1 for d in self.downloads if d["status"] == "downloaded")
+            return (f"{done} downloaded, {len(self.failed_downloads)} failed; nothing new to "
+                    "ingest.")
         if not self.outcomes:
             return "Nothing to ingest: the landing zone has no data files."
         if not self.loaded and not self.rejected:

@@ -65,3 +65,19 @@ CREATE TABLE IF NOT EXISTS ops.runs (
     prefect_flow_run_id VARCHAR
 );
 COMMENT ON TABLE ops.runs IS 'Every ingest, refresh and rebuild that published the warehouse.';
+
+CREATE TABLE IF NOT EXISTS ops.downloads (
+    source VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    http_status INTEGER,
+    file_sha256 VARCHAR,
+    bytes BIGINT,
+    file_name VARCHAR,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    message VARCHAR,
+    run_id VARCHAR,
+    attempted_at TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.downloads IS 'Every download attempt (seguridad fetch): downloaded, not_modified (the server said 304 to our ETag / Last-Modified), failed (network, after retries), refused (an error status or an HTML page; nothing landed) or not_configured.';

@@ -1,0 +1,34 @@
+"""`seguridad fetch`: download the official files listed in schemas/sources.toml (retries on
+network errors only, conditional GET, atomic landing), then ingest and publish what is new."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.states import Failed
+
+from flows import tasks
+from seguridad import config, runs, warehouse
+from seguridad.errors import SeguridadError
+
+
+@flow(name="seguridad-fetch")
+def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
+    settings = config.settings()
+    if warehouse.needs_full_rebuild(settings):
+        raise SeguridadError(
+            "the published warehouse was built by another version of seguridad; run "
+            "`seguridad refresh --full` once to rebuild it from the landing zone")
+    run = runs.new_run("fetch", {"sources": sources, "ingest": ingest})
+    with warehouse.build(settings) as build:
+        tasks.prepare_warehouse(build, settings)
+        tasks.download_all(build, settings, run, sources, ingest)
+        if run.changed_data:
+            tasks.rebuild_marts(build, settings)
+        failed = run.rejected or run.failed_downloads
+        tasks.record_run(build, run, "failed" if failed else "completed")
+        tasks.publish(build)
+        run.published = True
+    if run.rejected or run.failed_downloads:
+        return Failed(message=f"{len(run.failed_downloads)} download(s) failed, "
+                              f"{len(run.rejected)} file(s) rejected", data=run)
+    return run
