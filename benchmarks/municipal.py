@@ -84,6 +84,42 @@ def generate(target: Path, years: range = range(2015, 2026), last_month: int = 1
     return rows
 
 
+VICTIMS_HEADER = [*HEADER[:9], "Sexo", "Rango de edad", *HEADER[9:]]
+SEXES = ["Hombre", "Mujer", "No identificado"]
+AGE_BANDS_2026 = ["0 a 12 años", "13 a 17 años", "18 a 29 años", "30 a 60 años",
+                  "Más de 60 años", "No especificado"]
+VICTIM_TYPES = {"Homicidio", "Feminicidio", "Lesiones", "Secuestro", "Extorsión",
+                "Trata de personas", "Tráfico de menores", "Rapto"}
+RNID_STATE_FILE = REPO / "raw" / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
+
+
+def generate_victims(target: Path, year: int = 2026, last_month: int = 2,
+                     states: set[str] | None = None, seed: int = 11) -> int:
+    """A municipal victims file in the 2026 layout (RNID-Víctimas_Municipal): the 2026
+    catalogue's crimes that have victims, x sex x the 2026 age bands. Illustrative counts."""
+    crimes: dict[tuple[str, str, str, str], None] = {}
+    with open(RNID_STATE_FILE, encoding="latin-1", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["Tipo de delito"] in VICTIM_TYPES:
+                crimes.setdefault((r["Bien jurídico afectado"], r["Tipo de delito"],
+                                   r["Subtipo de delito"], r["Modalidad"]), None)
+    rng = np.random.default_rng(seed)
+    rows = 0
+    with open(target, "w", encoding="latin-1", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(VICTIMS_HEADER)
+        for state, code, name, state_name in municipalities(states):
+            for crime in crimes:
+                for sex in SEXES:
+                    for age in AGE_BANDS_2026:
+                        values = rng.poisson(0.3, size=last_month)
+                        cells = [str(v) for v in values] + [""] * (12 - last_month)
+                        writer.writerow([year, int(state), state_name, code, name, *crime, sex,
+                                         age, *cells])
+                        rows += 1
+    return rows
+
+
 def time_ingest(path: Path) -> dict:
     """`seguridad ingest` of one file into an empty warehouse, under /usr/bin/time -v."""
     work = Path(tempfile.mkdtemp(prefix="seguridad-bench-"))

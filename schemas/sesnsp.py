@@ -147,6 +147,22 @@ class SesnspMunicipalNM(_NewCatalogue):
         strict = True
 
 
+class SesnspVictimsMunicipal(SesnspMunicipalNM):
+    """Víctimas de delitos del fuero común, municipal (RNID-Víctimas_Municipal, published
+    since 2026): the municipal layout plus sex and the 2026 age bands. Validated in batches,
+    with the rules across rows in SQL, like the municipal crime file."""
+
+    sex: Series[str] = pa.Field(alias="Sexo", isin=["Hombre", "Mujer", "No identificado"],
+                                description="Victim's sex")
+    age_group: Series[str] = pa.Field(
+        alias="Rango de edad", description="Victim's age band (2026 bands)",
+        isin=["0 a 12 años", "13 a 17 años", "18 a 29 años", "30 a 60 años", "Más de 60 años",
+              "No especificado", "No identificado"])
+
+    class Config:
+        strict = True
+
+
 class _OldCatalogue(pa.DataFrameModel):
     """Fields and checks of the old methodology (CIEISP): upper-case names without accents;
     MODALIDAD is the broadest level of the catalogue."""

@@ -228,7 +228,12 @@ def validate_in_batches(con: duckdb.DuckDBPyConnection, model, rows: int,
 
 def file_check_failures(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
     """Rules across rows of a big file, as SQL over the whole of it (warehouse/sql/checks/)."""
-    sql = (SQL_DIR / "checks" / spec["file_checks"]).read_text(encoding="utf-8")
+    key = spec["row_key"]  # column names from formats.toml, never user input
+    sql = (SQL_DIR / "checks" / spec["file_checks"]).read_text(encoding="utf-8").format(
+        key_columns=", ".join(f'"{c}"' for c in key),
+        key_match=" AND ".join(f'l."{c}" = k."{c}"' for c in key),
+        key_values=", ".join(f'l."{c}"' for c in key),
+        key_names="'" + ", ".join(key).replace("'", "''") + "'")
     out = []
     for row, column, check, value in con.execute(sql).fetchall():
         shown = "an empty cell" if value is None else repr(value)

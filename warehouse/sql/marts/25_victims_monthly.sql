@@ -3,14 +3,18 @@
 -- sex (women, men, everyone) and exist only for all ages.
 CREATE OR REPLACE TABLE marts.victims_monthly AS
 WITH current_facts AS (
-    SELECT f.*, c.cut_date
+    SELECT f.series, f.month, 'state' AS place_level, f.state_code AS place, f.crime_id, f.sex,
+           f.age_group, f.value, f.file_sha256, c.cut_date
     FROM core.victims_state_monthly AS f
-    JOIN core.current_file_months AS c
-      ON c.dataset = 'victims_state' AND c.series = f.series AND c.month = f.month
-     AND c.file_sha256 = f.file_sha256
+    JOIN core.current_file_months AS c USING (file_sha256, month)
+    UNION ALL
+    SELECT f.series, f.month, 'municipality', f.municipality_code, f.crime_id, f.sex,
+           f.age_group, f.value, f.file_sha256, c.cut_date
+    FROM core.victims_municipal_monthly AS f
+    JOIN core.current_file_months AS c USING (file_sha256, month)
 ),
-state_values AS (
-    SELECT f.series, f.month, f.state_code, m.indicator,
+place_values AS (
+    SELECT f.series, f.month, f.place_level, f.place, m.indicator,
            CASE WHEN grouping(f.sex) = 1 THEN 'Total' ELSE f.sex END AS sex,
            CASE WHEN grouping(f.age_group) = 1 THEN 'Total' ELSE f.age_group END AS age_group,
            sum(f.value) FILTER (WHERE NOT m.is_attempt) AS value,
@@ -22,13 +26,14 @@ state_values AS (
     FROM current_facts AS f
     JOIN core.crime_indicator_map AS m USING (series, crime_id)
     GROUP BY GROUPING SETS (
-        (f.series, f.month, f.state_code, m.indicator, f.sex, f.age_group),
-        (f.series, f.month, f.state_code, m.indicator, f.sex),
-        (f.series, f.month, f.state_code, m.indicator, f.age_group),
-        (f.series, f.month, f.state_code, m.indicator)
+        (f.series, f.month, f.place_level, f.place, m.indicator, f.sex, f.age_group),
+        (f.series, f.month, f.place_level, f.place, m.indicator, f.sex),
+        (f.series, f.month, f.place_level, f.place, m.indicator, f.age_group),
+        (f.series, f.month, f.place_level, f.place, m.indicator)
     )
 ),
 geo_values AS (
+    -- States add up to the nation and the groups; municipalities stand alone.
     SELECT gm.geo_level, gm.geo_code, s.series, s.month, s.indicator, s.sex, s.age_group,
            CAST(sum(s.value) AS BIGINT) AS value,
            CAST(sum(s.attempts) AS BIGINT) AS attempts,
@@ -37,17 +42,28 @@ geo_values AS (
            count(*) AS states,
            any_value(s.cut_date) AS cut_date,
            any_value(s.file_sha256) AS file_sha256
-    FROM state_values AS s
-    JOIN core.geo_member AS gm USING (state_code)
+    FROM place_values AS s
+    JOIN core.geo_member AS gm ON s.place_level = 'state' AND gm.state_code = s.place
     GROUP BY ALL
+    UNION ALL
+    SELECT 'municipality', place, series, month, indicator, sex, age_group,
+           CAST(value AS BIGINT), CAST(attempts AS BIGINT), cells, reported_cells, 1,
+           cut_date, file_sha256
+    FROM place_values
+    WHERE place_level = 'municipality'
 ),
 population AS (
-    SELECT gm.geo_level, gm.geo_code, p.month, p.sex, round(sum(p.population)) AS population,
-           count(*) AS states
+    SELECT gm.geo_level, gm.geo_code, p.month, p.sex, p.vintage,
+           round(sum(p.population)) AS population, count(*) AS states
     FROM core.population_monthly AS p
     JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
     WHERE p.vintage = getvariable('population_vintage')
     GROUP BY ALL
+    UNION ALL
+    -- Municipal population is not split by sex: only all-victims rates for municipalities.
+    SELECT 'municipality', geo_code, month, sex, vintage, round(population), 1
+    FROM core.population_monthly
+    WHERE geo_level = 'municipality'
 )
 SELECT
     v.month,
@@ -62,8 +78,7 @@ SELECT
     v.attempts,
     v.reported_cells < v.cells AS has_missing_cells,
     CAST(p.population AS BIGINT) AS population,
-    CASE WHEN p.population IS NOT NULL THEN getvariable('population_vintage') END
-        AS population_vintage,
+    p.vintage AS population_vintage,
     marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
                         marts.days_in_year(v.month)) AS rate_per_100k,
     v.cut_date,
@@ -75,7 +90,7 @@ LEFT JOIN population AS p
  AND p.sex = marts.population_sex(v.sex) AND v.age_group = 'Total' AND p.states = v.states
 ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.sex, v.age_group, v.month;
 
-COMMENT ON TABLE marts.victims_monthly IS 'Victims (not investigation files) of the crimes that have them, by month, geography, indicator, sex and age band, from the newest cut of each month. sex and age_group ''Total'' add up the published categories. Months not yet published are absent, never zero.';
+COMMENT ON TABLE marts.victims_monthly IS 'Victims (not investigation files) of the crimes that have them, by month, geography (national, state, group from the state files; municipality from the municipal victims files, since 2026), indicator, sex and age band, from the newest cut of each month. sex and age_group ''Total'' add up the published categories. Months not yet published are absent, never zero.';
 COMMENT ON COLUMN marts.victims_monthly.sex IS 'Hombre, Mujer, No identificado, or Total.';
 COMMENT ON COLUMN marts.victims_monthly.age_group IS 'Age band as published (Menores de edad (0-17), Adultos (18 y más), No especificado, No identificado), or Total.';
 COMMENT ON COLUMN marts.victims_monthly.value IS 'Number of victims in the month.';

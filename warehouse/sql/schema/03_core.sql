@@ -50,6 +50,18 @@ CREATE TABLE IF NOT EXISTS core.victims_state_monthly (
 );
 COMMENT ON TABLE core.victims_state_monthly IS 'Victims per state, crime row, sex, age band and month, for every cut loaded. value NULL means not published.';
 
+CREATE TABLE IF NOT EXISTS core.victims_municipal_monthly (
+    file_sha256 VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    sex VARCHAR NOT NULL,
+    age_group VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    value BIGINT
+);
+COMMENT ON TABLE core.victims_municipal_monthly IS 'Victims per municipality, crime row, sex, age band and month (published since 2026), for every cut loaded. value NULL means not published.';
+
 CREATE TABLE IF NOT EXISTS core.file_months (
     file_sha256 VARCHAR NOT NULL,
     dataset VARCHAR NOT NULL,

@@ -12,6 +12,9 @@ SELECT * FROM staging.sesnsp_municipal_nm;
 CREATE OR REPLACE VIEW staging.victims_state AS
 SELECT * FROM staging.sesnsp_victims_state_nm;
 
+CREATE OR REPLACE VIEW staging.victims_municipal AS
+SELECT * FROM staging.sesnsp_victims_municipal;
+
 -- The crime rows (catalogue entries) of every crime or victims file, from the wide views
 -- (one row per file row, not per month).
 CREATE OR REPLACE VIEW staging.catalogue_rows AS
@@ -28,7 +31,10 @@ SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
 FROM staging.sesnsp_victims_state_nm_wide
 UNION ALL
 SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
-FROM staging.sesnsp_municipal_nm_wide;
+FROM staging.sesnsp_municipal_nm_wide
+UNION ALL
+SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
+FROM staging.sesnsp_victims_municipal_wide;
 
 CREATE OR REPLACE VIEW staging.population_state AS
 SELECT * FROM staging.conapo_2010_state

@@ -4,24 +4,21 @@
 -- checks that no key repeats, that every municipality lists as many crime rows as the
 -- fullest of its year, and that a month is published for every row of a year or for none.
 -- Aggregates first, rows only for what failed: a file has ~3M rows.
+--
+-- A template: {key_columns} and {key_match} are the format's row key (formats.toml
+-- `row_key`), filled in by seguridad.ingest.file_check_failures.
 WITH keys AS (
-    SELECT "Año", "Cve. Municipio", "Bien jurídico afectado", "Tipo de delito",
-           "Subtipo de delito", "Modalidad"
+    SELECT {key_columns}
     FROM landing
     GROUP BY ALL
     HAVING count(*) > 1
 ),
 duplicated AS (
     SELECT l.rowid + 2 AS row_number, 'Cve. Municipio' AS column_name,
-           'the same key (year, municipality, crime row) appears in another row' AS check_name,
-           l."Cve. Municipio" || ', ' || l."Año" || ', ' || l."Subtipo de delito" || ', '
-               || l."Modalidad" AS value
+           'the same key (' || {key_names} || ') appears in another row' AS check_name,
+           concat_ws(', ', {key_values}) AS value
     FROM landing AS l
-    SEMI JOIN keys AS k
-      ON l."Año" = k."Año" AND l."Cve. Municipio" = k."Cve. Municipio"
-     AND l."Bien jurídico afectado" = k."Bien jurídico afectado"
-     AND l."Tipo de delito" = k."Tipo de delito"
-     AND l."Subtipo de delito" = k."Subtipo de delito" AND l."Modalidad" = k."Modalidad"
+    SEMI JOIN keys AS k ON {key_match}
 ),
 per_municipality AS (
     SELECT "Año", "Cve. Municipio", count(*) AS crime_rows
