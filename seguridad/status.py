@@ -17,11 +17,18 @@ def describe(settings: Settings) -> str:
         return f"{e}\n"
     try:
         out.write(f"warehouse: {settings.warehouse_path}\nlanding zone: {settings.raw_dir}\n\n")
-        out.write("Crime series (newest cut wins for each month):\n")
-        for s, name, first, last, cut in con.execute(
-                "SELECT series, name_en, first_month, last_month, latest_cut "
-                "FROM marts.series_coverage ORDER BY rank").fetchall():
-            out.write(f"  {s:<12} {first:%Y-%m} .. {last:%Y-%m}  cut {cut:%Y-%m}  {name}\n")
+        out.write("Datasets and series (for each month the newest cut wins; the cuts behind "
+                  "each series):\n")
+        for dataset, series, first, last, cuts in con.execute("""
+                SELECT dataset, series, min(month), max(month),
+                       string_agg(DISTINCT strftime(cut_date, '%Y-%m'), ', '
+                                  ORDER BY strftime(cut_date, '%Y-%m'))
+                FROM core.current_file_months GROUP BY ALL ORDER BY dataset, min(month)
+                """).fetchall():
+            span = (f"{first:%Y} .. {last:%Y}" if dataset.startswith("population")
+                    else f"{first:%Y-%m} .. {last:%Y-%m}")
+            out.write(f"  {dataset:<20} {series:<17} {span:<18} "
+                      f"{'cut ' + cuts if cuts else 'projection'}\n")
         out.write("\nFiles:\n")
         for name, status, fmt, cut, rows, reason in con.execute(
                 "SELECT file_name, status, format, cut_date, rows, status_reason "
