@@ -4,10 +4,11 @@ network errors only, conditional GET, atomic landing), then ingest and publish w
 from __future__ import annotations
 
 from prefect import flow
+from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, runs, warehouse
+from seguridad import config, journal, runs, warehouse
 from seguridad.errors import SeguridadError
 
 
@@ -19,7 +20,9 @@ def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
             "the published warehouse was built by another version of seguridad; run "
             "`seguridad refresh --full` once to rebuild it from the landing zone")
     run = runs.new_run("fetch", {"sources": sources, "ingest": ingest})
-    with warehouse.build(settings) as build:
+    with journal.tracked(settings, run, flow_run.get_id()), \
+            warehouse.build(settings) as build:
+        run.notes += build.notes
         tasks.prepare_warehouse(build, settings)
         tasks.download_all(build, settings, run, sources, ingest)
         if run.changed_data:

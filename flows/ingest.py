@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow
+from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, runs, warehouse
+from seguridad import config, journal, runs, warehouse
 from seguridad.errors import SeguridadError
 
 
@@ -21,7 +22,9 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
             "the published warehouse was built by another version of seguridad; run "
             "`seguridad refresh --full` once to rebuild it from the landing zone")
     run = runs.new_run("ingest", {"paths": paths})
-    with warehouse.build(settings) as build:
+    with journal.tracked(settings, run, flow_run.get_id()), \
+            warehouse.build(settings) as build:
+        run.notes += build.notes
         tasks.prepare_warehouse(build, settings)
         for p in paths:
             run.outcomes += tasks.ingest_file(build, Path(p), p, settings, run.run_id,

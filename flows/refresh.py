@@ -8,10 +8,11 @@ from datetime import date
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, ingest, runs, warehouse
+from seguridad import config, ingest, journal, runs, warehouse
 
 
 @flow(name="seguridad-refresh")
@@ -19,7 +20,9 @@ def refresh_flow(full: bool = False, fetch: bool = False):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
     run = runs.new_run("refresh", {"full": full, "fetch": fetch})
-    with warehouse.build(settings, fresh=full) as build:
+    with journal.tracked(settings, run, flow_run.get_id()), \
+            warehouse.build(settings, fresh=full) as build:
+        run.notes += build.notes
         tasks.prepare_warehouse(build, settings)
         if fetch:  # download first; the new files are then found in the landing zone
             tasks.download_all(build, settings, run, None, ingest_them=False)

@@ -10,14 +10,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
-from seguridad import fetch, ingest, report, runs, warehouse
+from seguridad import backfill, faults, fetch, ingest, journal, report, runs, warehouse
+from seguridad.compare import Window
 from seguridad.config import Settings
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE)
 def prepare_warehouse(build: warehouse.Build, settings: Settings) -> None:
-    """Create or update schemas, reference data and staging views in the build."""
+    """Create or update schemas, reference data and staging views in the build, and copy in
+    the journalled runs that published nothing (failed, killed)."""
     warehouse.setup(build.con, settings)
+    journal.import_into(build.con, settings)
 
 
 @task(name="ingest-file", cache_policy=NO_CACHE)
@@ -25,7 +28,9 @@ def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settin
                 run_id: str, retry_rejected: bool) -> list[ingest.FileOutcome]:
     """Land, validate and load one file (or each member of a ZIP archive); a bad file is
     recorded as rejected, not raised."""
-    return ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
+    outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
+    faults.point("after-first-file")
+    return outcomes
 
 
 @task(name="rebuild-marts", cache_policy=NO_CACHE)
@@ -43,6 +48,7 @@ def record_run(build: warehouse.Build, run: runs.RunSummary, status: str) -> Non
 def publish(build: warehouse.Build) -> None:
     """Checkpoint the build and swap it onto the published path in one rename."""
     build.publish()
+    faults.point("after-publish")
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
@@ -93,3 +99,9 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
         if result.status == "downloaded" and ingest_them:
             run.outcomes += ingest_file(build, result.path, ingest.label_for(result.path),
                                         settings, run.run_id, True)
+
+
+@task(name="rebuild-months", cache_policy=NO_CACHE)
+def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Window) -> int:
+    """Delete and re-insert one file's months of the window from its raw rows."""
+    return backfill.rebuild(build.con, item, window)

@@ -28,6 +28,10 @@ def _quiet_prefect() -> None:
 
 
 def _print_run(run) -> None:
+    for note in run.notes:
+        typer.echo(f"note: {note}", err=True)
+    if run.plan:
+        typer.echo(run.plan, nl=False)
     for d in run.downloads:
         detail = d["file_name"] or d["message"] or ""
         typer.echo(f"{d['status']:<14} {d['source']}: {detail}",
@@ -44,11 +48,13 @@ def _print_run(run) -> None:
         typer.echo(f"report: {run.report['markdown']} (and {run.report['csv'].name})")
 
 
-def _run_flow(flow, **params) -> int:
+def _run_flow(flow, quiet_plan: bool = False, **params) -> int:
     state = flow(**params, return_state=True)
     run = state.result(raise_on_failure=False)
     if isinstance(run, BaseException):
         raise run
+    if quiet_plan:  # already printed before the run
+        run.plan = None
     _print_run(run)
     return 1 if state.is_failed() else 0
 
@@ -93,6 +99,38 @@ def fetch_command(
     raise typer.Exit(_run_flow(fetch_flow, sources=source, ingest=ingest))
 
 
+@app.command()
+def backfill(
+    from_month: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    to_month: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    dataset: Annotated[str | None, typer.Option(
+        help="Only this dataset (crime_state, crime_municipal, victims_state, ...).")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Print the plan and stop.")] = False,
+) -> None:
+    """Rebuild months from the raw vintages the warehouse keeps, then the marts.
+
+    Prints the plan (months, tables, and which cuts are used) before it writes. Idempotent:
+    a backfill that died can be run again."""
+    from seguridad import backfill as backfill_mod
+    from seguridad import compare, warehouse
+
+    settings = config.settings()
+    window = compare.Window.parse(f"{from_month}:{to_month}")
+    con = warehouse.connect_read_only(settings)
+    try:
+        typer.echo(backfill_mod.describe(backfill_mod.plan(con, window, dataset), window),
+                   nl=False)
+    finally:
+        con.close()
+    if dry_run:
+        typer.echo("Dry run: nothing was written.")
+        return
+    from flows.backfill import backfill_flow
+
+    raise typer.Exit(_run_flow(backfill_flow, from_month=from_month, to_month=to_month,
+                               dataset=dataset, quiet_plan=True))
+
+
 @report_app.command("compare")
 def report_compare(
     indicator: Annotated[str, typer.Option(help="Indicator key, e.g. homicidio_doloso.")],
@@ -133,6 +171,23 @@ def report_compare(
     finally:
         con.close()
     sys.stdout.write(report.render(result, fmt, lang))
+
+
+@app.command()
+def rollback() -> None:
+    """Put back the previous published warehouse (the last 3 are kept; SEGURIDAD_SNAPSHOTS
+    changes how many). Run it again to go one further back."""
+    from datetime import datetime
+
+    from seguridad import journal, runs, warehouse
+
+    settings = config.settings()
+    run = runs.new_run("rollback", {})
+    with journal.tracked(settings, run):
+        restored = warehouse.rollback(settings)
+    stamp = datetime.strptime(restored.name.split("-")[1], "%Y%m%dT%H%M%S")
+    typer.echo(f"Restored the warehouse as it was published before {stamp:%Y-%m-%d %H:%M:%S} "
+               f"({len(warehouse.snapshots(settings))} earlier snapshot(s) left).")
 
 
 @app.command()

@@ -19,6 +19,8 @@ class Settings:
     raw_dir: Path
     warehouse_path: Path
     population_vintage: str
+    snapshots: int = 3
+    lock_wait_s: float = 600.0
 
     @property
     def warehouse_dir(self) -> Path:
@@ -34,6 +36,11 @@ class Settings:
         return self.warehouse_dir / ".lock"
 
     @property
+    def snapshots_dir(self) -> Path:
+        """Earlier published warehouses, for `seguridad rollback`."""
+        return self.warehouse_dir / ".snapshots"
+
+    @property
     def reports_dir(self) -> Path:
         return self.warehouse_dir / "reports"
 
@@ -44,4 +51,6 @@ def settings() -> Settings:
     wh = os.environ.get("SEGURIDAD_WAREHOUSE") or PROJECT_ROOT / "warehouse" / "seguridad.duckdb"
     vintage = os.environ.get("SEGURIDAD_POPULATION_VINTAGE") or DEFAULT_POPULATION_VINTAGE
     return Settings(raw_dir=Path(raw).resolve(), warehouse_path=Path(wh).resolve(),
-                    population_vintage=vintage)
+                    population_vintage=vintage,
+                    snapshots=int(os.environ.get("SEGURIDAD_SNAPSHOTS", "3")),
+                    lock_wait_s=float(os.environ.get("SEGURIDAD_LOCK_WAIT", "600")))

@@ -25,6 +25,7 @@ from seguridad.validate import load_model, validate
 from seguridad.warehouse import fetch_one, run_sql_file, set_variables
 
 QUARANTINE_LIMIT = 10_000
+ALL_MONTHS = (date(1, 1, 1), date(9999, 12, 1))  # the month range of a whole file
 BATCH_ROWS = 100_000
 SKIP_NAMES = {"readme.md", "readme.txt", "sources.md", "sources.toml"}
 
@@ -347,7 +348,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     "SELECT ? AS file_sha256, rowid + 2 AS row_number, * FROM landing",
                     [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
-                      dataset=spec["dataset"])
+                      dataset=spec["dataset"], month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
         # Registered first: the staging views read the file's series from ops.raw_files.
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,

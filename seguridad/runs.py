@@ -24,6 +24,9 @@ class RunSummary:
     published: bool = False
     report: dict | None = None
     downloads: list[dict] = field(default_factory=list)
+    plan: str | None = None  # a backfill's plan, as printed
+    notes: list[str] = field(default_factory=list)  # things the user should know
+    rebuilt: list = field(default_factory=list)  # a backfill's (plan item, core rows)
 
     @property
     def loaded(self) -> list[FileOutcome]:
@@ -46,6 +49,11 @@ class RunSummary:
         return bool(self.loaded)
 
     def headline(self) -> str:
+        if self.command == "backfill":
+            if not self.published:
+                return "Dry run: nothing was written."
+            rows = sum(n for _, n in self.rebuilt)
+            return f"Backfill done: {len(self.rebuilt)} file(s) rebuilt, {rows:,} core rows."
         if self.downloads and not self.outcomes:
             done = sum(1 for d in self.downloads if d["status"] == "downloaded")
             return (f"{done} downloaded, {len(self.failed_downloads)} failed; nothing new to "
@@ -71,10 +79,11 @@ def new_run(command: str, parameters: dict) -> RunSummary:
 def record(con: duckdb.DuckDBPyConnection, run: RunSummary, status: str,
            flow_run_id: str | None = None) -> None:
     """Write the run's row into ops.runs (in the build, so it is published with the data)."""
-    rows = sum(o.rows for o in run.loaded)
+    rows = sum(o.rows for o in run.loaded) + sum(n for _, n in run.rebuilt)
     con.execute(
         "INSERT OR REPLACE INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [run.run_id, run.command, json.dumps(run.parameters, ensure_ascii=False),
-         run.started_at, datetime.now().astimezone(), status, len(run.loaded),
+         run.started_at, datetime.now().astimezone(), status,
+         len(run.loaded) + len(run.rebuilt),
          len(run.rejected), len(run.skipped), rows, time.monotonic() - run.started,
          run.headline(), flow_run_id])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
-from seguridad import warehouse
+from seguridad import journal, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
 
@@ -19,16 +20,19 @@ def describe(settings: Settings) -> str:
         out.write(f"warehouse: {settings.warehouse_path}\nlanding zone: {settings.raw_dir}\n\n")
         out.write("Datasets and series (for each month the newest cut wins; the cuts behind "
                   "each series):\n")
-        for dataset, series, first, last, cuts in con.execute("""
-                SELECT dataset, series, min(month), max(month),
-                       string_agg(DISTINCT strftime(cut_date, '%Y-%m'), ', '
-                                  ORDER BY strftime(cut_date, '%Y-%m'))
-                FROM core.current_file_months GROUP BY ALL ORDER BY dataset, min(month)
+        for dataset, series, first, last, cuts, loaded in con.execute("""
+                SELECT c.dataset, c.series, min(c.month), max(c.month),
+                       string_agg(DISTINCT strftime(c.cut_date, '%Y-%m'), ', '
+                                  ORDER BY strftime(c.cut_date, '%Y-%m')),
+                       max(rf.loaded_at)
+                FROM core.current_file_months AS c JOIN ops.raw_files AS rf USING (file_sha256)
+                GROUP BY ALL ORDER BY c.dataset, min(c.month)
                 """).fetchall():
             span = (f"{first:%Y} .. {last:%Y}" if dataset.startswith("population")
                     else f"{first:%Y-%m} .. {last:%Y-%m}")
             out.write(f"  {dataset:<20} {series:<17} {span:<18} "
-                      f"{'cut ' + cuts if cuts else 'projection'}\n")
+                      f"{'cut ' + cuts if cuts else 'projection':<12} "
+                      f"loaded {loaded:%Y-%m-%d %H:%M}\n")
         out.write("\nFiles:\n")
         for name, status, fmt, cut, rows, reason in con.execute(
                 "SELECT file_name, status, format, cut_date, rows, status_reason "
@@ -37,11 +41,17 @@ def describe(settings: Settings) -> str:
             detail = f"{fmt or ''} {cut_text} {rows or 0:,} rows" if status != "rejected" \
                 else (reason or "")
             out.write(f"  {status:<10} {name}  {detail.strip()}\n")
-        out.write("\nLast runs:\n")
-        for run_id, status, started, dur, msg in con.execute(
-                "SELECT run_id, status, started_at, duration_s, message FROM ops.runs "
-                "ORDER BY started_at DESC LIMIT 5").fetchall():
-            out.write(f"  {started:%Y-%m-%d %H:%M} {status:<9} {dur:6.1f}s  {run_id}  {msg}\n")
+        out.write("\nLast runs (including those that failed or were killed):\n")
+        history = sorted(journal.entries(settings).values(), key=lambda r: r["started_at"],
+                         reverse=True)
+        for run in history[:8]:
+            started = datetime.fromisoformat(run["started_at"])
+            took = ""
+            if run.get("finished_at"):
+                seconds = (datetime.fromisoformat(run["finished_at"]) - started).total_seconds()
+                took = f"{seconds:6.1f}s"
+            out.write(f"  {started:%Y-%m-%d %H:%M} {run['status']:<9} {took:>7}  "
+                      f"{run['command']:<8} {run.get('message') or ''}\n")
     finally:
         con.close()
     return out.getvalue()

@@ -18,8 +18,9 @@ from pathlib import Path
 import duckdb
 
 from schemas.reference import REFERENCE_DIR
+from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
-from seguridad.errors import NoWarehouse, WarehouseBusy
+from seguridad.errors import NoWarehouse, SeguridadError, WarehouseBusy
 
 SCHEMA_VERSION = "2"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
@@ -114,12 +115,16 @@ def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def writer_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
-    """Hold the single-writer lock; wait up to `wait_s` for another writer, then give up."""
+def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[list[str]]:
+    """Hold the single-writer lock; wait up to `wait_s` for another writer, then give up.
+    The kernel releases the lock when its holder dies, so a killed writer never blocks the
+    next one; the note it left is reported and replaced. Yields notes for the user."""
+    wait_s = settings.lock_wait_s if wait_s is None else wait_s
     path = settings.lock_path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait_s
+    notes: list[str] = []
     try:
         while True:
             try:
@@ -132,9 +137,16 @@ def writer_lock(settings: Settings, wait_s: float = 600.0) -> Iterator[None]:
                         f"Another refresh or backfill is writing the warehouse ({holder}); "
                         f"waited {wait_s:.0f} s. Try again when it finishes.") from None
                 time.sleep(0.2)
+        previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
+        if previous.startswith("pid "):
+            pid = int(previous.split()[1])
+            if pid != os.getpid() and not _pid_alive(pid):
+                notes.append(f"cleared a stale lock left by process {pid}, which died while "
+                             "writing; the published warehouse was not touched")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
-        yield
+        yield notes
+        os.ftruncate(fd, 0)  # a clean exit leaves no note behind
     finally:
         os.close(fd)  # closing releases the lock
 
@@ -149,22 +161,23 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_leftover_builds(settings: Settings) -> list[Path]:
-    """Remove build files of writers that died (their pid is in the name)."""
+def clean_build_dir(settings: Settings) -> list[Path]:
+    """Remove what writers that died left in the build folder (half-built copies, spill
+    files, scratch). Only the lock holder calls it, so nothing there is in use."""
     removed = []
-    for path in settings.build_dir.glob("build-*.duckdb*"):
-        try:
-            pid = int(path.name.split("-")[1].split(".")[0])
-        except (IndexError, ValueError):
-            continue
-        if pid == os.getpid() or not _pid_alive(pid):
-            path.unlink(missing_ok=True)
+    if settings.build_dir.exists():
+        for path in settings.build_dir.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed.append(path)
     return removed
 
 
 class Build:
-    """A private copy of the warehouse to write into; `publish()` swaps it in atomically."""
+    """A private copy of the warehouse to write into; `publish()` swaps it in atomically
+    and keeps the replaced file as a snapshot for `seguridad rollback`."""
 
     def __init__(self, settings: Settings, fresh: bool = False) -> None:
         self.settings = settings
@@ -172,6 +185,7 @@ class Build:
         self.path = settings.build_dir / f"build-{os.getpid()}.{time.time_ns()}.duckdb"
         self.con: duckdb.DuckDBPyConnection | None = None
         self.published = False
+        self.notes: list[str] = []
 
     def open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -188,6 +202,7 @@ class Build:
             self.con.execute(f"ATTACH ? AS build (STORAGE_VERSION '{STORAGE_VERSION}')",
                              [str(self.path)])
             self.con.execute("USE build")
+        faults.point("after-copy")
         return self.con
 
     def publish(self) -> None:
@@ -197,9 +212,14 @@ class Build:
         self.con = None
         with open(self.path, "rb") as f:
             os.fsync(f.fileno())
-        self.settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.path, self.settings.warehouse_path)
+        published = self.settings.warehouse_path
+        published.parent.mkdir(parents=True, exist_ok=True)
+        if published.exists():
+            snapshot(self.settings)
+        faults.point("before-publish")
+        os.replace(self.path, published)
         self.published = True
+        prune_snapshots(self.settings)
 
     def discard(self) -> None:
         if self.con is not None:
@@ -210,13 +230,67 @@ class Build:
             leftover.unlink(missing_ok=True)
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs nothing and keeps the old file's bytes; copy where links fail."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def snapshot(settings: Settings) -> Path:
+    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.snapshots_dir / f"seguridad-{time.strftime('%Y%m%dT%H%M%S')}-" \
+                                      f"{time.time_ns() % 10**9:09d}.duckdb"
+    _link_or_copy(settings.warehouse_path, target)
+    return target
+
+
+def snapshots(settings: Settings) -> list[Path]:
+    """Kept snapshots, oldest first. A snapshot that is the published file itself (a writer
+    killed between taking it and publishing) is dropped: it would restore nothing."""
+    kept = []
+    for path in sorted(settings.snapshots_dir.glob("seguridad-*.duckdb")):
+        if settings.warehouse_path.exists() and os.path.samefile(path, settings.warehouse_path):
+            path.unlink()
+        else:
+            kept.append(path)
+    return kept
+
+
+def prune_snapshots(settings: Settings) -> None:
+    for old in snapshots(settings)[:-settings.snapshots or None]:
+        old.unlink(missing_ok=True)
+
+
+def rollback(settings: Settings) -> Path:
+    """Put the newest snapshot back on the published path (atomically); it leaves the list,
+    so rolling back again goes one further back. The replaced warehouse is discarded."""
+    with writer_lock(settings):
+        kept = snapshots(settings)
+        if not kept:
+            raise SeguridadError("There is no earlier published warehouse to roll back to "
+                                 f"(snapshots are kept in {settings.snapshots_dir}).")
+        latest = kept[-1]
+        settings.build_dir.mkdir(parents=True, exist_ok=True)
+        staged = settings.build_dir / f"rollback-{os.getpid()}.duckdb"
+        _link_or_copy(latest, staged)
+        os.replace(staged, settings.warehouse_path)
+        latest.unlink()
+        return latest
+
+
 @contextlib.contextmanager
 def build(settings: Settings, fresh: bool = False) -> Iterator[Build]:
     """Lock, open a build copy (or an empty one if `fresh`), and always clean up; publishing
     is the caller's decision."""
-    with writer_lock(settings):
-        clean_leftover_builds(settings)
+    with writer_lock(settings) as notes:
+        removed = clean_build_dir(settings)
         b = Build(settings, fresh)
+        b.notes += notes
+        if removed:
+            b.notes.append(f"removed {len(removed)} leftover build file(s) of a writer that "
+                           "died")
         try:
             b.open()
             yield b

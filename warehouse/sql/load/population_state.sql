@@ -1,4 +1,8 @@
 -- Move one validated CONAPO state file from raw to core. Variables: file_sha256, dataset.
+-- Idempotent: the file's rows are replaced.
+DELETE FROM core.population_yearly WHERE file_sha256 = getvariable('file_sha256');
+DELETE FROM core.file_months WHERE file_sha256 = getvariable('file_sha256');
+
 INSERT INTO core.population_yearly
 SELECT file_sha256, vintage, geo_level, geo_code, year, sex, population_mid_year,
        population_start_year

@@ -1,5 +1,11 @@
--- Move one validated state victims file from raw to core. Variables: file_sha256, series,
--- dataset.
+-- Move one validated state victims file from raw to core, for the months month_from .. month_to (the
+-- whole file when it is ingested, a backfill's range when it is rebuilt). What is there is
+-- replaced, so loading the same months twice gives the same rows.
+-- Variables: file_sha256, series, dataset, month_from, month_to.
+DELETE FROM core.victims_state_monthly
+WHERE file_sha256 = getvariable('file_sha256')
+  AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
+
 INSERT INTO core.victims_state_monthly
 SELECT
     file_sha256,
@@ -11,11 +17,17 @@ SELECT
     month,
     value
 FROM staging.victims_state
-WHERE file_sha256 = getvariable('file_sha256');
+WHERE file_sha256 = getvariable('file_sha256')
+  AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
+
+DELETE FROM core.file_months
+WHERE file_sha256 = getvariable('file_sha256')
+  AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
 
 INSERT INTO core.file_months
 SELECT file_sha256, getvariable('dataset'), getvariable('series'), month,
        count(*) AS cells, count(value) AS published_cells
 FROM core.victims_state_monthly
 WHERE file_sha256 = getvariable('file_sha256')
+  AND month BETWEEN getvariable('month_from') AND getvariable('month_to')
 GROUP BY ALL;

@@ -1,0 +1,98 @@
+"""Backfills: rebuild a range of months from the raw vintages the warehouse keeps (the raw
+layer holds every loaded file's rows as written). For each file that publishes months of the
+range, and for each of those months: delete the core rows, insert them again from the raw
+rows, in one transaction per file. Idempotent, so a backfill that died can simply be run
+again; then the marts are rebuilt and published once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from schemas.reference import formats
+from seguridad.compare import Window
+from seguridad.config import SQL_DIR
+from seguridad.errors import SeguridadError
+from seguridad.warehouse import fetch_dicts, fetch_one, run_sql_file, set_variables
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    dataset: str
+    series: str
+    format: str
+    file_sha256: str
+    file_name: str
+    cut_date: date | None
+    status: str
+    first: date
+    last: date
+    months: int
+    table: str
+
+
+def plan(con: duckdb.DuckDBPyConnection, window: Window,
+         dataset: str | None = None) -> list[PlanItem]:
+    """Every loaded cut (current or superseded) that publishes months of the window."""
+    known = {s["dataset"] for s in formats().values()}
+    if dataset is not None and dataset not in known:
+        raise SeguridadError(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
+    rows = fetch_dicts(con, """
+        SELECT rf.dataset, rf.series, rf.format, rf.file_sha256, rf.file_name, rf.cut_date,
+               rf.status, min(fm.month) AS first, max(fm.month) AS last, count(*) AS months
+        FROM core.file_months AS fm
+        JOIN ops.raw_files AS rf USING (file_sha256)
+        WHERE fm.month BETWEEN ? AND ? AND rf.status IN ('loaded', 'superseded')
+          AND (CAST(? AS VARCHAR) IS NULL OR rf.dataset = ?)
+        GROUP BY ALL
+        ORDER BY rf.dataset, rf.series, rf.cut_date NULLS FIRST, rf.file_name""",
+                       [window.start, window.end, dataset, dataset])
+    return [PlanItem(**r, table=formats()[r["format"]]["core_table"]) for r in rows]
+
+
+def describe(items: list[PlanItem], window: Window) -> str:
+    if not items:
+        return f"Backfill {window}: no loaded file publishes these months; nothing to do.\n"
+    lines = [f"Backfill {window} ({window.months} months): {len(items)} file(s), rebuilt from "
+             "the raw rows the warehouse keeps, then the marts."]
+    for dataset in dict.fromkeys(i.dataset for i in items):
+        lines.append(f"  {dataset}:")
+        for i in (i for i in items if i.dataset == dataset):
+            cut = f"cut {i.cut_date:%Y-%m}" if i.cut_date else "projection"
+            span = (f"{i.first:%Y}..{i.last:%Y}" if dataset.startswith("population")
+                    else f"{i.first:%Y-%m}..{i.last:%Y-%m} ({i.months} months)")
+            lines.append(f"    {i.series:<17} {cut:<12} {i.status:<10} {span:<28} -> "
+                         f"{i.table}  {i.file_name}")
+    return "\n".join(lines) + "\n"
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window) -> int:
+    """Delete and re-insert one file's months of the window from its raw rows; returns the
+    core rows written. Population files are reloaded whole (their grain is the year)."""
+    spec = formats()[item.format]
+    (raw_rows,) = fetch_one(con, f"SELECT count(*) FROM {spec['raw_table']} "
+                                 "WHERE file_sha256 = ?", [item.file_sha256])
+    if raw_rows == 0:
+        raise SeguridadError(
+            f"{item.file_name}: its raw rows are not in the warehouse; run `seguridad refresh "
+            "--full` to reload every file of the landing zone")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        set_variables(con, file_sha256=item.file_sha256, series=item.series,
+                      dataset=item.dataset, month_from=window.start, month_to=window.end)
+        for name in spec["load_sql"]:
+            run_sql_file(con, SQL_DIR / "load" / name)
+        if item.dataset.startswith("population"):  # reloaded whole: yearly grain
+            (written,) = fetch_one(con, f"SELECT count(*) FROM {item.table} "
+                                        "WHERE file_sha256 = ?", [item.file_sha256])
+        else:
+            (written,) = fetch_one(con, f"SELECT count(*) FROM {item.table} WHERE file_sha256 = ? "
+                                        "AND month BETWEEN ? AND ?",
+                                   [item.file_sha256, window.start, window.end])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return written

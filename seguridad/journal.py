@@ -1,0 +1,108 @@
+"""The run journal (warehouse/runs.jsonl): a line when a run starts and one when it ends,
+appended outside the warehouse, so that runs which failed or were killed (and so published
+nothing) are still part of the history. Each build copies it into ops.runs."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from seguridad.config import Settings
+
+
+def path(settings: Settings) -> Path:
+    return settings.warehouse_dir / "runs.jsonl"
+
+
+def _append(settings: Settings, entry: dict) -> None:
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
+    with open(path(settings), "a", encoding="utf-8") as f:  # one short append: atomic
+        f.write(line)
+
+
+def start(settings: Settings, run, flow_run_id: str | None) -> None:
+    _append(settings, {"event": "start", "run_id": run.run_id, "command": run.command,
+                       "parameters": run.parameters, "pid": os.getpid(),
+                       "started_at": run.started_at.isoformat(),
+                       "prefect_flow_run_id": flow_run_id})
+
+
+def end(settings: Settings, run, status: str, message: str) -> None:
+    _append(settings, {"event": "end", "run_id": run.run_id, "status": status,
+                       "finished_at": datetime.now().astimezone().isoformat(),
+                       "message": message})
+
+
+@contextlib.contextmanager
+def tracked(settings: Settings, run, flow_run_id: str | None = None) -> Iterator[None]:
+    """Journal the run's start and its end, whatever the end."""
+    start(settings, run, flow_run_id)
+    try:
+        yield
+    except BaseException as e:
+        end(settings, run, "failed", f"{type(e).__name__}: {e}")
+        raise
+    status = "failed" if (run.rejected or run.failed_downloads) else "completed"
+    end(settings, run, status, run.headline())
+
+
+def entries(settings: Settings) -> dict[str, dict]:
+    """Runs by id, start and end merged; a run with no end whose process is gone was
+    killed."""
+    runs: dict[str, dict] = {}
+    if not path(settings).exists():
+        return runs
+    for line in path(settings).read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:  # a line cut short by a kill
+            continue
+        runs.setdefault(entry["run_id"], {}).update(entry)
+    for run in runs.values():
+        if "status" not in run:
+            alive = run.get("pid") == os.getpid() or _alive(run.get("pid"))
+            run["status"] = "running" if alive else "killed"
+            if not alive:
+                run["message"] = "the process stopped before the run finished"
+    return runs
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def import_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Copy journalled runs that ended without publishing (failed, killed) into ops.runs."""
+    for run in entries(settings).values():
+        if run["status"] not in ("failed", "killed") or run.get("command") is None:
+            continue
+        exists = con.execute("SELECT status FROM ops.runs WHERE run_id = ?",
+                             [run["run_id"]]).fetchall()
+        if exists and exists[0][0] == run["status"]:
+            continue
+        started = datetime.fromisoformat(run["started_at"])
+        finished = datetime.fromisoformat(run["finished_at"]) if run.get("finished_at") else None
+        con.execute(
+            "INSERT OR REPLACE INTO ops.runs (run_id, command, parameters, started_at, "
+            "finished_at, status, duration_s, message, prefect_flow_run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run["run_id"], run["command"], json.dumps(run.get("parameters"),
+                                                       ensure_ascii=False),
+             started, finished, run["status"],
+             (finished - started).total_seconds() if finished else None,
+             run.get("message"), run.get("prefect_flow_run_id")])
