@@ -174,6 +174,22 @@ def report_compare(
 
 
 @app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="When the nightly refresh runs (cron).")] =
+        "0 2 * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron.")] =
+        "America/Mexico_City",
+    fetch: Annotated[bool, typer.Option(
+        help="Have the nightly refresh download the official files first.")] = False,
+) -> None:
+    """Register the nightly refresh and the backfill with the Prefect server at
+    PREFECT_API_URL, and run them when due or triggered, until stopped (Ctrl-C)."""
+    from flows.serve import serve_forever
+
+    serve_forever(cron, timezone, fetch)
+
+
+@app.command()
 def rollback() -> None:
     """Put back the previous published warehouse (the last 3 are kept; SEGURIDAD_SNAPSHOTS
     changes how many). Run it again to go one further back."""

@@ -21,6 +21,7 @@ from schemas.reference import formats
 from seguridad import archives, rawfiles, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
+from seguridad.progress import progress
 from seguridad.validate import load_model, validate
 from seguridad.warehouse import fetch_one, run_sql_file, set_variables
 
@@ -218,12 +219,15 @@ def validate_in_batches(con: duckdb.DuckDBPyConnection, model, rows: int,
     memory stays at one batch. Stops collecting after QUARANTINE_LIMIT failures."""
     batch = batch or BATCH_ROWS
     failures: list[Failure] = []
-    for first in range(0, rows, batch):
-        failures += validate(model, landing_frame(con, first, batch))
-        if len(failures) >= QUARANTINE_LIMIT:
-            failures.append(Failure("validation_stopped", f"validation stopped at row "
-                                    f"{first + batch + 1:,}: over {QUARANTINE_LIMIT:,} failures"))
-            break
+    with progress(rows, "validating rows") as advance:
+        for first in range(0, rows, batch):
+            failures += validate(model, landing_frame(con, first, batch))
+            advance(min(batch, rows - first))
+            if len(failures) >= QUARANTINE_LIMIT:
+                failures.append(Failure("validation_stopped", f"validation stopped at row "
+                                        f"{first + batch + 1:,}: over {QUARANTINE_LIMIT:,} "
+                                        "failures"))
+                break
     return failures
 
 

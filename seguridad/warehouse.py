@@ -66,6 +66,10 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     for step in DERIVE_STEPS:
         run_step(con, step)
     document_columns(con)
+    # A fingerprint of this build, so a reader can check it sees one whole build.
+    con.execute("INSERT OR REPLACE INTO ops.meta SELECT 'marts_rows', CAST(count(*) AS VARCHAR) "
+                "FROM marts.indicator_monthly")
+    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('built_at', CAST(now() AS VARCHAR))")
 
 
 def published_schema_version(settings: Settings) -> str | None:

@@ -1,0 +1,171 @@
+"""Production faults: writers killed at any point, two writers at once, analysts reading
+through refreshes and backfills, backfills run twice, rollbacks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import OLD_OCT_FILE, run_cli
+from flows.refresh import refresh_flow
+from seguridad import config, warehouse
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def marts_fingerprint(wh: Path) -> str:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute("""
+            SELECT md5(string_agg(concat_ws('|', month, series, geo_code, indicator, value,
+                                            file_sha256), ',' ORDER BY ALL))
+            FROM marts.indicator_monthly""").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def raw_file_count(wh: Path) -> int:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM ops.raw_files").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("point", ["after-first-file", "before-publish", "after-publish"])
+def test_a_refresh_killed_anywhere_leaves_the_warehouse_whole_and_the_next_run_recovers(
+        workspace, point, monkeypatch):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)  # work to do
+    before, files_before = sha(wh), raw_file_count(wh)
+    monkeypatch.setenv("SEGURIDAD_FAULT_POINT", point)
+    killed = run_cli("refresh", cwd=workspace)
+    assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran
+    if point == "after-publish":
+        assert raw_file_count(wh) == files_before + 1  # published whole, report not written
+    else:
+        assert sha(wh) == before  # not a byte changed
+    monkeypatch.delenv("SEGURIDAD_FAULT_POINT")
+    rerun = run_cli("refresh", cwd=workspace)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "stale lock" in rerun.stderr
+    assert raw_file_count(wh) == files_before + 1
+    assert not any((workspace / "warehouse" / ".build").iterdir())
+    status = run_cli("status", cwd=workspace).stdout
+    assert "killed" in status
+
+
+def test_a_second_writer_waits_and_then_says_why_it_gave_up(workspace, monkeypatch):
+    settings = config.settings()
+    monkeypatch.setenv("SEGURIDAD_LOCK_WAIT", "1")
+    with warehouse.writer_lock(settings):
+        result = run_cli("refresh", cwd=workspace)
+    assert result.returncode == 1
+    assert "Another refresh or backfill is writing the warehouse" in result.stderr
+
+
+def test_two_refreshes_started_together_do_not_both_write(workspace):
+    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)
+    from prefect.settings import PREFECT_API_URL
+
+    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
+    procs = [subprocess.Popen([sys.executable, "-m", "seguridad", "refresh"], cwd=workspace,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    loaded = [out for out, _ in outputs if "1 loaded" in out]
+    assert len(loaded) == 1  # one loaded the new file; the other waited, then found it known
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    con = duckdb.connect(str(wh), read_only=True)
+    runs = con.execute("SELECT started_at, finished_at FROM ops.runs "
+                       "WHERE command = 'refresh' ORDER BY finished_at DESC LIMIT 2").fetchall()
+    con.close()
+    assert len(runs) == 2
+
+
+READER = textwrap.dedent("""
+    import sys, time, duckdb
+    path, stop = sys.argv[1], sys.argv[2]
+    import os
+    reads = errors = 0
+    builds = set()
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            (rows,), = con.execute("SELECT count(*) FROM marts.indicator_monthly").fetchall()
+            (meta,), = con.execute(
+                "SELECT value FROM ops.meta WHERE key = 'marts_rows'").fetchall()
+            (built,), = con.execute(
+                "SELECT value FROM ops.meta WHERE key = 'built_at'").fetchall()
+            con.close()
+            if int(meta) != rows:
+                print("PARTIAL", rows, meta, flush=True)
+            builds.add(built)
+            reads += 1
+        except Exception as e:
+            errors += 1
+            print("ERROR", type(e).__name__, e, flush=True)
+        time.sleep(0.05)
+    print("READS", reads, "ERRORS", errors, "BUILDS", len(builds), flush=True)
+""")
+
+
+def test_readers_never_wait_err_or_see_half_a_build(workspace, tmp_path):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)
+    try:
+        refresh = run_cli("refresh", cwd=workspace)
+        assert refresh.returncode == 0, refresh.stderr
+        backfill = run_cli("backfill", "--from", "2015-01", "--to", "2015-06", cwd=workspace)
+        assert backfill.returncode == 0, backfill.stderr
+    finally:
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    assert "ERROR " not in out and "PARTIAL " not in out, out
+    reads, builds = int(out.split()[1]), int(out.split()[-1])
+    assert reads > 20 and builds >= 3, out  # it read before, between and after the builds
+
+
+def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    before = marts_fingerprint(wh)
+    dry = run_cli("backfill", "--from", "2015-01", "--to", "2015-12", "--dry-run",
+                  cwd=workspace)
+    assert dry.returncode == 0 and "Dry run: nothing was written." in dry.stdout
+    assert "core.crime_state_monthly" in dry.stdout and "cut 2024-11" in dry.stdout
+    untouched = sha(wh)
+    result = run_cli("backfill", "--from", "2015-01", "--to", "2015-12", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert "Backfill done: 7 file(s) rebuilt" in result.stdout
+    assert marts_fingerprint(wh) == before and sha(wh) != untouched  # rebuilt, same numbers
+
+
+def test_rollback_puts_the_previous_warehouse_back(workspace):
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    before = marts_fingerprint(wh)
+    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / "oct.csv")
+    files = raw_file_count(wh)
+    assert refresh_flow(return_state=True).is_completed()
+    assert raw_file_count(wh) == files + 1
+    rolled = run_cli("rollback", cwd=workspace)
+    assert rolled.returncode == 0, rolled.stderr
+    assert "Restored the warehouse" in rolled.stdout
+    con = duckdb.connect(str(wh), read_only=True)
+    names = [n for (n,) in con.execute("SELECT file_name FROM ops.raw_files").fetchall()]
+    con.close()
+    assert not any(n.endswith("oct.csv") for n in names)
+    assert marts_fingerprint(wh) == before
