@@ -135,18 +135,30 @@ def backfill(
 def report_compare(
     indicator: Annotated[str, typer.Option(help="Indicator key, e.g. homicidio_doloso.")],
     geo: Annotated[str, typer.Option(
-        help="national, a state code (2 or 02) or name, or a group key (frontera_norte).")],
-    current: Annotated[str, typer.Option(help="Current window YYYY-MM:YYYY-MM.")],
-    baseline: Annotated[str, typer.Option(help="Baseline window YYYY-MM:YYYY-MM.")],
+        help="national, a state code (2 or 02) or name, a municipality code (11020), or a "
+             "group key (frontera_norte).")],
+    current: Annotated[str | None, typer.Option(help="Current window YYYY-MM:YYYY-MM.")] = None,
+    baseline: Annotated[str | None, typer.Option(help="Baseline window YYYY-MM:YYYY-MM.")] =
+        None,
+    preset: Annotated[str | None, typer.Option(
+        help="Instead of --current/--baseline: mom, yoy, ytd, r12 or since.")] = None,
+    end: Annotated[str | None, typer.Option(
+        help="Last month of a preset's current window (default: the last published).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="First month of the current window for --preset since (e.g. 2012-12).")] = None,
     measure: Annotated[str, typer.Option(
         help="count or rate (crimes, rate per 100,000 annualised), victims or victims_rate.")] =
         "count",
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, md or json.")] = "table",
+    by: Annotated[str | None, typer.Option(
+        help="Break the total down: state (for national) or member (for a group).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, md, json or html.")] =
+        "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
     series: Annotated[str | None, typer.Option(
         help="Methodology; default: the newest that publishes both windows.")] = None,
     population_vintage: Annotated[str | None, typer.Option(
         help="conapo_2023 or conapo_2010 (for rates).")] = None,
-    lang: Annotated[str, typer.Option(help="es or en, for the headline.")] = "es",
+    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
     allow_break: Annotated[bool, typer.Option(
         help="Allow the windows to come from two methodologies (flagged in the output).")] =
         False,
@@ -155,22 +167,43 @@ def report_compare(
     sex: Annotated[str, typer.Option(help="Victims only: Hombre, Mujer or Total.")] = "Total",
     age_group: Annotated[str, typer.Option(
         help="Victims only: an age band as published, or Total.")] = "Total",
+    low_count: Annotated[int, typer.Option(help="Flag counts under this.")] = 10,
 ) -> None:
-    """Compare an indicator between two windows of equal length."""
-    from seguridad import compare, report, warehouse
+    """Compare an indicator between two windows of equal length (or a preset)."""
+    from seguridad import compare, html, report, warehouse
 
-    if fmt not in ("table", "csv", "md", "json"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md or json")
+    if fmt not in ("table", "csv", "md", "json", "html"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md, json or html")
+    if lang not in ("es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
     con = warehouse.connect_read_only(config.settings())
     try:
+        if preset:
+            if current or baseline:
+                raise SeguridadError("use either --preset or --current/--baseline, not both")
+            since_month = compare.parse_month(since) if since else None
+            last = compare.parse_month(end) if end else compare.default_end(
+                con, indicator, geo, measure, preset, since_month)
+            cur_w, base_w = compare.preset_windows(preset, last, since_month)
+        elif current and baseline:
+            cur_w, base_w = compare.Window.parse(current), compare.Window.parse(baseline)
+        else:
+            raise SeguridadError("give --current and --baseline, or a --preset (mom, yoy, ytd, "
+                                 "r12, since)")
         result = compare.compare(
-            con, indicator=indicator, geo=geo, current=compare.Window.parse(current),
-            baseline=compare.Window.parse(baseline), measure=measure, series=series,
-            population_vintage=population_vintage, lang=lang, allow_break=allow_break,
-            include_attempts=include_attempts, sex=sex, age_group=age_group)
+            con, indicator=indicator, geo=geo, current=cur_w, baseline=base_w,
+            measure=measure, series=series, population_vintage=population_vintage, lang=lang,
+            allow_break=allow_break, include_attempts=include_attempts, sex=sex,
+            age_group=age_group, by=by, low_count=low_count)
+        text = html.render_html(con, result) if fmt == "html" else report.render(result, fmt)
     finally:
         con.close()
-    sys.stdout.write(report.render(result, fmt, lang))
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"written: {output}", err=True)
+    else:
+        sys.stdout.write(text)
 
 
 @app.command()

@@ -12,6 +12,7 @@ import duckdb
 
 from schemas.reference import normalize_name
 from seguridad.errors import ComparisonRefused
+from seguridad.i18n import t
 from seguridad.warehouse import fetch_dicts, fetch_one
 
 MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
@@ -76,6 +77,38 @@ class Window:
         return f"{names[s.month - 1]}{of}{s.year}-{names[e.month - 1]}{of}{e.year}"
 
 
+PRESETS = ("mom", "yoy", "ytd", "r12", "since")
+
+
+def preset_windows(preset: str, end: date, since: date | None = None) -> tuple[Window, Window]:
+    """(current, baseline) for a preset ending at `end`:
+    mom   the month against the month before;
+    yoy   the month against the same month a year before;
+    ytd   January to `end` against the same months a year before;
+    r12   the last 12 months against the 12 before;
+    since `since` to `end` against as many months right before `since` (e.g. an
+          administration's first months against the same number before it took office)."""
+    if preset == "mom":
+        return Window(end, end), Window(add_months(end, -1), add_months(end, -1))
+    if preset == "yoy":
+        return Window(end, end), Window(add_months(end, -12), add_months(end, -12))
+    if preset == "ytd":
+        start = date(end.year, 1, 1)
+        return Window(start, end), Window(add_months(start, -12), add_months(end, -12))
+    if preset == "r12":
+        return (Window(add_months(end, -11), end),
+                Window(add_months(end, -23), add_months(end, -12)))
+    if preset == "since":
+        if since is None:
+            raise ComparisonRefused("--preset since needs --since YYYY-MM")
+        if since > end:
+            raise ComparisonRefused(f"--since {since:%Y-%m} is after --end {end:%Y-%m}")
+        current = Window(since, end)
+        return current, Window(add_months(since, -current.months), add_months(since, -1))
+    raise ComparisonRefused(f"unknown preset {preset!r}: use {', '.join(PRESETS)}, or "
+                            "--current and --baseline for custom windows")
+
+
 @dataclass(frozen=True)
 class Geo:
     level: str  # national | state | group
@@ -136,6 +169,10 @@ class Comparison:
     methodology_break: dict | None = None
     sources: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lang: str = "es"
+    low_count: int = LOW_COUNT
+    by: str | None = None  # 'state' or 'member' when the members were broken down
+    members: list[dict] = field(default_factory=list)  # one dict per member, ranked
 
     @property
     def counts(self) -> str:
@@ -223,6 +260,12 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
         hint = (f"\nThe current window is published in {cur_series} and the baseline in "
                 f"{base_series}: add --allow-break to compare across the methodology break "
                 "anyway (every output is then flagged).")
+    if not hint:
+        latest = max((c[0][-1] for c in coverage.values() if c[0]), default=None)
+        if latest:
+            hint = (f"\nUnpublished months cannot be counted as zeros: end the current window "
+                    f"at or before {latest:%Y-%m} (the last month published), e.g. "
+                    f"--end {latest:%Y-%m} with a preset.")
     raise ComparisonRefused(
         f"no single series publishes every month of {current} and {baseline} for {indicator} "
         f"in {geo.name}. Methodologies are never mixed in one comparison:\n{detail}{hint}")
@@ -246,8 +289,9 @@ def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_s
 def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             current: Window, baseline: Window, measure: str = "count",
             series: str | None = None, population_vintage: str | None = None,
-            lang: str = "en", allow_break: bool = False, include_attempts: bool = False,
-            sex: str = "Total", age_group: str = "Total") -> Comparison:
+            lang: str = "es", allow_break: bool = False, include_attempts: bool = False,
+            sex: str = "Total", age_group: str = "Total", by: str | None = None,
+            low_count: int = LOW_COUNT) -> Comparison:
     if measure not in MEASURES:
         raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
     counts, per_100k = MEASURES[measure]
@@ -256,6 +300,11 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                                 "or victims_rate")
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
+    if by not in (None, "state", "member"):
+        raise ComparisonRefused(f"unknown breakdown {by!r}: use --by state or --by member")
+    if by and geo.level not in ("national", "group"):
+        raise ComparisonRefused(f"--by breaks a total down into its states: use it with "
+                                f"national or a group, not a {geo.level}")
     if current.months != baseline.months:
         raise ComparisonRefused(
             f"the windows have different lengths ({current} is {current.months} months, "
@@ -267,12 +316,18 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if geo.level == "municipality":
         vintage = MUNICIPAL_VINTAGE  # the only municipal population there is
     rows = fetch_dicts(
-        con, "SELECT * FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
-             "p_include_attempts := ?, p_measure := ?, p_sex := ?, p_age_group := ?) "
-             "WHERE geo_level = ? AND geo_code = ?",
+        con, "SELECT c.*, g.short_name, m.geo_code IS NOT NULL AS is_member "
+             "FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
+             "p_include_attempts := ?, p_measure := ?, p_sex := ?, p_age_group := ?) AS c "
+             "JOIN marts.geo AS g USING (geo_level, geo_code) "
+             "LEFT JOIN (SELECT state_code AS geo_code FROM marts.geo_member "
+             "           WHERE geo_level = ? AND geo_code = ?) AS m "
+             "  ON c.geo_level = 'state' AND c.geo_code = m.geo_code "
+             "WHERE (c.geo_level = ? AND c.geo_code = ?) OR m.geo_code IS NOT NULL",
         [indicator, cur_series, current.start, current.end, base_series, baseline.start,
-         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code])
-    r = rows[0]
+         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code,
+         geo.level, geo.code])
+    (r,) = [row for row in rows if row["geo_level"] == geo.level and row["geo_code"] == geo.code]
     if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
             raise ComparisonRefused(
@@ -287,17 +342,22 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     brk = methodology_break(con, indicator, base_series, cur_series)
     notes = []
     if brk:
-        notes.append(f"METHODOLOGY BREAK: the baseline is {brk['from']} and the current window "
-                     f"{brk['to']}; comparability: {brk['comparability']}. {brk['note']}")
+        notes.append(t("note_break", lang, from_=brk["from"], to=brk["to"],
+                       comparability=brk["comparability"], note=brk["note"]))
     if include_attempts:
-        notes.append("Attempts ('Tentativa de ...') are included where the catalogue lists them.")
+        notes.append(t("note_attempts", lang))
     if r["baseline_value"] == 0:
-        notes.append("The baseline is zero: a percent change is not defined.")
-    if min(r["current_value"], r["baseline_value"]) < LOW_COUNT:
-        notes.append(f"Low counts (under {LOW_COUNT}): small changes swing the percentage.")
+        notes.append(t("note_zero_base", lang))
+    if min(r["current_value"], r["baseline_value"]) < low_count:
+        notes.append(t("note_low_count", lang, n=low_count))
     if r["has_missing_cells"]:
-        notes.append("Some cells of these months were empty in the source (no data reported): "
-                     "totals may undercount.")
+        notes.append(t("note_missing", lang))
+    members = []
+    if by:
+        members = breakdown([row for row in rows if row["is_member"] and row is not r], r,
+                            per_100k, low_count)
+        if per_100k:
+            notes.append(t("note_rate_contrib", lang))
     return Comparison(
         indicator=indicator, indicator_label=label, geo=geo, current_series=cur_series,
         baseline_series=base_series, measure=measure, current=current, baseline=baseline,
@@ -305,7 +365,57 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         current_count=r["current_value"], baseline_count=r["baseline_value"],
         population_vintage=vintage if per_100k else None, cut_date=r["cut_date"],
         include_attempts=include_attempts, sex=sex, age_group=age_group, methodology_break=brk,
-        sources=sources(con, r["file_sha256s"]), notes=notes)
+        sources=sources(con, r["file_sha256s"]), notes=notes, lang=lang, low_count=low_count,
+        by=by, members=members)
+
+
+def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) -> list[dict]:
+    """The members of a total, ranked by how much they moved it. For counts each member's
+    contribution (its change as a share of the total's baseline, in percentage points) adds
+    up to the total's percent change; rates are ranked by their own change."""
+    out = []
+    for row in rows:
+        change = row["abs_change"]
+        contribution = (change * 100.0 / parent["baseline_value"]
+                        if not per_100k and parent["baseline_value"] else None)
+        out.append({
+            "geo_code": row["geo_code"], "geo_name": row["geo_name"],
+            "short_name": row["short_name"],
+            "current_value": row["current_rate"] if per_100k else row["current_value"],
+            "baseline_value": row["baseline_rate"] if per_100k else row["baseline_value"],
+            "abs_change": row["rate_abs_change"] if per_100k else change,
+            "pct_change": row["rate_pct_change"] if per_100k else row["pct_change"],
+            "contribution_pp": contribution,
+            "current_count": row["current_value"], "baseline_count": row["baseline_value"],
+            "low_count": min(row["current_value"], row["baseline_value"]) < low_count,
+        })
+    key = "pct_change" if per_100k else "abs_change"
+    out.sort(key=lambda m: (m[key] is None, m[key] if m[key] is not None else 0))
+    for rank, m in enumerate(out, start=1):
+        m["rank"] = rank
+    return out
+
+
+def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
+                measure: str, preset: str, since: date | None = None) -> date:
+    """A preset's end when none is given: the last published month of the newest series
+    whose windows for that preset it publishes entirely."""
+    geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
+    counts = MEASURES.get(measure, ("crimes", False))[0]
+    tried = []
+    for (series,) in con.execute("SELECT series FROM core.series ORDER BY rank DESC").fetchall():
+        have = published_months(con, indicator, geo, series, counts)
+        if not have:
+            continue
+        last = max(have)
+        current, baseline = preset_windows(preset, last, since)
+        if all(m in have for m in current.month_list() + baseline.month_list()):
+            return last
+        tried.append(f"{series} (last published {last:%Y-%m})")
+    raise ComparisonRefused(
+        f"no series publishes both windows of --preset {preset} for {indicator} in {geo.name}"
+        + (f"; tried {', '.join(tried)}" if tried else "") + ". Give --end YYYY-MM, or "
+        "--current and --baseline.")
 
 
 def default_vintage(con: duckdb.DuckDBPyConnection) -> str:
