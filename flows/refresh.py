@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
@@ -39,6 +39,8 @@ def refresh_flow(full: bool = False, fetch: bool = False):
     if run.report:
         create_markdown_artifact(key="seguridad-change-report", markdown=run.report["text"],
                                  description="Standard change report of the nightly refresh")
+        create_table_artifact(key="seguridad-national-changes", table=run.report["national"],
+                              description="Standard comparisons, national rows")
     if run.rejected or run.failed_downloads:
         return Failed(message=f"{len(run.rejected)} new file(s) rejected, "
                               f"{len(run.failed_downloads)} download(s) failed: "

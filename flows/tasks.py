@@ -10,7 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
-from seguridad import backfill, faults, fetch, ingest, journal, report, runs, warehouse
+from seguridad import backfill, faults, fetch, ingest, journal, runs, standard, warehouse
 from seguridad.compare import Window
 from seguridad.config import Settings
 
@@ -53,10 +53,11 @@ def publish(build: warehouse.Build) -> None:
 
 @task(name="write-report", cache_policy=NO_CACHE)
 def write_report(settings: Settings, out_dir: Path) -> dict | None:
-    """The standard change report, from the published warehouse (read-only)."""
+    """The standard report set (Markdown, CSV, an HTML page per indicator), from the
+    published warehouse (read-only)."""
     con = warehouse.connect_read_only(settings)
     try:
-        return report.write_standard_report(con, out_dir)
+        return standard.write_report_set(con, out_dir)
     finally:
         con.close()
 

@@ -251,22 +251,50 @@ def status() -> None:
 def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
         fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table") -> None:
     """Run a quick read-only query against the published warehouse."""
+    import csv
+
     from seguridad import warehouse
 
     con = warehouse.connect_read_only(config.settings())
     try:
-        rel = con.sql(query)
-        if rel is None:
-            return
-        df = rel.df()
+        result = con.execute(query)
+        names = [d[0] for d in result.description] if result.description else []
+        rows = result.fetchall()
     finally:
         con.close()
     if fmt == "csv":
-        sys.stdout.write(df.to_csv(index=False))
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(["" if v is None else v for v in r] for r in rows)
+        return
+    cells = [names] + [["NULL" if v is None else f"{v:,}" if isinstance(v, int)
+                        and not isinstance(v, bool) else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(names))]
+    for n, row in enumerate(cells):
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n")
+        if n == 0:
+            sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
+    sys.stdout.write(f"({len(rows):,} rows)\n")
+
+
+@app.command()
+def dictionary(output: Annotated[Path | None, typer.Option(
+        help="Write the Markdown here (the repository keeps warehouse/DATA_DICTIONARY.md).")]
+        = None) -> None:
+    """The data dictionary of the analysts' schemas, from the warehouse's descriptions."""
+    from seguridad import dictionary as dictionary_mod
+    from seguridad import warehouse
+
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        text = dictionary_mod.markdown(con)
+    finally:
+        con.close()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"written: {output}", err=True)
     else:
-        with __import__("pandas").option_context("display.max_rows", 200,
-                                                 "display.width", 200):
-            sys.stdout.write(df.to_string(index=False) + "\n")
+        sys.stdout.write(text)
 
 
 def main() -> None:

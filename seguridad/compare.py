@@ -261,11 +261,14 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
                 f"{base_series}: add --allow-break to compare across the methodology break "
                 "anyway (every output is then flagged).")
     if not hint:
-        latest = max((c[0][-1] for c in coverage.values() if c[0]), default=None)
-        if latest:
+        # The series that misses the fewest months is the one to stay within.
+        best, (have, *_) = min(((s, c) for s, c in coverage.items() if c[0]),
+                               key=lambda sc: len(sc[1][1]) + len(sc[1][2]),
+                               default=(None, ([],)))
+        if best:
             hint = (f"\nUnpublished months cannot be counted as zeros: end the current window "
-                    f"at or before {latest:%Y-%m} (the last month published), e.g. "
-                    f"--end {latest:%Y-%m} with a preset.")
+                    f"at or before {have[-1]:%Y-%m} (the last month {best} publishes), e.g. "
+                    f"--end {have[-1]:%Y-%m} with a preset.")
     raise ComparisonRefused(
         f"no single series publishes every month of {current} and {baseline} for {indicator} "
         f"in {geo.name}. Methodologies are never mixed in one comparison:\n{detail}{hint}")

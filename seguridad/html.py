@@ -124,8 +124,8 @@ def ranking_chart(c: Comparison, width: int = 900) -> str:
     extent = max(abs(m["pct_change"]) for m in members) or 1
     zero = left + (width - left - right) / 2
 
-    def scale(v: float) -> float:
-        return v / extent * (width - left - right) / 2
+    def scale(v: float) -> float:  # half the width either side, less room for the label
+        return v / extent * ((width - left - right) / 2 - 56)
 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='chart ranking-chart' "
              f"viewBox='0 0 {width} {height}' width='100%' role='img'>"]

@@ -65,6 +65,9 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     set_variables(con, population_vintage=settings.population_vintage)
     for step in DERIVE_STEPS:
         run_step(con, step)
+    from seguridad import standard  # the comparison engine, applied to the standard presets
+
+    standard.build(con, settings.population_vintage)
     document_columns(con)
     # A fingerprint of this build, so a reader can check it sees one whole build.
     con.execute("INSERT OR REPLACE INTO ops.meta SELECT 'marts_rows', CAST(count(*) AS VARCHAR) "
@@ -94,19 +97,19 @@ def needs_full_rebuild(settings: Settings) -> bool:
 
 
 def document_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Describe the marts' columns that their SQL file left undescribed, from the shared
-    dictionary warehouse/docs/columns.csv (a column means the same in every mart)."""
+    """Describe the columns (marts, core, ops) that their SQL file left undescribed, from the
+    shared dictionary warehouse/docs/columns.csv (a column means the same everywhere)."""
     con.execute("CREATE OR REPLACE TEMP TABLE column_docs AS SELECT * FROM read_csv(?, "
                 "header = true, all_varchar = true)", [str(COLUMN_DOCS)])
     missing = con.execute("""
-        SELECT c.table_name, c.column_name, d.description
+        SELECT c.schema_name, c.table_name, c.column_name, d.description
         FROM duckdb_columns() AS c JOIN column_docs AS d USING (column_name)
-        WHERE c.schema_name = 'marts' AND c.comment IS NULL
+        WHERE c.schema_name IN ('marts', 'core', 'ops') AND c.comment IS NULL
           AND c.database_name = current_database()""").fetchall()
-    for table, column, description in missing:
+    for schema, table, column, description in missing:
         # COMMENT ON takes no parameters; the text is our own data file, quoted as a literal.
         text = description.replace("'", "''")
-        con.execute(f'COMMENT ON COLUMN marts."{table}"."{column}" IS \'{text}\'')
+        con.execute(f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS \'{text}\'')
 
 
 def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:

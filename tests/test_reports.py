@@ -1,0 +1,248 @@
+"""Change reports: presets checked against the raw rows, breakdowns whose contributions add
+up, guards that say how to fix a refused comparison, and a self-contained HTML page looked
+at in a real (headless) browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import NM_FILE, OLD_FILE, REPO, read_csv_rows, run_cli, use_paths
+
+MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+SCREENSHOTS = REPO / "test-output"
+
+
+@pytest.fixture
+def published(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    return shipped_warehouse
+
+
+@pytest.fixture(scope="module")
+def nm_rows():
+    return read_csv_rows(NM_FILE, "latin-1")
+
+
+def month_total(rows, subtype, state, year, month):
+    return sum(int(r[MONTHS[month - 1]]) for r in rows
+               if r["Año"] == str(year) and r["Subtipo de delito"] == subtype
+               and (state is None or r["Clave_Ent"] == state))
+
+
+def window_total(rows, subtype, state, months):
+    return sum(month_total(rows, subtype, state, y, m) for y, m in months)
+
+
+def span(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    out, (y, m) = [], first
+    while (y, m) <= last:
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+PRESETS = {  # preset -> (current months, baseline months), ending at November 2024
+    "mom": (span((2024, 11), (2024, 11)), span((2024, 10), (2024, 10))),
+    "yoy": (span((2024, 11), (2024, 11)), span((2023, 11), (2023, 11))),
+    "ytd": (span((2024, 1), (2024, 11)), span((2023, 1), (2023, 11))),
+    "r12": (span((2023, 12), (2024, 11)), span((2022, 12), (2023, 11))),
+}
+
+
+def csv_rows(result) -> list[dict]:
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+@pytest.mark.parametrize("subtype,indicator,state", [
+    ("Homicidio doloso", "homicidio_doloso", "19"),
+    ("Feminicidio", "feminicidio", "15"),
+    ("Homicidio doloso", "homicidio_doloso", None),
+])
+def test_presets_agree_with_the_raw_rows(published, nm_rows, preset, subtype, indicator, state):
+    geo = "national" if state is None else state
+    (row,) = csv_rows(run_cli("report", "compare", "--indicator", indicator, "--geo", geo,
+                              "--preset", preset, "--end", "2024-11", "--format", "csv"))
+    current, baseline = PRESETS[preset]
+    assert int(row["current_value"]) == window_total(nm_rows, subtype, state, current)
+    assert int(row["baseline_value"]) == window_total(nm_rows, subtype, state, baseline)
+    assert (row["current_start"], row["current_end"]) == (
+        f"{current[0][0]}-{current[0][1]:02d}", "2024-11")
+
+
+def test_a_preset_ends_by_default_at_the_newest_month_it_can_compare(published):
+    (mom,) = csv_rows(run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                              "national", "--preset", "mom", "--format", "csv"))
+    assert (mom["series"], mom["current_end"]) == ("rnid_2026", "2026-03")  # 2026 catalogue
+    (r12,) = csv_rows(run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                              "national", "--preset", "r12", "--format", "csv"))
+    assert (r12["series"], r12["current_end"]) == ("cnsp_2015", "2024-11")  # 12+12 months
+
+
+def test_since_an_administration_took_office(published):
+    rows = read_csv_rows(OLD_FILE, "cp1252")
+    border = {"2", "26", "8", "5", "19", "28"}
+    months = ["ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO",
+              "SEPTIEMBRE", "OCTUBRE", "NOVIEMBRE", "DICIEMBRE"]
+
+    def total(first, last):
+        return sum(int(r[months[m - 1]]) for r in rows for y, m in span(first, last)
+                   if r["AÑO"] == str(y) and r["INEGI"] in border
+                   and r["MODALIDAD"] == "HOMICIDIOS" and r["TIPO"] == "DOLOSOS")
+
+    out = csv_rows(run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                           "frontera_norte", "--preset", "since", "--since", "2012-12",
+                           "--end", "2015-11", "--by", "member", "--format", "csv"))
+    total_row, members = out[0], out[1:]
+    assert int(total_row["current_value"]) == total((2012, 12), (2015, 11))
+    assert int(total_row["baseline_value"]) == total((2009, 12), (2012, 11))
+    # The border states moved in opposite directions; the report shows each of them.
+    assert len(members) == 6
+    assert {m["geo_name"] for m in members if float(m["pct_change"]) > 0} >= {"Sonora"}
+    assert any(float(m["pct_change"]) < -50 for m in members)
+    assert sum(float(m["contribution_pp"]) for m in members) == \
+        pytest.approx(float(total_row["pct_change"]), abs=0.01)
+
+
+@pytest.mark.parametrize("indicator", ["homicidio_doloso", "robo_con_violencia", "secuestro"])
+def test_state_contributions_add_up_to_the_national_change(published, indicator):
+    out = csv_rows(run_cli("report", "compare", "--indicator", indicator, "--geo", "national",
+                           "--preset", "r12", "--by", "state", "--format", "csv"))
+    total, states = out[0], out[1:]
+    assert len(states) == 32
+    assert sum(int(s["current_value"]) for s in states) == int(total["current_value"])
+    assert sum(float(s["contribution_pp"]) for s in states) == \
+        pytest.approx(float(total["pct_change"]), abs=0.01)
+    changes = [int(s["abs_change"]) for s in states]
+    assert changes == sorted(changes)  # ranked from the largest fall to the largest rise
+
+
+def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
+    con = duckdb.connect(str(published), read_only=True)
+    rows = con.execute("""
+        SELECT preset, current_value, baseline_value, contribution_pp FROM
+        marts.standard_changes WHERE series = 'cnsp_2015' AND indicator = 'homicidio_doloso'
+          AND geo_code = '19' ORDER BY preset""").fetchall()
+    con.close()
+    for preset, current, baseline, contribution in rows:
+        cur_months, base_months = PRESETS[preset]
+        assert current == window_total(nm_rows, "Homicidio doloso", "19", cur_months)
+        assert baseline == window_total(nm_rows, "Homicidio doloso", "19", base_months)
+        national = window_total(nm_rows, "Homicidio doloso", None, base_months)
+        assert contribution == pytest.approx((current - baseline) * 100 / national)
+    assert [r[0] for r in rows] == ["mom", "r12", "yoy", "ytd"]
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--preset", "r12", "--end", "2024-12"],
+     ["not published: 2024-12", "at or before 2024-11", "--end 2024-11"]),
+    (["--current", "2026-01:2026-02", "--baseline", "2024-10:2024-11"],
+     ["published in rnid_2026 and the baseline in cnsp_2015", "--allow-break"]),
+    (["--preset", "since"], ["needs --since"]),
+    (["--preset", "r12", "--current", "2016-01:2016-12"], ["either --preset or"]),
+    (["--preset", "r12", "--by", "state", "--geo", "09"], ["use it with national or a group"]),
+])
+def test_refusals_say_why_and_how_to_proceed(published, args, words):
+    geo = [] if "--geo" in args else ["--geo", "national"]
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", *geo, *args)
+    assert result.returncode == 1
+    for w in words:
+        assert w in result.stderr, result.stderr
+
+
+def test_english_and_spanish(published):
+    args = ["report", "compare", "--indicator", "homicidio_doloso", "--geo", "national",
+            "--current", "2015-01:2015-11", "--baseline", "2012-01:2012-11"]
+    es = run_cli(*args).stdout
+    en = run_cli(*args, "--lang", "en").stdout
+    assert es.startswith("Homicidio doloso bajó 21.8% en Nacional entre enero-noviembre de "
+                         "2012 y enero-noviembre de 2015 (19,760 → 15,454 carpetas de "
+                         "investigación).")
+    assert en.startswith("Intentional homicide fell 21.8% in Nacional between "
+                         "January-November 2012 and January-November 2015")
+    data = json.loads(run_cli(*args, "--format", "json", "--lang", "en").stdout)
+    assert data["pct_change"] == -21.79 and data["headline"] in en
+
+
+def test_html_report_is_self_contained(published, tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                     "national", "--current", "2015-01:2015-11", "--baseline",
+                     "2012-01:2012-11", "--by", "state", "--format", "html", "--output",
+                     str(out))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<polyline class='series'") == 1
+    assert page.count("class='bar'") == 32
+    assert "9dad5890c055561f0b248475164f278b22aea6ec7f9c3fb92328377eeaa680a9" in page
+    # Nothing to fetch: no scripts, style sheets, fonts or images from anywhere.
+    links = re.findall(r"""(?:src|href)\s*=\s*['"]([^'"]+)""", page)
+    assert links == []
+    assert not re.search(r"<script|@import|url\(|<link", page, re.I)
+
+
+@pytest.mark.skipif(not __import__("browser").CHROMIUM,
+                    reason="Chromium is not installed here (.ci/run installs Debian's "
+                           "chromium); the page was still checked as text above")
+def test_html_report_renders_in_headless_chromium(published, tmp_path):
+    from browser import inspect_page
+
+    out = tmp_path / "report.html"
+    run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "frontera_norte",
+            "--preset", "since", "--since", "2012-12", "--end", "2015-11", "--by", "member",
+            "--format", "html", "--output", str(out))
+    screenshot = SCREENSHOTS / "report_frontera_norte.png"
+    seen = inspect_page(out, screenshot)
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"]), seen["requests"]
+    charts = seen["charts"]
+    assert charts["lines"] and all(w > 300 for w in charts["lines"])  # drawn, across the page
+    assert charts["windows"] == 2
+    assert len(charts["bars"]) == 6 and all(h > 5 for h in charts["bars"])
+    assert screenshot.stat().st_size > 20_000
+    print(f"screenshot: {screenshot}")
+
+
+def test_the_nightly_report_set(shipped_warehouse):
+    (folder,) = (shipped_warehouse.parent / "reports").iterdir()
+    names = {p.name for p in folder.iterdir()}
+    assert {"cambios.md", "cambios.csv", "index.html", "homicidio_doloso.html"} <= names
+    with open(folder / "cambios.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["preset"] for r in rows} == {"mom", "yoy", "ytd", "r12"}
+    assert all(r["series"] == "cnsp_2015" for r in rows)
+    page = (folder / "homicidio_doloso.html").read_text(encoding="utf-8")
+    assert page.count("class='bar'") == 32
+
+
+def test_sql_for_a_quick_look(published):
+    result = run_cli("sql", "SELECT geo_code, value FROM marts.indicator_monthly WHERE "
+                            "indicator = 'homicidio_doloso' AND series = 'cnsp_2015' AND "
+                            "geo_level = 'national' AND month = DATE '2024-11-01'",
+                     "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    nm = read_csv_rows(NM_FILE, "latin-1")
+    assert rows == [{"geo_code": "00",
+                     "value": str(month_total(nm, "Homicidio doloso", None, 2024, 11))}]
+    table = run_cli("sql", "SELECT 1 AS uno").stdout
+    assert "uno" in table and "1" in table
+
+
+def test_data_dictionary_in_the_repository_is_current(published, tmp_path):
+    out = tmp_path / "dictionary.md"
+    result = run_cli("dictionary", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    committed = (REPO / "warehouse" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, \
+        "regenerate it: seguridad dictionary --output warehouse/DATA_DICTIONARY.md"
+    assert "## marts.indicator_monthly" in committed and "rate_per_100k" in committed
+    assert Path(out).exists()
