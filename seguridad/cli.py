@@ -297,13 +297,26 @@ def dictionary(output: Annotated[Path | None, typer.Option(
         sys.stdout.write(text)
 
 
-def main() -> None:
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code: errors meant for the user are printed
+    as one line, not raised."""
+    import click
+    import duckdb
+
     _quiet_prefect()
     try:
-        app()
-    except SeguridadError as e:
+        code = app(args=argv, prog_name="seguridad", standalone_mode=False)
+    except click.ClickException as e:  # usage errors
+        e.show()
+        return e.exit_code
+    except click.exceptions.Abort:
+        typer.echo("aborted", err=True)
+        return 130
+    except (SeguridadError, duckdb.Error) as e:
         typer.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    except __import__("duckdb").Error as e:
-        typer.echo(f"error: {e}", err=True)
-        sys.exit(1)
+        return 1
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -41,25 +41,21 @@ def build(con: duckdb.DuckDBPyConnection, vintage: str) -> int:
     con.execute(DDL)
     series_last = con.execute("SELECT series, last_month FROM marts.series_coverage").fetchall()
     for series, last in series_last:
-        indicators = [i for (i,) in con.execute(
-            "SELECT DISTINCT indicator FROM marts.indicator_monthly WHERE series = ? "
-            "AND geo_level = 'national'", [series]).fetchall()]
         for preset in PRESETS:
             current, baseline = preset_windows(preset, last)
-            for indicator in indicators:
-                con.execute("""
-                    INSERT INTO marts.standard_changes
-                    SELECT ?, current_series, indicator, geo_level, geo_code, geo_name,
-                           ?, ?, ?, ?, current_value, baseline_value, abs_change, pct_change,
-                           NULL, current_rate, baseline_rate, rate_pct_change, ?,
-                           has_missing_cells, cut_date, file_sha256s
-                    FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?)
-                    WHERE geo_level IN ('national', 'state', 'group')
-                      AND current_months_published = current_months_expected
-                      AND baseline_months_published = baseline_months_expected""",
-                            [preset, current.start, current.end, baseline.start, baseline.end,
-                             vintage, indicator, series, current.start, current.end, series,
-                             baseline.start, baseline.end, vintage])
+            con.execute("""
+                INSERT INTO marts.standard_changes
+                SELECT ?, current_series, indicator, geo_level, geo_code, geo_name,
+                       ?, ?, ?, ?, current_value, baseline_value, abs_change, pct_change,
+                       NULL, current_rate, baseline_rate, rate_pct_change, ?,
+                       has_missing_cells, cut_date, file_sha256s
+                FROM marts.compare_windows(NULL, ?, ?, ?, ?, ?, ?, p_vintage := ?)
+                WHERE geo_level IN ('national', 'state', 'group')
+                  AND current_months_published = current_months_expected
+                  AND baseline_months_published = baseline_months_expected""",
+                        [preset, current.start, current.end, baseline.start, baseline.end,
+                         vintage, series, current.start, current.end, series, baseline.start,
+                         baseline.end, vintage])
     # Each state's share of the national change, in percentage points.
     con.execute("""
         UPDATE marts.standard_changes AS s

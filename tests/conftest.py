@@ -5,7 +5,9 @@ from the shipped files per session, copied for each test that writes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import os
 import shutil
 import subprocess
@@ -87,9 +89,16 @@ def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The real command, in a subprocess, with the current environment; flows report to the
-    session's test Prefect server instead of starting their own."""
+READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary"}
+
+
+def run_cli(*args: str, cwd: Path | None = None,
+            subprocess_always: bool = False) -> subprocess.CompletedProcess:
+    """The real command line with the current environment. Commands that only read the
+    warehouse run in this process (they never touch Prefect; a new Python costs ~2 s);
+    the others run in a subprocess, reporting to the session's test Prefect server."""
+    if args[0] in READ_ONLY_COMMANDS and not subprocess_always:
+        return _run_in_process(list(args), cwd)
     from prefect.settings import PREFECT_API_URL
 
     env = os.environ.copy()
@@ -97,6 +106,20 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
     return subprocess.run([sys.executable, "-m", "seguridad", *args], capture_output=True,
                           text=True, cwd=cwd or REPO, env=env, timeout=300)
+
+
+def _run_in_process(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:
+    from seguridad.cli import run
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd or REPO)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = run(args)
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def read_csv_rows(path: Path, encoding: str) -> list[dict[str, str]]:

@@ -226,7 +226,7 @@ def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
         nm_sum(nm_rows, "homicidio_doloso", None, 2023, [12])
     baseline = nm_sum(nm_rows, "homicidio_doloso", None, 2023, range(1, 12)) + \
         nm_sum(nm_rows, "homicidio_doloso", None, 2022, [12])
-    assert (r12["current_start"], r12["current_end"]) == ("2023-12", "2024-11")
+    assert (r12["current_start"], r12["current_end"]) == ("2023-12-01", "2024-11-01")
     assert (int(r12["current_value"]), int(r12["baseline_value"])) == (current, baseline)
     md = (folder / "cambios.md").read_text(encoding="utf-8")
     assert hashlib.sha256(NM_FILE.read_bytes()).hexdigest() in md
@@ -243,7 +243,7 @@ def test_comparisons_across_the_2026_break_need_allow_break_and_are_flagged(publ
     row = compare_csv(*args, "--allow-break")
     assert (row["current_series"], row["baseline_series"]) == ("rnid_2026", "cnsp_2015")
     assert row["methodology_break"] == "cnsp_2015->rnid_2026 (comparable)"
-    assert "METHODOLOGY BREAK" in row["notes"]
+    assert "RUPTURA METODOLÓGICA" in row["notes"]
     table = run_cli("report", "compare", *args, "--allow-break").stdout
     assert table.startswith("[RUPTURA METODOLÓGICA]") and "methodology break:" in table
     data = json.loads(run_cli("report", "compare", *args, "--allow-break", "--format",

@@ -139,6 +139,11 @@ def test_unpublished_months_are_absent_not_zero(shipped_warehouse):
 # ------------------------------------------------------------------ damaged copies
 
 
+# Damaged copies are made of the real 2026-catalogue state file (3,648 rows, LF line ends):
+# small enough to validate sixteen of them quickly, real in every byte they do not change.
+DAMAGE_BASE = RNID_2026_FILE
+
+
 def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
     with open(path, encoding="latin-1", newline="") as f:
         reader = csv.reader(f)
@@ -148,7 +153,7 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     path.write_bytes(buf.getvalue().encode("latin-1"))
@@ -158,7 +163,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 def _cell(name: str, row: int, column: str, value: str):
     """Damage one cell; `row` is numbered as a spreadsheet shows it (header = 1)."""
     def make(folder: Path) -> Path:
-        header, rows = _rows(NM_FILE)
+        header, rows = _rows(DAMAGE_BASE)
         rows[row - 2][header.index(column)] = value
         return _write(folder / name, header, rows)
     return make
@@ -166,7 +171,7 @@ def _cell(name: str, row: int, column: str, value: str):
 
 def _drop_column(name: str, column: str):
     def make(folder: Path) -> Path:
-        header, rows = _rows(NM_FILE)
+        header, rows = _rows(DAMAGE_BASE)
         i = header.index(column)
         return _write(folder / name, header[:i] + header[i + 1:],
                       [r[:i] + r[i + 1:] for r in rows])
@@ -175,7 +180,7 @@ def _drop_column(name: str, column: str):
 
 def _rename_column(name: str, old: str, new: str):
     def make(folder: Path) -> Path:
-        header, rows = _rows(NM_FILE)
+        header, rows = _rows(DAMAGE_BASE)
         header[header.index(old)] = new
         return _write(folder / name, header, rows)
     return make
@@ -184,7 +189,7 @@ def _rename_column(name: str, old: str, new: str):
 def _bytes(name: str, transform):
     def make(folder: Path) -> Path:
         path = folder / name
-        path.write_bytes(transform(NM_FILE.read_bytes()))
+        path.write_bytes(transform(DAMAGE_BASE.read_bytes()))
         return path
     return make
 
@@ -197,7 +202,7 @@ def _cut_mid_row(data: bytes) -> bytes:
 
 
 def _keep_lines(n: int):
-    return lambda data: b"\r\n".join(data.split(b"\r\n")[:n]) + b"\r\n"
+    return lambda data: b"\n".join(data.split(b"\n")[:n]) + b"\n"
 
 
 HTML = (b"<!DOCTYPE html>\n<html lang=\"es\"><head><title>Error 404 - gob.mx</title></head>"
@@ -205,37 +210,37 @@ HTML = (b"<!DOCTYPE html>\n<html lang=\"es\"><head><title>Error 404 - gob.mx</ti
 
 # name -> (how to make it, words the rejection must contain)
 DAMAGES = {
-    "non_integer": (_cell("IDEFC_NM_nov24_non_integer.csv", 4112, "Marzo", "12a"),
-                    ["row 4,112", "Marzo", "'12a'", "not a whole number"]),
-    "negative": (_cell("IDEFC_NM_nov24_negative.csv", 200, "Enero", "-3"),
+    "non_integer": (_cell("RNID_mar2026_non_integer.csv", 3112, "Marzo", "12a"),
+                    ["row 3,112", "Marzo", "'12a'", "not a whole number"]),
+    "negative": (_cell("RNID_mar2026_negative.csv", 200, "Enero", "-3"),
                  ["row 200", "Enero", "'-3'", "negative"]),
-    "decimal": (_cell("IDEFC_NM_nov24_decimal.csv", 31, "Julio", "4.5"),
+    "decimal": (_cell("RNID_mar2026_decimal.csv", 31, "Julio", "4.5"),
                 ["row 31", "Julio", "'4.5'", "not a whole number"]),
-    "missing_column": (_drop_column("IDEFC_NM_nov24_missing_column.csv", "Modalidad"),
+    "missing_column": (_drop_column("RNID_mar2026_missing_column.csv", "Modalidad"),
                        ["column 'Modalidad' is missing"]),
-    "renamed_column": (_rename_column("IDEFC_NM_nov24_renamed.csv", "Enero", "Ene"),
+    "renamed_column": (_rename_column("RNID_mar2026_renamed.csv", "Enero", "Ene"),
                        ["'Enero' is missing", "'Ene' is not part of this format"]),
-    "duplicated_key": (_cell("IDEFC_NM_nov24_duplicated.csv", 3, "Modalidad",
-                             "Con arma de fuego"),
+    "duplicated_key": (_cell("RNID_mar2026_duplicated.csv", 3, "Modalidad",
+                             "Con arma blanca"),
                        ["row 2:", "row 3:", "same key appears"]),
-    "unknown_state": (_cell("IDEFC_NM_nov24_unknown_state.csv", 10, "Entidad", "Atlántida"),
+    "unknown_state": (_cell("RNID_mar2026_unknown_state.csv", 10, "Entidad", "Atlántida"),
                       ["row 10", "Entidad", "'Atlántida'", "not a Mexican state name"]),
-    "state_code_out_of_range": (_cell("IDEFC_NM_nov24_state_33.csv", 11, "Clave_Ent", "33"),
+    "state_code_out_of_range": (_cell("RNID_mar2026_state_33.csv", 11, "Clave_Ent", "33"),
                                 ["row 11", "Clave_Ent", "'33'", "not a state code"]),
-    "name_code_mismatch": (_cell("IDEFC_NM_nov24_mismatch.csv", 50, "Entidad",
+    "name_code_mismatch": (_cell("RNID_mar2026_mismatch.csv", 50, "Entidad",
                                  "Michoacán de Ocampo"),
                            ["row 50", "'Michoacán de Ocampo'", "does not match the state code"]),
-    "blank_in_published_month": (_cell("IDEFC_NM_nov24_blank.csv", 100, "Marzo", ""),
+    "blank_in_published_month": (_cell("RNID_mar2026_blank.csv", 100, "Marzo", ""),
                                  ["row 100", "Marzo", "empty cell", "other rows of the same year"]),
-    "truncated_mid_row": (_bytes("IDEFC_NM_nov24_truncated.csv", _cut_mid_row),
+    "truncated_mid_row": (_bytes("RNID_mar2026_truncated.csv", _cut_mid_row),
                           ["fields but the header has 19", "truncated"]),
-    "truncated_at_line": (_bytes("IDEFC_NM_nov24_short.csv", _keep_lines(20_000)),
+    "truncated_at_line": (_bytes("RNID_mar2026_short.csv", _keep_lines(2_000)),
                           ["fewer crime rows than the rest"]),
-    "empty": (_bytes("IDEFC_NM_nov24_empty.csv", lambda d: b""), ["empty (0 bytes)"]),
-    "header_only": (_bytes("IDEFC_NM_nov24_header_only.csv", lambda d: d.split(b"\r\n")[0]
-                           + b"\r\n"), ["header but no data rows"]),
-    "html_page": (_bytes("IDEFC_NM_nov24_html.csv", lambda d: HTML), ["HTML page"]),
-    "undefined_byte": (_bytes("IDEFC_NM_nov24_bad_byte.csv",
+    "empty": (_bytes("RNID_mar2026_empty.csv", lambda d: b""), ["empty (0 bytes)"]),
+    "header_only": (_bytes("RNID_mar2026_header_only.csv", lambda d: d.split(b"\n")[0]
+                           + b"\n"), ["header but no data rows"]),
+    "html_page": (_bytes("RNID_mar2026_html.csv", lambda d: HTML), ["HTML page"]),
+    "undefined_byte": (_bytes("RNID_mar2026_bad_byte.csv",
                               lambda d: d[:5000] + b"\x81" + d[5001:]),
                        ["0x81", "offset 5,000", "not a character"]),
 }
@@ -287,7 +292,7 @@ def test_quarantine_names_row_column_check_and_value(damaged_run):
     outcome = damaged_run["outcomes"][str(damaged_run["paths"]["non_integer"])]
     assert query(damaged_run["wh"], "SELECT row_number, column_name, check_name, value "
                                     "FROM ops.quarantine WHERE file_sha256 = ?",
-                 [outcome.sha256]) == [(4112, "Marzo", "is not a whole number", "12a")]
+                 [outcome.sha256]) == [(3112, "Marzo", "is not a whole number", "12a")]
 
 
 def test_rejections_leave_core_and_marts_unchanged_but_good_files_load(damaged_run):
@@ -306,12 +311,12 @@ def test_rejections_leave_core_and_marts_unchanged_but_good_files_load(damaged_r
 
 
 def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(workspace):
-    bad = _cell("IDEFC_NM_nov24_bad.csv", 4112, "Marzo", "12a")(workspace)
+    bad = _cell("RNID_mar2026_bad.csv", 3112, "Marzo", "12a")(workspace)
     before = fingerprint(workspace / "warehouse" / "seguridad.duckdb")
     result = run_cli("ingest", bad.name, cwd=workspace)
     assert result.returncode == 1
     assert f"{bad.name}: rejected" in result.stderr
-    assert "row 4,112, column Marzo: '12a' is not a whole number" in result.stderr
+    assert "row 3,112, column Marzo: '12a' is not a whole number" in result.stderr
     assert fingerprint(workspace / "warehouse" / "seguridad.duckdb") == before
 
 
@@ -341,7 +346,7 @@ def test_refresh_with_nothing_new_says_so(workspace):
 
 def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(workspace):
     raw = workspace / "raw"
-    _cell("IDEFC_NM_nov24_bad.csv", 20, "Abril", "x")(raw)
+    _cell("RNID_mar2026_bad.csv", 20, "Marzo", "x")(raw)
     first = refresh_flow(return_state=True)
     assert first.is_failed()
     second = refresh_flow(return_state=True)

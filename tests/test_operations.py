@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,9 +13,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import OLD_OCT_FILE, run_cli
+from conftest import RNID_2026_FILE, run_cli
 from flows.refresh import refresh_flow
 from seguridad import config, warehouse
+
+
+def add_revised_cut(workspace: Path, name: str = "estatal_RNID_2026_mar2026_rev.csv") -> Path:
+    """New work for a refresh: the March-2026 file as re-issued with one count revised
+    (real bytes but one; small, so the test is quick)."""
+    data = RNID_2026_FILE.read_bytes()
+    revised = data.replace(b",Con arma blanca,1,1,1,", b",Con arma blanca,2,1,1,", 1)
+    assert revised != data
+    target = workspace / "raw" / name
+    target.write_bytes(revised)
+    return target
 
 
 def sha(path: Path) -> str:
@@ -46,7 +56,7 @@ def raw_file_count(wh: Path) -> int:
 def test_a_refresh_killed_anywhere_leaves_the_warehouse_whole_and_the_next_run_recovers(
         workspace, point, monkeypatch):
     wh = workspace / "warehouse" / "seguridad.duckdb"
-    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)  # work to do
+    add_revised_cut(workspace)  # work to do
     before, files_before = sha(wh), raw_file_count(wh)
     monkeypatch.setenv("SEGURIDAD_FAULT_POINT", point)
     killed = run_cli("refresh", cwd=workspace)
@@ -75,7 +85,7 @@ def test_a_second_writer_waits_and_then_says_why_it_gave_up(workspace, monkeypat
 
 
 def test_two_refreshes_started_together_do_not_both_write(workspace):
-    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)
+    add_revised_cut(workspace)
     from prefect.settings import PREFECT_API_URL
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
@@ -126,7 +136,7 @@ def test_readers_never_wait_err_or_see_half_a_build(workspace, tmp_path):
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), str(stop)],
                               stdout=subprocess.PIPE, text=True)
-    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / OLD_OCT_FILE.name)
+    add_revised_cut(workspace)
     try:
         refresh = run_cli("refresh", cwd=workspace)
         assert refresh.returncode == 0, refresh.stderr
@@ -157,7 +167,7 @@ def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
 def test_rollback_puts_the_previous_warehouse_back(workspace):
     wh = workspace / "warehouse" / "seguridad.duckdb"
     before = marts_fingerprint(wh)
-    shutil.copyfile(OLD_OCT_FILE, workspace / "raw" / "oct.csv")
+    add_revised_cut(workspace, "revisado.csv")
     files = raw_file_count(wh)
     assert refresh_flow(return_state=True).is_completed()
     assert raw_file_count(wh) == files + 1
@@ -167,5 +177,5 @@ def test_rollback_puts_the_previous_warehouse_back(workspace):
     con = duckdb.connect(str(wh), read_only=True)
     names = [n for (n,) in con.execute("SELECT file_name FROM ops.raw_files").fetchall()]
     con.close()
-    assert not any(n.endswith("oct.csv") for n in names)
+    assert not any(n.endswith("revisado.csv") for n in names)
     assert marts_fingerprint(wh) == before

@@ -11,6 +11,7 @@
 --
 --   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
 --   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total').
+--   An indicator of NULL gives every indicator at once (one row per indicator x geography).
 --
 --   SELECT * FROM marts.compare_windows('homicidio_doloso',
 --       'cieisp_1997', DATE '2015-01-01', DATE '2015-11-01',
@@ -30,7 +31,8 @@ WITH facts AS (
            value + CASE WHEN p_include_attempts THEN coalesce(attempts, 0) ELSE 0 END
                AS counted
     FROM marts.measure_monthly
-    WHERE measure = p_measure AND indicator = p_indicator AND series = p_series
+    WHERE measure = p_measure AND (p_indicator IS NULL OR indicator = p_indicator)
+      AND series = p_series
       AND sex = p_sex AND age_group = p_age_group
       AND month BETWEEN p_start AND p_end
 ),
@@ -51,6 +53,7 @@ population AS (
 ),
 totals AS (
     SELECT
+        f.indicator,
         f.geo_level,
         f.geo_code,
         any_value(f.geo_name) AS geo_name,
@@ -66,10 +69,10 @@ totals AS (
     FROM facts AS f
     LEFT JOIN population AS p
       ON p.geo_level = f.geo_level AND p.geo_code = f.geo_code AND p.month = f.month
-    GROUP BY f.geo_level, f.geo_code
+    GROUP BY f.indicator, f.geo_level, f.geo_code
 )
 SELECT
-    geo_level, geo_code, geo_name, months_published,
+    indicator, geo_level, geo_code, geo_name, months_published,
     date_diff('month', CAST(p_start AS DATE), CAST(p_end AS DATE)) + 1 AS months_expected,
     CAST(value AS BIGINT) AS value,
     has_missing_cells,
@@ -102,7 +105,7 @@ base AS (
                                       p_age_group := p_age_group)
 )
 SELECT
-    p_indicator AS indicator,
+    coalesce(cur.indicator, base.indicator) AS indicator,
     p_measure AS measure,
     p_current_series AS current_series,
     p_baseline_series AS baseline_series,
@@ -134,4 +137,4 @@ SELECT
     list_distinct(list_concat(coalesce(cur.file_sha256s, []), coalesce(base.file_sha256s, [])))
         AS file_sha256s
 FROM cur
-FULL OUTER JOIN base USING (geo_level, geo_code);
+FULL OUTER JOIN base USING (indicator, geo_level, geo_code);
