@@ -119,6 +119,28 @@ class SeriesBreaks(pa.DataFrameModel):
         unique = ["from_series", "to_series", "indicator"]
 
 
+class MunicipalGroups(pa.DataFrameModel):
+    """User-defined groups of municipalities (one row per member), usable as --geo KEY."""
+
+    group_key: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    name_es: Series[str]
+    name_en: Series[str]
+    municipality_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])\d{3}$")
+    note: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        unique = ["group_key", "municipality_code"]
+
+
+class Ramo33Funds(pa.DataFrameModel):
+    """The funds of Ramo 33: the source file's column, seguridad's program key, the name."""
+
+    column: Series[str] = pa.Field(str_matches=r"^r33_\w+$", unique=True)
+    program: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
+    label_es: Series[str]
+    note: Series[str] = pa.Field(nullable=True)
+
+
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "states": States,
     "state_name_variants": StateNameVariants,
@@ -129,6 +151,8 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "crime_crosswalk": CrimeCrosswalk,
     "series_markers": SeriesMarkers,
     "series_breaks": SeriesBreaks,
+    "ramo33_funds": Ramo33Funds,
+    "municipal_groups": MunicipalGroups,
 }
 
 

@@ -206,6 +206,31 @@ def report_compare(
         sys.stdout.write(text)
 
 
+@report_app.command("spending")
+def report_spending(
+    program: Annotated[str, typer.Option(
+        help="A prevention program's key, or a Ramo 33 fund (fasp, faeb, ...).")],
+    before: Annotated[str | None, typer.Option(
+        help="Window before the program (default: the year before it began).")] = None,
+    after: Annotated[str | None, typer.Option(
+        help="Window after (default: its last fiscal year).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
+    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+) -> None:
+    """What a program spent, in how many polygons and municipalities, for how many people,
+    and how crime moved where it spent against comparable places where it did not."""
+    from seguridad import compare, spending, warehouse
+
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        result = spending.build(
+            con, program, compare.Window.parse(before) if before else None,
+            compare.Window.parse(after) if after else None, lang)
+    finally:
+        con.close()
+    sys.stdout.write(spending.render(result, fmt))
+
+
 @app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When the nightly refresh runs (cron).")] =

@@ -20,7 +20,6 @@ MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio"
 MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December"]
 LOW_COUNT = 10
-MUNICIPAL_VINTAGE = "conapo_municipal"
 # --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
 # is divided by population.
 MEASURES = {"count": ("crimes", False), "rate": ("crimes", True),
@@ -316,8 +315,6 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
                                             allow_break, counts, sex, age_group)
     vintage = population_vintage or default_vintage(con)
-    if geo.level == "municipality":
-        vintage = MUNICIPAL_VINTAGE  # the only municipal population there is
     rows = fetch_dicts(
         con, "SELECT c.*, g.short_name, m.geo_code IS NOT NULL AS is_member "
              "FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
@@ -366,7 +363,9 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         baseline_series=base_series, measure=measure, current=current, baseline=baseline,
         current_value=cur_v, baseline_value=base_v, abs_change=abs_change, pct_change=pct,
         current_count=r["current_value"], baseline_count=r["baseline_value"],
-        population_vintage=vintage if per_100k else None, cut_date=r["cut_date"],
+        # The vintage actually used: places made of municipalities have only the municipal one.
+        population_vintage=r["population_vintage"] if per_100k else None,
+        cut_date=r["cut_date"],
         include_attempts=include_attempts, sex=sex, age_group=age_group, methodology_break=brk,
         sources=sources(con, r["file_sha256s"]), notes=notes, lang=lang, low_count=low_count,
         by=by, members=members)

@@ -64,6 +64,7 @@ class CheckedFile:
     facts: rawfiles.TextFacts
     rows: int
     archive: ArchiveRef | None = None
+    warnings: list[Failure] = field(default_factory=list)
 
 
 def discover(raw_dir: Path) -> list[Path]:
@@ -200,7 +201,10 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
-    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive)
+    warnings = []
+    if "warnings_model" in spec:  # suspicious but loadable: recorded, flagged, not rejected
+        warnings = validate(load_model(spec["warnings_model"]), landing_frame(con))
+    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive, warnings)
 
 
 def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
@@ -248,8 +252,10 @@ def file_check_failures(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Fail
 
 
 def read_header(work: Path, label: str) -> list[str]:
+    """The column names, trimmed (some files pad them with spaces)."""
     with open(work, encoding="utf-8", newline="") as f:
         header = next(csv.reader(f), None)
+    header = [h.strip() for h in header] if header else header
     if not header or not any(h.strip() for h in header):
         raise FileRejected(label, "the first line is empty: no header")
     duplicated = sorted({h for h in header if header.count(h) > 1})
@@ -377,15 +383,23 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
                         cut=cut, name_cut=name_cut, first=first, last=last, rows=checked.rows,
                         archive=checked.archive)
+        record_failures(con, "ops.data_warnings", checked.sha256, checked.label,
+                        checked.warnings, run_id)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     cut_text = f", cut {cut:%Y-%m}" if cut else ""
+    warned = ""
+    if checked.warnings:
+        kinds = sorted({w.check for w in checked.warnings})
+        warned = (f"; {len(checked.warnings)} warning(s), see ops.data_warnings: "
+                  + "; ".join(kinds))
     return FileOutcome(
         checked.label, checked.sha256, "loaded",
         f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
-        f"{first:%Y-%m} to {last:%Y-%m}; {checked.facts.encoding}, {checked.facts.line_ending})",
+        f"{first:%Y-%m} to {last:%Y-%m}; {checked.facts.encoding}, "
+        f"{checked.facts.line_ending}){warned}",
         checked.format, spec["dataset"], checked.series, cut, checked.rows)
 
 
@@ -421,16 +435,24 @@ def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path:
                      archive: ArchiveRef | None = None) -> None:
     upsert_raw_file(con, sha, label, path, settings, status="rejected", reason=rejected.reason,
                     run_id=run_id, archive=archive)
-    con.execute("DELETE FROM ops.quarantine WHERE file_sha256 = ?", [sha])
-    failures = rejected.failures or [Failure("file", rejected.reason)]
+    record_failures(con, "ops.quarantine", sha, label,
+                    rejected.failures or [Failure("file", rejected.reason)], run_id)
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, table: str, sha: str, label: str,
+                    failures: list[Failure], run_id: str) -> None:
+    """Replace the file's rows in ops.quarantine (rejections) or ops.data_warnings."""
+    con.execute(f"DELETE FROM {table} WHERE file_sha256 = ?", [sha])
+    if not failures:
+        return
     now = datetime.now().astimezone()
-    quarantine = pd.DataFrame(
+    rows = pd.DataFrame(
         [(sha, label, f.row, f.column, f.check, f.value, f.message, run_id, now)
          for f in failures[:QUARANTINE_LIMIT]],
         columns=["file_sha256", "file_name", "row_number", "column_name", "check_name", "value",
                  "message", "run_id", "recorded_at"])
-    con.register("quarantine_rows", quarantine)
+    con.register("failure_rows", rows)
     try:
-        con.execute("INSERT INTO ops.quarantine SELECT * FROM quarantine_rows")
+        con.execute(f"INSERT INTO {table} SELECT * FROM failure_rows")
     finally:
-        con.unregister("quarantine_rows")
+        con.unregister("failure_rows")

@@ -168,6 +168,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
             md.append(f"| {r[label]} | {r['geo_name']} | {_fmt(r['baseline_value'])} | "
                       f"{_fmt(r['current_value'])} | {_pct(r['pct_change'])} | "
                       f"{_fmt(r['baseline_rate'], 1)} → {_fmt(r['current_rate'], 1)} |")
+    md += spending_section(con, lang)
     md += ["", f"{'Todas las filas (estados incluidos)' if lang == 'es' else 'All rows'}: "
                f"`{csv_path.name}`."]
     for r in r12:
@@ -193,3 +194,31 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
     return {"markdown": out_dir / "cambios.md", "csv": csv_path, "text": md_text,
             "series": series, "rows": len(rows), "pages": [p for _, p, _ in pages],
             "national": national}
+
+
+def spending_section(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
+    """The money next to crime: the public-security fund's last year, and each prevention
+    program in a sentence, with how crime moved where it spent."""
+    from seguridad import spending
+
+    lines: list[str] = []
+    fasp = fetch_dicts(con, """
+        SELECT fiscal_year, amount_mxn, per_capita_mxn, data_warning FROM marts.spending_yearly
+        WHERE program = 'fasp' AND geo_level = 'national' AND amount_mxn > 0
+        ORDER BY fiscal_year DESC LIMIT 1""")
+    programs = [p for (p,) in con.execute(
+        "SELECT DISTINCT program FROM core.program_spending ORDER BY 1").fetchall()]
+    if not fasp and not programs:
+        return lines
+    lines += ["", "## " + ("Gasto en seguridad y prevención" if lang == "es"
+                           else "Security and prevention spending"), ""]
+    if fasp:
+        f = fasp[0]
+        lines.append(
+            f"- FASP {f['fiscal_year']}: {float(f['amount_mxn']) / 1e6:,.1f} millones de pesos "
+             f"({f['per_capita_mxn']:,.2f} por habitante)." if lang == "es" else
+             f"- FASP {f['fiscal_year']}: {float(f['amount_mxn']) / 1e6:,.1f} million pesos "
+             f"({f['per_capita_mxn']:,.2f} per inhabitant).")
+    for program in programs:
+        lines += [f"- {s}" for s in spending.sentences(spending.build(con, program, lang=lang))]
+    return lines

@@ -12,7 +12,12 @@ GROUP BY ALL
 UNION ALL
 SELECT 'municipality', m.municipality_code, m.name || ', ' || s.short_name, m.name, NULL, NULL
 FROM core.geo_municipality AS m
-JOIN core.geo_state AS s USING (state_code);
+JOIN core.geo_state AS s USING (state_code)
+UNION ALL
+SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.municipality_code)
+FROM core.geo_municipal_group AS g
+JOIN core.geo_municipal_group_member AS m USING (group_key)
+GROUP BY ALL;
 COMMENT ON TABLE marts.geo IS 'Geographies: geo_level national (geo_code 00), state (01-32, INEGI), group (a key such as frontera_norte or a region) or municipality (5-digit INEGI code).';
 
 CREATE OR REPLACE VIEW marts.geo_member AS SELECT * FROM core.geo_member;

@@ -1,24 +1,34 @@
 -- The analysts' table: each indicator by month and geography, from the newest cut of each
 -- month, with population and rate. Series are never mixed: a row belongs to one methodology.
 CREATE OR REPLACE TABLE marts.indicator_monthly AS
-WITH geo_values AS (
+WITH current_values AS (
     SELECT b.*, c.cut_date
     FROM core.indicator_by_file AS b
     JOIN core.current_file_months AS c USING (file_sha256, month)
 ),
+municipal_groups AS (
+    -- A group of municipalities, only in months every member publishes.
+    SELECT v.file_sha256, v.series, 'group' AS geo_level, gm.group_key AS geo_code,
+           v.indicator, v.month, CAST(sum(v.value) AS BIGINT) AS value,
+           CAST(sum(v.attempts) AS BIGINT) AS attempts, sum(v.cells) AS cells,
+           sum(v.reported_cells) AS reported_cells, count(*) AS states, max(v.cut_date)
+               AS cut_date
+    FROM current_values AS v
+    JOIN core.geo_municipal_group_member AS gm
+      ON v.geo_level = 'municipality' AND v.geo_code = gm.municipality_code
+    GROUP BY v.file_sha256, v.series, gm.group_key, v.indicator, v.month
+    HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member AS m
+                       WHERE m.group_key = gm.group_key)
+),
+geo_values AS (
+    SELECT * FROM current_values UNION ALL BY NAME SELECT * FROM municipal_groups
+),
 population AS (
-    -- Whole persons: also keeps rates identical from build to build. Municipalities use
-    -- the municipal projections, the only municipal population there is.
-    SELECT gm.geo_level, gm.geo_code, p.month, p.vintage,
-           round(sum(p.population)) AS population, count(*) AS states
-    FROM core.population_monthly AS p
-    JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
-    WHERE p.vintage = getvariable('population_vintage') AND p.sex = 'total'
-    GROUP BY ALL
-    UNION ALL
-    SELECT 'municipality', geo_code, month, vintage, round(population), 1
-    FROM core.population_monthly
-    WHERE geo_level = 'municipality' AND sex = 'total'
+    -- Whole persons (rates identical from build to build); the default vintage, or the
+    -- municipal projections for municipalities and groups of them.
+    SELECT geo_level, geo_code, month, vintage, population, members AS states
+    FROM core.population_for(getvariable('population_vintage'))
+    WHERE sex = 'total'
 )
 SELECT
     v.month,

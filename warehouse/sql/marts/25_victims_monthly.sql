@@ -53,17 +53,9 @@ geo_values AS (
     WHERE place_level = 'municipality'
 ),
 population AS (
-    SELECT gm.geo_level, gm.geo_code, p.month, p.sex, p.vintage,
-           round(sum(p.population)) AS population, count(*) AS states
-    FROM core.population_monthly AS p
-    JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
-    WHERE p.vintage = getvariable('population_vintage')
-    GROUP BY ALL
-    UNION ALL
     -- Municipal population is not split by sex: only all-victims rates for municipalities.
-    SELECT 'municipality', geo_code, month, sex, vintage, round(population), 1
-    FROM core.population_monthly
-    WHERE geo_level = 'municipality'
+    SELECT geo_level, geo_code, month, sex, vintage, population, members AS states
+    FROM core.population_for(getvariable('population_vintage'))
 )
 SELECT
     v.month,

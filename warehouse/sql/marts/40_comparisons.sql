@@ -38,18 +38,11 @@ WITH facts AS (
 ),
 population AS (
     -- The population of the victims' sex (everyone for crimes); none for one age band.
-    -- Municipalities always use the municipal projections.
-    SELECT gm.geo_level, gm.geo_code, p.month, round(sum(p.population)) AS population
-    FROM core.population_monthly AS p
-    JOIN marts.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
-    WHERE p.vintage = p_vintage AND p.month BETWEEN p_start AND p_end
-      AND p.sex = marts.population_sex(p_sex) AND p_age_group = 'Total'
-    GROUP BY ALL
-    UNION ALL
-    SELECT 'municipality', geo_code, month, round(population)
-    FROM core.population_monthly
-    WHERE geo_level = 'municipality' AND month BETWEEN p_start AND p_end
-      AND sex = marts.population_sex(p_sex) AND p_age_group = 'Total'
+    -- Municipalities and groups of them use the municipal projections.
+    SELECT geo_level, geo_code, month, population, vintage
+    FROM core.population_for(p_vintage)
+    WHERE month BETWEEN p_start AND p_end AND sex = marts.population_sex(p_sex)
+      AND p_age_group = 'Total'
 ),
 totals AS (
     SELECT
@@ -61,6 +54,7 @@ totals AS (
         sum(f.counted) AS value,
         bool_or(f.has_missing_cells) AS has_missing_cells,
         avg(p.population) AS population,
+        any_value(p.vintage) AS population_vintage,
         count(p.population) AS months_with_population,
         sum(marts.days_in_month(f.month)) AS days,
         avg(marts.days_in_year(f.month)) AS year_days,
@@ -79,6 +73,8 @@ SELECT
     CASE WHEN months_with_population = months_published THEN population END AS population,
     CASE WHEN months_with_population = months_published
          THEN marts.rate_per_100k(value, population, days, year_days) END AS rate_per_100k,
+    CASE WHEN months_with_population = months_published THEN population_vintage END
+        AS population_vintage,
     cut_date, file_sha256s
 FROM totals;
 
@@ -125,6 +121,7 @@ SELECT
         AS rate_pct_change,
     cur.population AS current_population,
     base.population AS baseline_population,
+    coalesce(cur.population_vintage, base.population_vintage) AS population_vintage,
     coalesce(cur.months_published, 0) AS current_months_published,
     date_diff('month', CAST(p_current_start AS DATE), CAST(p_current_end AS DATE)) + 1
         AS current_months_expected,

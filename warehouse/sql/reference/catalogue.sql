@@ -24,3 +24,9 @@ SELECT from_series, to_series, indicator, comparability, note
 FROM read_csv(getvariable('reference_dir') || '/series_breaks.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.series_break IS 'How comparable each indicator is across a methodology break (comparable, partial, not_comparable), with the reason. A comparison across a break is refused unless asked for, then flagged.';
+
+CREATE OR REPLACE TABLE core.ramo33_fund AS
+SELECT "column", program, label_es, note
+FROM read_csv(getvariable('reference_dir') || '/ramo33_funds.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.ramo33_fund IS 'The Ramo 33 funds: the column of the source file, the program key seguridad uses (fasp for the public-security fund), its name.';

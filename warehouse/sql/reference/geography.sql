@@ -33,3 +33,11 @@ CREATE OR REPLACE TABLE core.geo_group_member AS
 SELECT group_key, state_code
 FROM read_csv(getvariable('reference_dir') || '/geo_group_members.csv', header = true,
               all_varchar = true);
+
+-- Groups of municipalities defined as data (schemas/reference/municipal_groups.csv); the
+-- municipalities each prevention program funds become groups too (core step).
+CREATE OR REPLACE TABLE core.municipal_group_reference AS
+SELECT group_key, name_es, name_en, municipality_code, note
+FROM read_csv(getvariable('reference_dir') || '/municipal_groups.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.municipal_group_reference IS 'User-defined groups of municipalities, one row per member (schemas/reference/municipal_groups.csv).';

@@ -81,3 +81,16 @@ CREATE TABLE IF NOT EXISTS ops.downloads (
     attempted_at TIMESTAMPTZ NOT NULL
 );
 COMMENT ON TABLE ops.downloads IS 'Every download attempt (seguridad fetch): downloaded, not_modified (the server said 304 to our ETag / Last-Modified), failed (network, after retries), refused (an error status or an HTML page; nothing landed) or not_configured.';
+
+CREATE TABLE IF NOT EXISTS ops.data_warnings (
+    file_sha256 VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    row_number BIGINT,
+    column_name VARCHAR,
+    check_name VARCHAR NOT NULL,
+    value VARCHAR,
+    message VARCHAR NOT NULL,
+    run_id VARCHAR,
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.data_warnings IS 'Suspicious cells of files that were loaded anyway (a format''s warnings model): which row, column, rule and value. The marts flag the numbers they touch.';

@@ -81,3 +81,27 @@ CREATE TABLE IF NOT EXISTS raw.sesnsp_victims_municipal (
     "Junio" VARCHAR, "Julio" VARCHAR, "Agosto" VARCHAR, "Septiembre" VARCHAR,
     "Octubre" VARCHAR, "Noviembre" VARCHAR, "Diciembre" VARCHAR
 );
+
+CREATE TABLE IF NOT EXISTS raw.ramo33_state (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "id" VARCHAR, "estado" VARCHAR, "yr" VARCHAR, "id_yr" VARCHAR, "r33_total" VARCHAR,
+    "r33_faeb" VARCHAR, "r33_fasa" VARCHAR, "r33_fis" VARCHAR, "r33_fise" VARCHAR,
+    "r33_fism" VARCHAR, "r33_multiple" VARCHAR, "r33_alimenticio" VARCHAR,
+    "r33_infraeduca" VARCHAR, "r33_edusuperior" VARCHAR, "r33_fortamun" VARCHAR,
+    "r33_edutecnologica" VARCHAR, "r33_segurid" VARCHAR, "r33_fortaestados" VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.program_spending (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "programa" VARCHAR, "ejercicio_fiscal" VARCHAR, "clave_entidad" VARCHAR, "entidad" VARCHAR,
+    "clave_municipio" VARCHAR, "municipio" VARCHAR, "clave_poligono" VARCHAR,
+    "poligono" VARCHAR, "componente" VARCHAR, "monto_pesos" VARCHAR, "beneficiarios" VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.inpc_monthly (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "fecha" VARCHAR, "inpc" VARCHAR
+);

@@ -62,6 +62,40 @@ CREATE TABLE IF NOT EXISTS core.victims_municipal_monthly (
 );
 COMMENT ON TABLE core.victims_municipal_monthly IS 'Victims per municipality, crime row, sex, age band and month (published since 2026), for every cut loaded. value NULL means not published.';
 
+CREATE TABLE IF NOT EXISTS core.spending_yearly (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    source VARCHAR NOT NULL,
+    program VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    geo_level VARCHAR NOT NULL,
+    geo_code VARCHAR NOT NULL,
+    amount_mxn DECIMAL(20, 2)
+);
+COMMENT ON TABLE core.spending_yearly IS 'Federal transfers by fund (Ramo 33: fasp, faeb...), fiscal year and state (and the nation as published), in current pesos (the file''s millions x 1,000,000). NULL: the fund did not exist.';
+
+CREATE TABLE IF NOT EXISTS core.program_spending (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    program VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    state_code VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    polygon_id VARCHAR NOT NULL,
+    polygon_name VARCHAR,
+    component VARCHAR NOT NULL,
+    amount_mxn DECIMAL(20, 2) NOT NULL,
+    beneficiaries BIGINT
+);
+COMMENT ON TABLE core.program_spending IS 'Prevention-program spending by program, fiscal year, municipality, polygon and component, current pesos.';
+
+CREATE TABLE IF NOT EXISTS core.price_index (
+    file_sha256 VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    inpc DOUBLE NOT NULL
+);
+COMMENT ON TABLE core.price_index IS 'INPC by month (INEGI), to turn nominal pesos into real ones.';
+
 CREATE TABLE IF NOT EXISTS core.file_months (
     file_sha256 VARCHAR NOT NULL,
     dataset VARCHAR NOT NULL,

@@ -1,0 +1,28 @@
+-- Population of every geography a number can be given for, by vintage, sex and month: the
+-- nation, groups of states and states add up their states; groups of municipalities add up
+-- their municipalities. The one place rates take their denominators from.
+CREATE OR REPLACE TABLE core.geo_population_monthly AS
+SELECT p.vintage, gm.geo_level, gm.geo_code, p.sex, p.month,
+       round(sum(p.population)) AS population, count(*) AS members
+FROM core.population_monthly AS p
+JOIN core.geo_member AS gm ON p.geo_level = 'state' AND p.geo_code = gm.state_code
+GROUP BY ALL
+UNION ALL
+SELECT vintage, 'municipality', geo_code, sex, month, round(population), 1
+FROM core.population_monthly
+WHERE geo_level = 'municipality'
+UNION ALL
+SELECT p.vintage, 'group', gm.group_key, p.sex, p.month, round(sum(p.population)), count(*)
+FROM core.population_monthly AS p
+JOIN core.geo_municipal_group_member AS gm
+  ON p.geo_level = 'municipality' AND p.geo_code = gm.municipality_code
+GROUP BY ALL;
+COMMENT ON TABLE core.geo_population_monthly IS 'Population by vintage, geography, sex and month, summed from states or municipalities; members says how many were added up.';
+
+-- The vintage a geography's rates use: the chosen one where it has that geography, else the
+-- municipal projections (municipalities and groups of them).
+CREATE OR REPLACE MACRO core.population_for(p_vintage) AS TABLE
+SELECT * FROM core.geo_population_monthly
+WHERE vintage IN (p_vintage, 'conapo_municipal')
+QUALIFY row_number() OVER (PARTITION BY geo_level, geo_code, sex, month
+                           ORDER BY vintage = p_vintage DESC) = 1;
