@@ -16,10 +16,10 @@ from seguridad import config, ingest, journal, runs, warehouse
 
 
 @flow(name="seguridad-refresh")
-def refresh_flow(full: bool = False, fetch: bool = False):
+def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
-    run = runs.new_run("refresh", {"full": full, "fetch": fetch})
+    run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report})
     with journal.tracked(settings, run, flow_run.get_id()), \
             warehouse.build(settings, fresh=full) as build:
         run.notes += build.notes
@@ -35,7 +35,9 @@ def refresh_flow(full: bool = False, fetch: bool = False):
         tasks.record_run(build, run, "failed" if failed else "completed")
         tasks.publish(build)
         run.published = True
-    run.report = tasks.write_report(settings, settings.reports_dir / date.today().isoformat())
+    if report:
+        run.report = tasks.write_report(settings,
+                                        settings.reports_dir / date.today().isoformat())
     if run.report:
         create_markdown_artifact(key="seguridad-change-report", markdown=run.report["text"],
                                  description="Standard change report of the nightly refresh")

@@ -77,13 +77,16 @@ def refresh(full: Annotated[bool, typer.Option(
         help="Rebuild from every file of the landing zone instead of adding to the "
              "published warehouse.")] = False,
         fetch: Annotated[bool, typer.Option(
-            help="Download the official files first (schemas/sources.toml).")] = False) -> None:
+            help="Download the official files first (schemas/sources.toml).")] = False,
+        report: Annotated[bool, typer.Option(
+            help="Write the standard report set under warehouse/reports/<date>/.")] = True,
+) -> None:
     """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
 
     Exits 1 only if a file is rejected for the first time (or a download fails)."""
     from flows.refresh import refresh_flow
 
-    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch))
+    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch, report=report))
 
 
 @app.command("fetch")

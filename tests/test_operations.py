@@ -59,14 +59,14 @@ def test_a_refresh_killed_anywhere_leaves_the_warehouse_whole_and_the_next_run_r
     add_revised_cut(workspace)  # work to do
     before, files_before = sha(wh), raw_file_count(wh)
     monkeypatch.setenv("SEGURIDAD_FAULT_POINT", point)
-    killed = run_cli("refresh", cwd=workspace)
+    killed = run_cli("refresh", "--no-report", cwd=workspace)
     assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran
     if point == "after-publish":
         assert raw_file_count(wh) == files_before + 1  # published whole, report not written
     else:
         assert sha(wh) == before  # not a byte changed
     monkeypatch.delenv("SEGURIDAD_FAULT_POINT")
-    rerun = run_cli("refresh", cwd=workspace)
+    rerun = run_cli("refresh", "--no-report", cwd=workspace)
     assert rerun.returncode == 0, rerun.stderr
     assert "stale lock" in rerun.stderr
     assert raw_file_count(wh) == files_before + 1
@@ -79,7 +79,7 @@ def test_a_second_writer_waits_and_then_says_why_it_gave_up(workspace, monkeypat
     settings = config.settings()
     monkeypatch.setenv("SEGURIDAD_LOCK_WAIT", "1")
     with warehouse.writer_lock(settings):
-        result = run_cli("refresh", cwd=workspace)
+        result = run_cli("refresh", "--no-report", cwd=workspace)
     assert result.returncode == 1
     assert "Another refresh or backfill is writing the warehouse" in result.stderr
 
@@ -89,7 +89,8 @@ def test_two_refreshes_started_together_do_not_both_write(workspace):
     from prefect.settings import PREFECT_API_URL
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
-    procs = [subprocess.Popen([sys.executable, "-m", "seguridad", "refresh"], cwd=workspace,
+    procs = [subprocess.Popen([sys.executable, "-m", "seguridad", "refresh", "--no-report"],
+                              cwd=workspace,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]
@@ -138,7 +139,7 @@ def test_readers_never_wait_err_or_see_half_a_build(workspace, tmp_path):
                               stdout=subprocess.PIPE, text=True)
     add_revised_cut(workspace)
     try:
-        refresh = run_cli("refresh", cwd=workspace)
+        refresh = run_cli("refresh", "--no-report", cwd=workspace)
         assert refresh.returncode == 0, refresh.stderr
         backfill = run_cli("backfill", "--from", "2015-01", "--to", "2015-06", cwd=workspace)
         assert backfill.returncode == 0, backfill.stderr
@@ -169,7 +170,7 @@ def test_rollback_puts_the_previous_warehouse_back(workspace):
     before = marts_fingerprint(wh)
     add_revised_cut(workspace, "revisado.csv")
     files = raw_file_count(wh)
-    assert refresh_flow(return_state=True).is_completed()
+    assert refresh_flow(report=False, return_state=True).is_completed()
     assert raw_file_count(wh) == files + 1
     rolled = run_cli("rollback", cwd=workspace)
     assert rolled.returncode == 0, rolled.stderr
