@@ -81,7 +81,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window) -> i
     con.execute("BEGIN TRANSACTION")
     try:
         set_variables(con, file_sha256=item.file_sha256, series=item.series,
-                      dataset=item.dataset, month_from=window.start, month_to=window.end)
+                      dataset=item.dataset, core_table=spec["core_table"],
+                      month_from=window.start, month_to=window.end)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
         if item.dataset.startswith("population"):  # reloaded whole: yearly grain

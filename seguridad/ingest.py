@@ -358,7 +358,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     "SELECT ? AS file_sha256, rowid + 2 AS row_number, * FROM landing",
                     [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
-                      dataset=spec["dataset"], month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
+                      dataset=spec["dataset"], core_table=spec["core_table"],
+                      month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
         # Registered first: the staging views read the file's series from ops.raw_files.
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,

@@ -1,33 +1,13 @@
 -- Move one validated state victims file from raw to core, for the months month_from .. month_to (the
 -- whole file when it is ingested, a backfill's range when it is rebuilt). What is there is
--- replaced, so loading the same months twice gives the same rows.
--- Variables: file_sha256, series, dataset, month_from, month_to.
+-- replaced, so loading the same months twice gives the same rows. file_months.sql follows.
+-- Variables: file_sha256, series, month_from, month_to.
 DELETE FROM core.victims_state_monthly
 WHERE file_sha256 = getvariable('file_sha256')
   AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
 
 INSERT INTO core.victims_state_monthly
-SELECT
-    file_sha256,
-    getvariable('series') AS series,
-    state_code,
-    crime_id,
-    sex,
-    age_group,
-    month,
-    value
+SELECT file_sha256, getvariable('series') AS series, state_code, crime_id, sex, age_group, month, value
 FROM staging.victims_state
 WHERE file_sha256 = getvariable('file_sha256')
   AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
-
-DELETE FROM core.file_months
-WHERE file_sha256 = getvariable('file_sha256')
-  AND month BETWEEN getvariable('month_from') AND getvariable('month_to');
-
-INSERT INTO core.file_months
-SELECT file_sha256, getvariable('dataset'), getvariable('series'), month,
-       count(*) AS cells, count(value) AS published_cells
-FROM core.victims_state_monthly
-WHERE file_sha256 = getvariable('file_sha256')
-  AND month BETWEEN getvariable('month_from') AND getvariable('month_to')
-GROUP BY ALL;

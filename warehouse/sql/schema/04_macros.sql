@@ -34,3 +34,29 @@ CREATE OR REPLACE MACRO marts.days_in_year(m) AS
 -- calendar year gives exactly value / population * 100,000.
 CREATE OR REPLACE MACRO marts.rate_per_100k(value, population, days, year_days) AS
     CASE WHEN population > 0 THEN value * 100000.0 * (year_days / days) / population END;
+
+-- The month a SESNSP column holds, from its name in any case ('Enero', 'ENERO' -> 1); 0 for a
+-- column that is not a month (TOTAL AÑO, Modalidad, ...).
+CREATE OR REPLACE MACRO staging.month_number(column_name) AS
+    list_position(['ENERO', 'FEBRERO', 'MARZO', 'ABRIL', 'MAYO', 'JUNIO', 'JULIO', 'AGOSTO',
+                   'SEPTIEMBRE', 'OCTUBRE', 'NOVIEMBRE', 'DICIEMBRE'], upper(column_name));
+
+-- A SESNSP file's rows, typed, with the id of their crime row added: computed once per wide
+-- row (not per month), from the file's series in ops.raw_files.
+CREATE OR REPLACE MACRO staging.with_crime_id(typed) AS TABLE
+    SELECT typed.*,
+           staging.crime_id(f.series, typed.bien_juridico, typed.tipo, typed.subtipo,
+                            typed.modalidad) AS crime_id
+    FROM query_table(typed) AS typed
+    JOIN ops.raw_files AS f USING (file_sha256);
+
+-- A wide SESNSP view in long form: its twelve month columns become one row per month
+-- (`month`, the first day, and `value`), NULL where the month is not published. Every other
+-- column but `year` is kept.
+CREATE OR REPLACE MACRO staging.by_month(wide) AS TABLE
+    SELECT * EXCLUDE (year, month_name, value),
+           make_date(year, staging.month_number(month_name), 1) AS month,
+           value
+    FROM query_table(wide) UNPIVOT INCLUDE NULLS (
+        value FOR month_name IN (COLUMNS(lambda c: staging.month_number(c) > 0))
+    );

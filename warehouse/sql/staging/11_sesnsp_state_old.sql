@@ -1,10 +1,8 @@
--- Old-methodology (CIEISP) state file, typed (a wide view, one row per file row) and in long form. The file's MODALIDAD (the
--- broadest level), TIPO and SUBTIPO keep their names; there is no bien jurídico.
+-- Old-methodology (CIEISP) state file, typed (a wide view, one row per file row) and in long
+-- form. The file's MODALIDAD (the broadest level), TIPO and SUBTIPO keep their names; there is
+-- no bien jurídico.
 CREATE OR REPLACE VIEW staging.sesnsp_state_old_wide AS
-WITH source AS (
-    SELECT * FROM raw.sesnsp_state_old
-),
-renamed AS (
+WITH typed AS (
     SELECT
         file_sha256,
         row_number,
@@ -14,45 +12,10 @@ renamed AS (
         trim("TIPO") AS tipo,
         trim("SUBTIPO") AS subtipo,
         trim("MODALIDAD") AS modalidad,
-        staging.parse_count("ENERO") AS "1",
-        staging.parse_count("FEBRERO") AS "2",
-        staging.parse_count("MARZO") AS "3",
-        staging.parse_count("ABRIL") AS "4",
-        staging.parse_count("MAYO") AS "5",
-        staging.parse_count("JUNIO") AS "6",
-        staging.parse_count("JULIO") AS "7",
-        staging.parse_count("AGOSTO") AS "8",
-        staging.parse_count("SEPTIEMBRE") AS "9",
-        staging.parse_count("OCTUBRE") AS "10",
-        staging.parse_count("NOVIEMBRE") AS "11",
-        staging.parse_count("DICIEMBRE") AS "12"
-    FROM source
-),
-identified AS (
-    -- The crime row's id, once per wide row (not per month): the series is the file's.
-    SELECT renamed.*,
-           staging.crime_id(f.series, bien_juridico, tipo, subtipo, modalidad) AS crime_id
-    FROM renamed
-    JOIN ops.raw_files AS f USING (file_sha256)
+        staging.parse_count(COLUMNS(lambda c: staging.month_number(c) > 0))
+    FROM raw.sesnsp_state_old
 )
-SELECT * FROM identified;
+FROM staging.with_crime_id(typed);
 
--- The same rows in long form: one row per month, NULL where the month is not published.
 CREATE OR REPLACE VIEW staging.sesnsp_state_old AS
-WITH unpivoted AS (
-    FROM staging.sesnsp_state_old_wide UNPIVOT INCLUDE NULLS (
-        value FOR month_number IN ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
-    )
-)
-SELECT
-    file_sha256,
-    row_number,
-    make_date(year, CAST(month_number AS INTEGER), 1) AS month,
-    state_code,
-    bien_juridico,
-    tipo,
-    subtipo,
-    modalidad,
-    crime_id,
-    value
-FROM unpivoted;
+FROM staging.by_month(staging.sesnsp_state_old_wide);

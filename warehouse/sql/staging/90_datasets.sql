@@ -36,6 +36,14 @@ UNION ALL
 SELECT file_sha256, crime_id, bien_juridico, tipo, subtipo, modalidad
 FROM staging.sesnsp_victims_municipal_wide;
 
+-- The municipality names of every municipal crime or victims file.
+CREATE OR REPLACE VIEW staging.municipality_names AS
+SELECT file_sha256, municipality_code, state_code, municipality_name
+FROM staging.sesnsp_municipal_nm_wide
+UNION ALL
+SELECT file_sha256, municipality_code, state_code, municipality_name
+FROM staging.sesnsp_victims_municipal_wide;
+
 CREATE OR REPLACE VIEW staging.population_state AS
 SELECT * FROM staging.conapo_2010_state
 UNION ALL BY NAME
