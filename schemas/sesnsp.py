@@ -81,10 +81,9 @@ class _NewCatalogue(pa.DataFrameModel):
         return checks.name_matches_code(df, "Clave_Ent", "Entidad")
 
 
-class SesnspStateNM(_NewCatalogue):
-    """Incidencia delictiva del fuero común, nueva metodología, estatal (IDEFC_NM_<mes><aa>.csv):
-    investigation files (carpetas) per state, year and crime, one column per month. The 2026
-    catalogue (RNID) uses the same header."""
+class _NewCatalogueStateFile(_NewCatalogue):
+    """Rules of the state files (crimes and victims): a year's months are published for every
+    row or for none, and every state lists every crime row of the year."""
 
     @pa.dataframe_check(error=_PARTIAL_MONTH, ignore_na=False)
     def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
@@ -94,13 +93,19 @@ class SesnspStateNM(_NewCatalogue):
     def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
         return checks.every_state_lists_every_crime(df, "Año", "Clave_Ent", "Entidad")
 
+
+class SesnspStateNM(_NewCatalogueStateFile):
+    """Incidencia delictiva del fuero común, nueva metodología, estatal (IDEFC_NM_<mes><aa>.csv):
+    investigation files (carpetas) per state, year and crime, one column per month. The 2026
+    catalogue (RNID) uses the same header."""
+
     class Config:
         strict = True
         unique = ["Año", "Clave_Ent", "Bien jurídico afectado", "Tipo de delito",
                   "Subtipo de delito", "Modalidad"]
 
 
-class SesnspVictimsStateNM(_NewCatalogue):
+class SesnspVictimsStateNM(_NewCatalogueStateFile):
     """Víctimas de delitos del fuero común, nueva metodología, estatal (IDVFC_NM_<mes><aa>.csv):
     victims (not investigation files) of the crimes that have them, by sex and age band.
     Zeros are written: every state x crime x sex x age band row is present."""
@@ -111,14 +116,6 @@ class SesnspVictimsStateNM(_NewCatalogue):
         alias="Rango de edad", description="Victim's age band",
         isin=["Menores de edad (0-17)", "Adultos (18 y más)", "No especificado",
               "No identificado"])
-
-    @pa.dataframe_check(error=_PARTIAL_MONTH, ignore_na=False)
-    def months_published_together(cls, df: pd.DataFrame) -> pd.DataFrame:
-        return checks.months_published_together(df, "Año", MONTHS_NM)
-
-    @pa.dataframe_check(error=_TRUNCATED)
-    def complete(cls, df: pd.DataFrame) -> pd.DataFrame:
-        return checks.every_state_lists_every_crime(df, "Año", "Clave_Ent", "Entidad")
 
     class Config:
         strict = True

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,6 +28,8 @@ OLD_XLSX_FILE = (SHIPPED_RAW / "sesnsp"
 NM_XLSX_FILE = SHIPPED_RAW / "sesnsp" / "Estatal-Delitos-2015-2021_feb2021.xlsx"
 MUNICIPAL_SLICE = (SHIPPED_RAW / "sesnsp"
                    / "municipal_slice_guanajuato_homicidios_2020-2025_nov2025.csv")
+MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+          "Septiembre", "Octubre", "Noviembre", "Diciembre"]  # the month columns, new methodology
 VICTIMS_FILE = SHIPPED_RAW / "sesnsp" / "IDVFC_NM_dic24.csv"
 RNID_2026_FILE = SHIPPED_RAW / "sesnsp" / "estatal_RNID_2026_mar2026.csv"
 OLD_OCT_FILE = TEST_DATA / "IncidenciaDelictiva_FueroComun_Estatal_1997-2017__utf8bom_cr_octcut.csv"
@@ -127,3 +130,12 @@ def read_csv_rows(path: Path, encoding: str) -> list[dict[str, str]]:
     golden checks compare the warehouse against."""
     with open(path, encoding=encoding, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of a read-only query against a warehouse file."""
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

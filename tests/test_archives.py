@@ -7,21 +7,12 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import RNID_2026_FILE
+from conftest import RNID_2026_FILE, query
 from flows.ingest import ingest_flow
 from seguridad import archives
 from seguridad.errors import FileRejected
-
-
-def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def make_zip(path: Path, members: dict[str, bytes], **info_attrs) -> Path:

@@ -10,33 +10,23 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import (
+    MONTHS,
     NM_FILE,
     NM_XLSX_FILE,
     OLD_FILE,
     OLD_OCT_FILE,
     OLD_XLSX_FILE,
     RNID_2026_FILE,
+    query,
     read_csv_rows,
     run_cli,
     use_paths,
 )
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
-
-MONTHS_NM = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
-             "Septiembre", "Octubre", "Noviembre", "Diciembre"]
-
-
-def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def fingerprint(wh: Path) -> tuple:
@@ -80,8 +70,8 @@ def test_shipped_files_load_with_detected_encoding_and_cut(shipped_warehouse):
 
 def test_new_methodology_grand_total_equals_the_raw_file(shipped_warehouse):
     rows = read_csv_rows(NM_FILE, "latin-1")
-    expected = sum(int(r[m]) for r in rows for m in MONTHS_NM if r[m] != "")
-    blanks = sum(1 for r in rows for m in MONTHS_NM if r[m] == "")
+    expected = sum(int(r[m]) for r in rows for m in MONTHS if r[m] != "")
+    blanks = sum(1 for r in rows for m in MONTHS if r[m] == "")
     (core_total, core_nulls), = query(shipped_warehouse, """
         SELECT sum(value), count(*) FILTER (WHERE value IS NULL) FROM core.crime_state_monthly
         WHERE file_sha256 = ?""", [sha256(NM_FILE)])
@@ -95,7 +85,7 @@ def test_new_methodology_grand_total_equals_the_raw_file(shipped_warehouse):
 @pytest.mark.parametrize("year,month,state", [(2015, 1, "1"), (2019, 7, "15"), (2024, 11, "32")])
 def test_new_methodology_month_by_state_totals(shipped_warehouse, year, month, state):
     rows = read_csv_rows(NM_FILE, "latin-1")
-    column = MONTHS_NM[month - 1]
+    column = MONTHS[month - 1]
     expected = sum(int(r[column]) for r in rows if r["Año"] == str(year)
                    and r["Clave_Ent"] == state)
     (value,), = query(shipped_warehouse, """
@@ -107,7 +97,7 @@ def test_new_methodology_month_by_state_totals(shipped_warehouse, year, month, s
 
 def test_old_methodology_totals_by_year_and_state(shipped_warehouse):
     rows = read_csv_rows(OLD_FILE, "cp1252")
-    months = [m.upper() for m in MONTHS_NM]
+    months = [m.upper() for m in MONTHS]
     expected = sum(int(r[m]) for r in rows for m in months)
     (total,), = query(shipped_warehouse, """
         SELECT sum(value) FROM marts.indicator_monthly
@@ -460,7 +450,7 @@ def test_new_methodology_workbook_and_its_revisions(shipped_warehouse):
     by_xlsx: dict[tuple[str, date], int] = {}
     for r in rows[1:]:
         for m in range(1, 13):
-            cell = r[header.index(MONTHS_NM[m - 1])]
+            cell = r[header.index(MONTHS[m - 1])]
             if isinstance(cell, float):
                 key = (f"{int(r[1]):02d}", date(int(r[0]), m, 1))
                 by_xlsx[key] = by_xlsx.get(key, 0) + int(cell)
@@ -468,8 +458,8 @@ def test_new_methodology_workbook_and_its_revisions(shipped_warehouse):
     for r in read_csv_rows(NM_FILE, "latin-1"):
         for m in range(1, 13):
             key = (r["Clave_Ent"].zfill(2), date(int(r["Año"]), m, 1))
-            if key in by_xlsx and r[MONTHS_NM[m - 1]] != "":
-                by_csv[key] = by_csv.get(key, 0) + int(r[MONTHS_NM[m - 1]])
+            if key in by_xlsx and r[MONTHS[m - 1]] != "":
+                by_csv[key] = by_csv.get(key, 0) + int(r[MONTHS[m - 1]])
     changed = {k: (by_xlsx[k], by_csv[k]) for k in by_xlsx if by_xlsx[k] != by_csv[k]}
     assert changed  # the SESNSP did revise 2015-2021 between those cuts
     listed = {(code, month): (old, new) for code, month, old, new in query(shipped_warehouse, """
@@ -488,7 +478,7 @@ def test_old_methodology_cuts_agree_except_where_revisions_say(workspace):
     def totals(rows):
         out: dict[tuple[str, date], int] = {}
         for r in rows:
-            for m, name in enumerate(MONTHS_NM, start=1):
+            for m, name in enumerate(MONTHS, start=1):
                 cell = r[name.upper()]
                 if cell != "":
                     key = (r["INEGI"].zfill(2), date(int(r["AÑO"]), m, 1))

@@ -6,24 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from benchmarks.municipal import generate
-from conftest import MUNICIPAL_SLICE, read_csv_rows, run_cli, use_paths
+from conftest import MONTHS, MUNICIPAL_SLICE, query, read_csv_rows, run_cli, use_paths
 from flows.ingest import ingest_flow
 from seguridad import ingest
-
-MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
-          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
-
-
-def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_guanajuato_slice_gives_municipal_homicides(shipped_warehouse):

@@ -13,10 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import NM_FILE, OLD_FILE, REPO, read_csv_rows, run_cli, use_paths
+from conftest import MONTHS, NM_FILE, OLD_FILE, REPO, read_csv_rows, run_cli, use_paths
 
-MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
-          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
 SCREENSHOTS = REPO / "test-output"
 
 

@@ -8,31 +8,26 @@ from __future__ import annotations
 import csv
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
-import duckdb
 import pytest
 from xlsx_writer import write_xlsx
 
-from conftest import REPO, SHIPPED_RAW, TEST_DATA, read_csv_rows, run_cli, use_paths
+from conftest import (
+    MONTHS,
+    REPO,
+    SHIPPED_RAW,
+    TEST_DATA,
+    query,
+    read_csv_rows,
+    run_cli,
+    use_paths,
+)
 from flows.ingest import ingest_flow
 
 RAMO33 = SHIPPED_RAW / "spending" / "ramo33_por_estado_1998-2014_mdp.csv"
 PROGRAM = TEST_DATA / "gasto_programa_ILUSTRATIVO.csv"
 SLICE = SHIPPED_RAW / "sesnsp" / "municipal_slice_guanajuato_homicidios_2020-2025_nov2025.csv"
 MUNICIPAL_POPULATION = SHIPPED_RAW / "conapo" / "municipal_poblacion_1990-2040.csv"
-MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
-          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
-
-
-def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def test_fasp_in_pesos_for_every_state_and_year(shipped_warehouse):
     with open(RAMO33, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
