@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from seguridad.config import Settings
+from seguridad.warehouse import pid_alive
 
 
 def path(settings: Settings) -> Path:
@@ -67,23 +68,11 @@ def entries(settings: Settings) -> dict[str, dict]:
         runs.setdefault(entry["run_id"], {}).update(entry)
     for run in runs.values():
         if "status" not in run:
-            alive = run.get("pid") == os.getpid() or _alive(run.get("pid"))
+            alive = run.get("pid") == os.getpid() or pid_alive(run.get("pid"))
             run["status"] = "running" if alive else "killed"
             if not alive:
                 run["message"] = "the process stopped before the run finished"
     return runs
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def import_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

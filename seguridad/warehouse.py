@@ -147,7 +147,7 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
         previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
         if previous.startswith("pid "):
             pid = int(previous.split()[1])
-            if pid != os.getpid() and not _pid_alive(pid):
+            if pid != os.getpid() and not pid_alive(pid):
                 notes.append(f"cleared a stale lock left by process {pid}, which died while "
                              "writing; the published warehouse was not touched")
         os.ftruncate(fd, 0)
@@ -158,7 +158,10 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
         os.close(fd)  # closing releases the lock
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id still runs (a writer's, a run's)."""
+    if not pid:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
