@@ -185,3 +185,8 @@ def state_codes_by_name() -> dict[str, str]:
 def formats() -> dict[str, dict]:
     with open(FORMATS_FILE, "rb") as f:
         return tomllib.load(f)["formats"]
+
+
+def is_yearly(format_name: str) -> bool:
+    """Whether a format's figures are yearly (its core table has a year, not a month)."""
+    return formats()[format_name].get("grain", "month") == "year"

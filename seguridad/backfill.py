@@ -11,10 +11,11 @@ from datetime import date
 
 import duckdb
 
-from schemas.reference import formats
+from schemas.reference import formats, is_yearly
 from seguridad.compare import Window
 from seguridad.config import SQL_DIR
 from seguridad.errors import SeguridadError
+from seguridad.status import coverage
 from seguridad.warehouse import fetch_dicts, fetch_one, run_sql_file, set_variables
 
 
@@ -60,9 +61,10 @@ def describe(items: list[PlanItem], window: Window) -> str:
     for dataset in dict.fromkeys(i.dataset for i in items):
         lines.append(f"  {dataset}:")
         for i in (i for i in items if i.dataset == dataset):
-            cut = f"cut {i.cut_date:%Y-%m}" if i.cut_date else "projection"
-            span = (f"{i.first:%Y}..{i.last:%Y}" if dataset.startswith("population")
-                    else f"{i.first:%Y-%m}..{i.last:%Y-%m} ({i.months} months)")
+            span, cut = coverage(i.format, i.first, i.last,
+                                 f"{i.cut_date:%Y-%m}" if i.cut_date else None)
+            if not is_yearly(i.format):
+                span += f" ({i.months} months)"
             lines.append(f"    {i.series:<17} {cut:<12} {i.status:<10} {span:<28} -> "
                          f"{i.table}  {i.file_name}")
     return "\n".join(lines) + "\n"
@@ -70,7 +72,7 @@ def describe(items: list[PlanItem], window: Window) -> str:
 
 def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window) -> int:
     """Delete and re-insert one file's months of the window from its raw rows; returns the
-    core rows written. Population files are reloaded whole (their grain is the year)."""
+    core rows written. Files of yearly figures (population, spending) are reloaded whole."""
     spec = formats()[item.format]
     (raw_rows,) = fetch_one(con, f"SELECT count(*) FROM {spec['raw_table']} "
                                  "WHERE file_sha256 = ?", [item.file_sha256])
@@ -85,7 +87,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window) -> i
                       month_from=window.start, month_to=window.end)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
-        if item.dataset.startswith("population"):  # reloaded whole: yearly grain
+        if is_yearly(item.format):
             (written,) = fetch_one(con, f"SELECT count(*) FROM {item.table} "
                                         "WHERE file_sha256 = ?", [item.file_sha256])
         else:

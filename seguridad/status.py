@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 
+from schemas.reference import is_yearly
 from seguridad import journal, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
+
+
+def coverage(format_name: str, first: date, last: date, cut: str | None) -> tuple[str, str]:
+    """The span a file or series covers (years for yearly data, months otherwise) and the cut
+    behind it: a SESNSP publication cut, a population projection, or none (budgets, prices)."""
+    span = (f"{first:%Y} .. {last:%Y}" if is_yearly(format_name)
+            else f"{first:%Y-%m} .. {last:%Y-%m}")
+    if cut:
+        return span, f"cut {cut}"
+    return span, "projection" if format_name in _PROJECTIONS else "no cut"
+
+
+_PROJECTIONS = {"conapo_2010_state", "conapo_2023_state", "municipal_population"}
 
 
 def describe(settings: Settings) -> str:
@@ -20,18 +34,16 @@ def describe(settings: Settings) -> str:
         out.write(f"warehouse: {settings.warehouse_path}\nlanding zone: {settings.raw_dir}\n\n")
         out.write("Datasets and series (for each month the newest cut wins; the cuts behind "
                   "each series):\n")
-        for dataset, series, first, last, cuts, loaded in con.execute("""
-                SELECT c.dataset, c.series, min(c.month), max(c.month),
+        for dataset, series, fmt, first, last, cuts, loaded in con.execute("""
+                SELECT c.dataset, c.series, any_value(rf.format), min(c.month), max(c.month),
                        string_agg(DISTINCT strftime(c.cut_date, '%Y-%m'), ', '
                                   ORDER BY strftime(c.cut_date, '%Y-%m')),
                        max(rf.loaded_at)
                 FROM core.current_file_months AS c JOIN ops.raw_files AS rf USING (file_sha256)
                 GROUP BY ALL ORDER BY c.dataset, min(c.month)
                 """).fetchall():
-            span = (f"{first:%Y} .. {last:%Y}" if dataset.startswith("population")
-                    else f"{first:%Y-%m} .. {last:%Y-%m}")
-            out.write(f"  {dataset:<20} {series:<17} {span:<18} "
-                      f"{'cut ' + cuts if cuts else 'projection':<12} "
+            span, cut = coverage(fmt, first, last, cuts)
+            out.write(f"  {dataset:<20} {series:<17} {span:<18} {cut:<12} "
                       f"loaded {loaded:%Y-%m-%d %H:%M}\n")
         out.write("\nFiles:\n")
         for name, status, fmt, cut, rows, reason in con.execute(

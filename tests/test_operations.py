@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import RNID_2026_FILE, run_cli
+from conftest import RNID_2026_FILE, query, run_cli
 from flows.refresh import refresh_flow
 from seguridad import config, warehouse
 
@@ -152,17 +153,23 @@ def test_readers_never_wait_err_or_see_half_a_build(workspace, tmp_path):
 
 
 def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
+    # 2014-2015: both crime catalogues, victims, population (yearly) and Ramo 33 (fiscal years)
     wh = workspace / "warehouse" / "seguridad.duckdb"
-    before = marts_fingerprint(wh)
-    dry = run_cli("backfill", "--from", "2015-01", "--to", "2015-12", "--dry-run",
+    spending = """SELECT md5(string_agg(concat_ws('|', COLUMNS(*)), ',' ORDER BY ALL))
+                  FROM marts.spending_yearly"""
+    before, spending_before = marts_fingerprint(wh), query(wh, spending)
+    dry = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", "--dry-run",
                   cwd=workspace)
     assert dry.returncode == 0 and "Dry run: nothing was written." in dry.stdout
     assert "core.crime_state_monthly" in dry.stdout and "cut 2024-11" in dry.stdout
+    assert re.search(r"ramo33 +no cut +loaded +2014 \.\. 2014 +-> core.spending_yearly",
+                     dry.stdout), dry.stdout
     untouched = sha(wh)
-    result = run_cli("backfill", "--from", "2015-01", "--to", "2015-12", cwd=workspace)
+    result = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", cwd=workspace)
     assert result.returncode == 0, result.stderr
-    assert "Backfill done: 7 file(s) rebuilt" in result.stdout
+    assert "Backfill done: 9 file(s) rebuilt" in result.stdout
     assert marts_fingerprint(wh) == before and sha(wh) != untouched  # rebuilt, same numbers
+    assert query(wh, spending) == spending_before
 
 
 def test_rollback_puts_the_previous_warehouse_back(workspace):

@@ -3,11 +3,13 @@ and readers that never see half a build."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
 import pytest
 
+from conftest import run_cli, use_paths
 from seguridad import config, warehouse
 from seguridad.errors import WarehouseBusy
 
@@ -116,6 +118,27 @@ def test_both_population_vintages_and_national_sums(con):
     assert [r[0] for r in rows] == ["conapo_2010", "conapo_2023"]
     assert rows[0][1] == rows[0][2]  # 2010 vintage: nation = sum of states by construction
     assert abs(rows[1][1] - rows[1][2]) <= 32  # 2023 vintage: its own national row, rounding
+
+
+def test_status_names_the_cut_behind_every_series(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    result = run_cli("status")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+
+    def line(dataset: str, series: str) -> str:
+        found = [x for x in lines if re.match(rf"\s+{dataset}\s+{series}\s", x)]
+        assert len(found) == 1, result.stdout
+        return found[0]
+
+    # the cuts the shipped files' names give (estatal_..._nov2024, _mar2026, ..._nov2025)
+    assert re.search(r"2015-01 \.\. 2024-11 +cut 2024-11 ", line("crime_state", "cnsp_2015"))
+    assert re.search(r"2026-01 \.\. 2026-03 +cut 2026-03 ", line("crime_state", "rnid_2026"))
+    assert "cut 2025-11" in line("crime_municipal", "cnsp_2015")
+    assert re.search(r"1997-01 \.\. 2017-12 +cut 2017-12 ", line("crime_state", "cieisp_1997"))
+    # yearly data: years, and no publication cut to name
+    assert re.search(r"1990 \.\. 2030 +projection ", line("population_state", "conapo_2010"))
+    assert re.search(r"1998 \.\. 2014 +no cut ", line("spending_ramo33", "ramo33"))
 
 
 def test_reader_keeps_its_snapshot_during_a_build_and_never_errs(workspace):
