@@ -280,6 +280,7 @@ def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
         fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table") -> None:
     """Run a quick read-only query against the published warehouse."""
     import csv
+    from decimal import Decimal
 
     from seguridad import warehouse
 
@@ -295,11 +296,16 @@ def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
         writer.writerow(names)
         writer.writerows(["" if v is None else v for v in r] for r in rows)
         return
-    cells = [names] + [["NULL" if v is None else f"{v:,}" if isinstance(v, int)
-                        and not isinstance(v, bool) else str(v) for v in r] for r in rows]
+    # Values as DuckDB gives them (a year stays 2015, not 2,015); numbers aligned right.
+    cells = [names] + [["NULL" if v is None else str(v) for v in r] for r in rows]
+    numeric = [bool(rows) and all(isinstance(r[i], int | float | Decimal) and
+                                  not isinstance(r[i], bool) for r in rows if r[i] is not None)
+               for i in range(len(names))]
     widths = [max(len(row[i]) for row in cells) for i in range(len(names))]
     for n, row in enumerate(cells):
-        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + "\n")
+        sys.stdout.write("  ".join(c.rjust(w) if right and n else c.ljust(w)
+                                   for c, w, right in zip(row, widths, numeric, strict=True))
+                         + "\n")
         if n == 0:
             sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
     sys.stdout.write(f"({len(rows):,} rows)\n")

@@ -231,8 +231,8 @@ def test_sql_for_a_quick_look(published):
     nm = read_csv_rows(NM_FILE, "latin-1")
     assert rows == [{"geo_code": "00",
                      "value": str(month_total(nm, "Homicidio doloso", None, 2024, 11))}]
-    table = run_cli("sql", "SELECT 1 AS uno").stdout
-    assert "uno" in table and "1" in table
+    table = run_cli("sql", "SELECT 2015 AS year, 'Sonora' AS entidad, 1234567 AS total").stdout
+    assert table.splitlines()[2].split() == ["2015", "Sonora", "1234567"]  # no 2,015
 
 
 def test_data_dictionary_in_the_repository_is_current(published, tmp_path):
