@@ -13,6 +13,7 @@ from seguridad.errors import SeguridadError
 
 
 @flow(name="seguridad-backfill")
+@tasks.ends_failed_on_user_errors
 def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
                   dry_run: bool = False):
     settings = config.settings()

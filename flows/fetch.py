@@ -13,6 +13,7 @@ from seguridad.errors import SeguridadError
 
 
 @flow(name="seguridad-fetch")
+@tasks.ends_failed_on_user_errors
 def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
@@ -29,7 +30,7 @@ def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
             tasks.rebuild_marts(build, settings)
         failed = run.rejected or run.failed_downloads
         tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build)
+        tasks.publish(build, keep_snapshot=run.changed_data)
         run.published = True
     if run.rejected or run.failed_downloads:
         return Failed(message=f"{len(run.failed_downloads)} download(s) failed, "

@@ -15,6 +15,7 @@ from seguridad.errors import SeguridadError
 
 
 @flow(name="seguridad-ingest")
+@tasks.ends_failed_on_user_errors
 def ingest_flow(paths: list[str], retry_rejected: bool = True):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
@@ -32,7 +33,7 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "failed" if run.rejected else "completed")
-        tasks.publish(build)
+        tasks.publish(build, keep_snapshot=run.changed_data)
         run.published = True
     if run.rejected:
         return Failed(message=f"{len(run.rejected)} file(s) rejected: "

@@ -16,6 +16,7 @@ from seguridad import config, ingest, journal, runs, warehouse
 
 
 @flow(name="seguridad-refresh")
+@tasks.ends_failed_on_user_errors
 def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
@@ -33,7 +34,7 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True):
             tasks.rebuild_marts(build, settings)
         failed = run.rejected or run.failed_downloads
         tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build)
+        tasks.publish(build, keep_snapshot=run.changed_data)
         run.published = True
     if report:
         run.report = tasks.write_report(settings,

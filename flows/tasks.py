@@ -3,16 +3,33 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
 from seguridad import backfill, faults, fetch, ingest, journal, runs, standard, warehouse
 from seguridad.compare import Window
 from seguridad.config import Settings
+from seguridad.errors import SeguridadError
+
+
+def ends_failed_on_user_errors(fn: Callable) -> Callable:
+    """For a flow: an error meant for the person at the terminal (a busy warehouse, a refused
+    request) ends the flow run Failed with that message as its reason and no traceback in the
+    log; the CLI prints the message. Anything else is a bug and keeps its traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except SeguridadError as e:
+            return Failed(message=str(e), data=e)
+    return wrapper
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE)
@@ -45,9 +62,9 @@ def record_run(build: warehouse.Build, run: runs.RunSummary, status: str) -> Non
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(build: warehouse.Build) -> None:
+def publish(build: warehouse.Build, keep_snapshot: bool = True) -> None:
     """Checkpoint the build and swap it onto the published path in one rename."""
-    build.publish()
+    build.publish(keep_snapshot)
     faults.point("after-publish")
 
 

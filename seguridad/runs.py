@@ -54,6 +54,8 @@ class RunSummary:
                 return "Dry run: nothing was written."
             rows = sum(n for _, n in self.rebuilt)
             return f"Backfill done: {len(self.rebuilt)} file(s) rebuilt, {rows:,} core rows."
+        if self.command == "rollback":
+            return "Put the previous published warehouse back."
         if self.downloads and not self.outcomes:
             done = sum(1 for d in self.downloads if d["status"] == "downloaded")
             return (f"{done} downloaded, {len(self.failed_downloads)} failed; nothing new to "

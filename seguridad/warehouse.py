@@ -152,8 +152,10 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
                              "writing; the published warehouse was not touched")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
-        yield notes
-        os.ftruncate(fd, 0)  # a clean exit leaves no note behind
+        try:
+            yield notes
+        finally:
+            os.ftruncate(fd, 0)  # only a killed writer leaves its note behind
     finally:
         os.close(fd)  # closing releases the lock
 
@@ -215,7 +217,9 @@ class Build:
         faults.point("after-copy")
         return self.con
 
-    def publish(self) -> None:
+    def publish(self, keep_snapshot: bool = True) -> None:
+        """Swap the build in. `keep_snapshot`: keep the replaced file for `rollback` (a run
+        that changed no data keeps none, so it never pushes a useful snapshot out)."""
         assert self.con is not None
         self.con.execute("CHECKPOINT")
         self.con.close()
@@ -224,7 +228,7 @@ class Build:
             os.fsync(f.fileno())
         published = self.settings.warehouse_path
         published.parent.mkdir(parents=True, exist_ok=True)
-        if published.exists():
+        if published.exists() and keep_snapshot:
             snapshot(self.settings)
         faults.point("before-publish")
         os.replace(self.path, published)
