@@ -367,7 +367,9 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         population_vintage=r["population_vintage"] if per_100k else None,
         cut_date=r["cut_date"],
         include_attempts=include_attempts, sex=sex, age_group=age_group, methodology_break=brk,
-        sources=sources(con, r["file_sha256s"]), notes=notes, lang=lang, low_count=low_count,
+        sources=sources(con, r["file_sha256s"] + (population_files(con, r["population_vintage"])
+                                                  if per_100k else [])),
+        notes=notes, lang=lang, low_count=low_count,
         by=by, members=members)
 
 
@@ -424,6 +426,13 @@ def default_vintage(con: duckdb.DuckDBPyConnection) -> str:
     row = fetch_one(con, "SELECT any_value(population_vintage) FROM marts.indicator_monthly "
                          "WHERE population_vintage IS NOT NULL")
     return row[0] if row and row[0] else "conapo_2023"
+
+
+def population_files(con: duckdb.DuckDBPyConnection, vintage: str | None) -> list[str]:
+    """sha256 of the loaded population files of a vintage (the denominators of rates)."""
+    return [sha for (sha,) in con.execute(
+        "SELECT file_sha256 FROM ops.raw_files WHERE series = ? AND status = 'loaded'",
+        [vintage]).fetchall()]
 
 
 def sources(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[dict]:

@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from seguridad.compare import Window
+from seguridad.compare import Window, default_vintage, population_files, sources
 from seguridad.errors import ComparisonRefused
 from seguridad.warehouse import fetch_dicts
 
@@ -27,6 +27,7 @@ class SpendingReport:
     before: Window | None = None
     after: Window | None = None
     notes: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # every file behind a number shown
 
 
 def _money(amount: float, lang: str) -> str:
@@ -77,10 +78,43 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
                  "There are no municipal crime figures for every month of both windows in the "
                  "program's municipalities and their comparables.")
                 + f" ({report.before} / {report.after})")
+    report.sources = sources(con, _source_files(con, report))
     if any(r["data_warning"] for r in by_year):
         report.notes += sorted({f"{r['fiscal_year']}: {r['data_warning']}" for r in by_year
                                 if r["data_warning"]})
     return report
+
+
+def _source_files(con: duckdb.DuckDBPyConnection, r: SpendingReport) -> list[str]:
+    """The spending files of the program; the price index when pesos are real; the
+    population behind per-capita figures and the evaluation's rates; the municipal crime
+    files whose months the evaluation compares."""
+    shas = [sha for (sha,) in con.execute("""
+        SELECT file_sha256 FROM core.spending_yearly WHERE program = $1
+        UNION SELECT file_sha256 FROM core.program_spending WHERE program = $1""",
+                                          [r.program]).fetchall()]
+    if any(y["price_basis"] != "nominal (current pesos)" for y in r.by_year):
+        shas += [sha for (sha,) in con.execute(
+            "SELECT DISTINCT file_sha256 FROM core.price_index").fetchall()]
+    shas += population_files(con, default_vintage(con))
+    if r.evaluation:
+        shas += population_files(con, "conapo_municipal")
+        shas += [sha for (sha,) in con.execute("""
+            SELECT DISTINCT file_sha256 FROM core.current_file_months
+            WHERE dataset = 'crime_municipal' AND series = ANY($1)
+              AND (month BETWEEN $2 AND $3 OR month BETWEEN $4 AND $5)""",
+                                              [sorted({e["series"] for e in r.evaluation}),
+                                               r.before.start, r.before.end, r.after.start,
+                                               r.after.end]).fetchall()]
+    return shas
+
+
+def provenance(r: SpendingReport) -> list[str]:
+    lines = []
+    for s in r.sources:
+        cut = f", cut {s['cut_date']:%Y-%m}" if s["cut_date"] else ""
+        lines.append(f"source: {s['file']} ({s['series']}, sha256 {s['sha256']}{cut})")
+    return lines
 
 
 def sentences(r: SpendingReport) -> list[str]:
@@ -90,14 +124,19 @@ def sentences(r: SpendingReport) -> list[str]:
     es = r.lang == "es"
     money = _money(float(t["amount_mxn"]), r.lang)
     if t["polygons"]:
-        reach = ""
+        reach, counted = "", ""
         if t["beneficiaries"]:
+            # As agencies report them: summed over years and components, so a person served
+            # twice counts twice. Said, not hidden.
             reach = (f" llegó a {t['beneficiaries']:,} beneficiarios" if es else
                      f" reached {t['beneficiaries']:,} beneficiaries")
+            counted = ("; beneficiarios sumados por año y componente" if es else
+                       "; beneficiaries summed over years and components")
         out = [(f"Una inversión de {money} en {t['polygons']:,} polígonos de "
-                f"{t['municipalities']:,} municipios{reach} ({r.program}, {span})." if es else
+                f"{t['municipalities']:,} municipios{reach} ({r.program}, {span}{counted})."
+                if es else
                 f"An investment of {money} in {t['polygons']:,} polygons of "
-                f"{t['municipalities']:,} municipalities{reach} ({r.program}, {span}).")]
+                f"{t['municipalities']:,} municipalities{reach} ({r.program}, {span}{counted}).")]
     else:
         out = [(f"{r.program}: {money} en {span} (suma de los años; pesos corrientes)." if es
                 else f"{r.program}: {money} in {span} (sum of the years; current pesos).")]
@@ -125,19 +164,26 @@ EVALUATION_COLUMNS = [
     "comparison_rate_before", "comparison_rate_after", "did_pct_points", "did_rate_per_100k",
 ]
 
+SOURCE_COLUMNS = ["source_files", "source_sha256"]
+
 
 def render(r: SpendingReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"program": r.program, "sentences": sentences(r),
                            "totals": r.totals, "by_year": r.by_year,
                            "evaluation": [{k: e[k] for k in EVALUATION_COLUMNS}
-                                          for e in r.evaluation], "notes": r.notes},
+                                          for e in r.evaluation], "notes": r.notes,
+                           "sources": r.sources},
                           ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=EVALUATION_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(buf, fieldnames=EVALUATION_COLUMNS + SOURCE_COLUMNS,
+                                lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: e[k] for k in EVALUATION_COLUMNS} for e in r.evaluation)
+        files = {"source_files": ";".join(s["file"] for s in r.sources),
+                 "source_sha256": ";".join(s["sha256"] for s in r.sources)}
+        writer.writerows({**{k: e[k] for k in EVALUATION_COLUMNS}, **files}
+                         for e in r.evaluation)
         return buf.getvalue()
     lines = sentences(r)
     lines += ["", "year  amount_mxn          polygons  municipalities  beneficiaries  basis"]
@@ -146,6 +192,7 @@ def render(r: SpendingReport, fmt: str) -> str:
                      f"{y['polygons'] or '':>8}  {y['municipalities'] or '':>14}  "
                      f"{y['beneficiaries'] or '':>13}  {y['price_basis']}")
     lines += [f"note: {n}" for n in r.notes]
+    lines += provenance(r)
     if fmt == "md":
         return "\n\n".join(lines[:1 + len(r.evaluation)]) + "\n\n```\n" + \
             "\n".join(lines[1 + len(r.evaluation):]) + "\n```\n"

@@ -219,6 +219,11 @@ def spending_section(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
              f"({f['per_capita_mxn']:,.2f} por habitante)." if lang == "es" else
              f"- FASP {f['fiscal_year']}: {float(f['amount_mxn']) / 1e6:,.1f} million pesos "
              f"({f['per_capita_mxn']:,.2f} per inhabitant).")
-    for program in programs:
-        lines += [f"- {s}" for s in spending.sentences(spending.build(con, program, lang=lang))]
+    reports = [spending.build(con, program, lang=lang) for program in programs]
+    for r in reports:
+        lines += [f"- {s}" for s in spending.sentences(r)]
+    if fasp:
+        reports.append(spending.build(con, "fasp", lang=lang))
+    provenance = dict.fromkeys(line for r in reports for line in spending.provenance(r))
+    lines += [""] + [f"- {line}" for line in provenance]
     return lines

@@ -6,6 +6,8 @@ homicides."""
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 from decimal import Decimal
 
@@ -183,9 +185,18 @@ def test_report_spending_says_it_like_the_statement(program_workspace, monkeypat
     assert out.returncode == 0, out.stderr
     first = out.stdout.splitlines()[0]
     assert first == (f"An investment of {total / Decimal(1e6):,.1f} million pesos in 9 polygons "
-                     f"of 4 municipalities reached {people:,} beneficiaries "
-                     "(ilustrativo, 2021-2022).")
+                     f"of 4 municipalities reached {people:,} beneficiaries (ilustrativo, "
+                     "2021-2022; beneficiaries summed over years and components).")
     assert "Intentional homicide:" in out.stdout and "points." in out.stdout
+    # every file behind a number: the spending file, the crime file and the populations
+    sources = {line.split(" (")[0].removeprefix("source: ").rsplit("/", 1)[-1]
+               for line in out.stdout.splitlines() if line.startswith("source: ")}
+    assert sources == {PROGRAM.name, SLICE.name, MUNICIPAL_POPULATION.name,
+                       "conapo2023_pob_ent_gender_1950_2070.csv"}, out.stdout
+    shipped = json.loads(run_cli("report", "spending", "--program", "ilustrativo",
+                                 "--format", "json").stdout)["sources"]
+    sha = {s["file"].rsplit("/", 1)[-1]: s["sha256"] for s in shipped}
+    assert sha[PROGRAM.name] == hashlib.sha256(PROGRAM.read_bytes()).hexdigest()
 
 
 def test_program_municipalities_are_a_geography(program_workspace, monkeypatch):
