@@ -92,7 +92,9 @@ def every_state_lists_every_crime(df: pd.DataFrame, year_col: str, code_col: str
     code = (df[code_col].str.strip().str.zfill(2).where(state_code(df[code_col]))
             if code_col else code_of_state_name(df[name_col]))
     key_col = code_col or name_col
-    per_state = df.groupby([df[year_col], code.fillna("?")])[year_col].transform("size")
+    # Distinct rows: a duplicated row is the uniqueness check's to report, not a reason to
+    # call every other state short.
+    per_state = (~df.duplicated()).groupby([df[year_col], code.fillna("?")]).transform("sum")
     fullest = per_state.groupby(df[year_col]).transform("max")
     # Invalid codes or names fail their own check; here only count the states that exist.
     states_in_year = code.groupby(df[year_col]).transform("nunique")

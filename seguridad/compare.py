@@ -260,17 +260,38 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
                 f"{base_series}: add --allow-break to compare across the methodology break "
                 "anyway (every output is then flagged).")
     if not hint:
-        # The series that misses the fewest months is the one to stay within.
-        best, (have, *_) = min(((s, c) for s, c in coverage.items() if c[0]),
-                               key=lambda sc: len(sc[1][1]) + len(sc[1][2]),
-                               default=(None, ([],)))
-        if best:
-            hint = (f"\nUnpublished months cannot be counted as zeros: end the current window "
-                    f"at or before {have[-1]:%Y-%m} (the last month {best} publishes), e.g. "
-                    f"--end {have[-1]:%Y-%m} with a preset.")
+        hint = _coverage_hint(coverage, indicator, geo, current, baseline)
     raise ComparisonRefused(
         f"no single series publishes every month of {current} and {baseline} for {indicator} "
         f"in {geo.name}. Methodologies are never mixed in one comparison:\n{detail}{hint}")
+
+
+def _coverage_hint(coverage: dict, indicator: str, geo: Geo, current: Window,
+                   baseline: Window) -> str:
+    """What to change so that one series covers both windows: months no series publishes
+    need another file; otherwise move the windows inside the series that misses least."""
+    published = {m for have, _, _ in coverage.values() for m in have}
+    nowhere = [m for m in sorted(set(baseline.month_list() + current.month_list()))
+               if m not in published]
+    hints = []
+    if nowhere:
+        hints.append(f"No series in the warehouse publishes {_span(nowhere)} for {indicator} "
+                     f"in {geo.name}: load a cut that does (see `seguridad status`), or choose "
+                     "windows inside the months listed above.")
+    best, (have, miss_cur, miss_base) = min(
+        ((s, c) for s, c in coverage.items() if c[0]),
+        key=lambda sc: len(sc[1][1]) + len(sc[1][2]), default=(None, ([], [], [])))
+    if best and any(m > have[-1] for m in miss_cur):
+        hints.append(f"{best} publishes up to {have[-1]:%Y-%m}: end the current window there "
+                     f"or before (e.g. --end {have[-1]:%Y-%m} with a preset).")
+    if best and any(m < have[0] for m in miss_base):
+        hints.append(f"{best} begins in {have[0]:%Y-%m}: start the baseline there or later "
+                     "(with --preset since, a later --since).")
+    gaps = [m for m in miss_cur + miss_base if have and have[0] <= m <= have[-1]]
+    if best and gaps:
+        hints.append(f"{best} has not published {_span(sorted(gaps))}: unpublished months "
+                     "are not zeros.")
+    return "".join(f"\n{h}" for h in hints)
 
 
 def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_series: str,

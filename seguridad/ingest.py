@@ -22,7 +22,7 @@ from seguridad import archives, rawfiles, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.progress import progress
-from seguridad.validate import load_model, validate
+from seguridad.validate import HEADER_CHECKS, load_model, validate
 from seguridad.warehouse import fetch_one, run_sql_file, set_variables
 
 QUARANTINE_LIMIT = 10_000
@@ -168,11 +168,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
     # An archive's member stays packed in the landing zone: the archive is the raw file.
     landed = source if archive else rawfiles.land(source, settings.raw_dir, sha)
     work = settings.build_dir / f"work-{sha[:16]}.csv"
+    learned: dict = {}  # what was found out before a rejection: kept in ops.raw_files
     try:
-        checked = check_file(con, landed, label, sha, work, archive)
+        checked = check_file(con, landed, label, sha, work, archive, learned)
         return load_file(con, checked, settings, run_id)
     except FileRejected as rejected:
-        record_rejection(con, sha, label, landed, settings, rejected, run_id, archive)
+        record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,
+                         **learned)
         return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
     finally:
         work.unlink(missing_ok=True)
@@ -180,21 +182,28 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
-               work: Path, archive: ArchiveRef | None = None) -> CheckedFile:
+               work: Path, archive: ArchiveRef | None = None,
+               learned: dict | None = None) -> CheckedFile:
+    """Decode, parse and validate; raises FileRejected. `learned` receives the encoding and
+    format as soon as they are known, so that a rejection still records them."""
+    learned = {} if learned is None else learned
     if xlsx.is_xlsx(path):
         xlsx.to_csv(path, label, work)
         facts = rawfiles.TextFacts(encoding="xlsx", line_ending="n/a", final_newline=True)
     else:
         facts = rawfiles.inspect_text(path, label)
         rawfiles.normalize(path, facts, work)
+    learned["facts"] = facts
     header = read_header(work, label)
     fmt = detect_format(header, label)
     spec = formats()[fmt]
+    learned.update(fmt=fmt, dataset=spec["dataset"])
     rows = read_into_landing(con, work, header, label)
     model = load_model(spec["model"])
     if spec.get("validation") == "batched":
         failures = validate_in_batches(con, model, rows)
-        failures += file_check_failures(con, spec)
+        if not any(f.check in HEADER_CHECKS for f in failures):  # rules across rows
+            failures += file_check_failures(con, spec)
     else:
         failures = validate(model, landing_frame(con))
     if failures:
@@ -227,6 +236,8 @@ def validate_in_batches(con: duckdb.DuckDBPyConnection, model, rows: int,
         for first in range(0, rows, batch):
             failures += validate(model, landing_frame(con, first, batch))
             advance(min(batch, rows - first))
+            if any(f.check in HEADER_CHECKS for f in failures):  # the same in every batch
+                break
             if len(failures) >= QUARANTINE_LIMIT:
                 failures.append(Failure("validation_stopped", f"validation stopped at row "
                                         f"{first + batch + 1:,}: over {QUARANTINE_LIMIT:,} "
@@ -433,9 +444,11 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
 
 def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
                      settings: Settings, rejected: FileRejected, run_id: str,
-                     archive: ArchiveRef | None = None) -> None:
+                     archive: ArchiveRef | None = None, fmt: str | None = None,
+                     dataset: str | None = None,
+                     facts: rawfiles.TextFacts | None = None) -> None:
     upsert_raw_file(con, sha, label, path, settings, status="rejected", reason=rejected.reason,
-                    run_id=run_id, archive=archive)
+                    run_id=run_id, archive=archive, fmt=fmt, dataset=dataset, facts=facts)
     record_failures(con, "ops.quarantine", sha, label,
                     rejected.failures or [Failure("file", rejected.reason)], run_id)
 

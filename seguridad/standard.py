@@ -100,6 +100,40 @@ def _pct(v) -> str:
     return "n/a" if v is None else f"{v:+.1f}%"
 
 
+def _cuts(rows: list[dict]) -> str:
+    """The publication cut behind the national figures, and any other cut behind some rows
+    (a group of municipalities comes from the municipal files)."""
+    national = max(r["cut_date"] for r in rows if r["geo_level"] == "national")
+    others: dict = {}
+    for r in rows:
+        if r["cut_date"] != national:
+            others.setdefault(r["cut_date"], set()).add(r["geo_name"])
+    return f"{national:%Y-%m}" + "".join(f" ({', '.join(sorted(names))}: {cut:%Y-%m})"
+                                         for cut, names in sorted(others.items()))
+
+
+def _by_state(rows: list[dict], label: str, lang: str) -> list[str]:
+    """One line per state, one column per indicator: the percent change."""
+    states = [r for r in rows if r["geo_level"] == "state"]
+    if not states:
+        return []
+    from seguridad.compare import LOW_COUNT
+
+    indicators = list(dict.fromkeys(r[label] for r in states))
+    change = {(r["geo_name"], r[label]): _pct(r["pct_change"]) + (
+        "†" if min(r["current_value"] or 0, r["baseline_value"] or 0) < LOW_COUNT else "")
+        for r in states}
+    out = ["", f"{'Por entidad, cambio %' if lang == 'es' else 'By state, % change'}:", "",
+           f"| {'Entidad' if lang == 'es' else 'State'} | " + " | ".join(indicators) + " |",
+           "|---|" + "---:|" * len(indicators)]
+    for name in dict.fromkeys(r["geo_name"] for r in states):
+        out.append(f"| {name} | " + " | ".join(change.get((name, i), "n/a")
+                                              for i in indicators) + " |")
+    out += ["", f"† menos de {LOW_COUNT} en un periodo: el porcentaje dice poco." if lang == "es"
+            else f"† fewer than {LOW_COUNT} in a window: the percentage says little."]
+    return out
+
+
 def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") -> dict | None:
     """The nightly report set under out_dir: cambios.md, cambios.csv, and one HTML page per
     indicator (national, last 12 months, by state), plus index.html."""
@@ -137,7 +171,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
     md = [f"# {'Cambios en la incidencia delictiva' if lang == 'es' else 'Crime changes'}: "
           f"{series}, {last:%Y-%m}", "",
           f"- {t('series', lang)}: **{series}**; {t('cut', lang).lower()}: "
-          f"{max(r['cut_date'] for r in rows):%Y-%m}",
+          + _cuts(rows),
           f"- {t('population', lang)}: {rows[0]['population_vintage']} (CONAPO)"]
     md += [f"- {t('sources', lang)}: `{s['file']}` (sha256 `{s['sha256']}`"
            + (f", {s['cut_date']:%Y-%m})" if s["cut_date"] else ")") for s in srcs]
@@ -168,9 +202,11 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
             md.append(f"| {r[label]} | {r['geo_name']} | {_fmt(r['baseline_value'])} | "
                       f"{_fmt(r['current_value'])} | {_pct(r['pct_change'])} | "
                       f"{_fmt(r['baseline_rate'], 1)} → {_fmt(r['current_rate'], 1)} |")
+        md += _by_state(chosen, label, lang)
     md += spending_section(con, lang)
-    md += ["", f"{'Todas las filas (estados incluidos)' if lang == 'es' else 'All rows'}: "
-               f"`{csv_path.name}`."]
+    every_row = ("Todas las filas, con conteos y tasas" if lang == "es"
+                 else "All rows, with counts and rates")
+    md += ["", f"{every_row}: `{csv_path.name}`."]
     for r in r12:
         window_cur = compare.Window(r["current_start"], r["current_end"])
         window_base = compare.Window(r["baseline_start"], r["baseline_end"])

@@ -73,6 +73,9 @@ def empty_cell_failures(err: pa.errors.SchemaErrors, df: pd.DataFrame) -> list[F
     return out
 
 
+HEADER_CHECKS = ("column_in_dataframe", "column_in_schema")
+
+
 def failures_from(cases: pd.DataFrame) -> list[Failure]:
     out: list[Failure] = []
     unique_rows: dict[int, list[tuple[str, str | None]]] = {}
@@ -101,8 +104,11 @@ def failures_from(cases: pd.DataFrame) -> list[Failure]:
             out.append(Failure(check, f"row {row:,}, column {column}: {_quote(value)} "
                                       f"{_phrase(check)}", row=row, column=str(column),
                                value=value))
+    header = [f for f in out if f.check in HEADER_CHECKS]
+    if header:  # a wrong header: every other failure would only follow from it
+        return header
     for row, cells in unique_rows.items():
-        key = ", ".join(f"{c} {v!r}" for c, v in cells)
+        key = ", ".join(f"{c} {v!r}" for c, v in sorted(cells))
         out.append(Failure("unique_key", f"row {row:,}: the same key appears in another row "
                                          f"({key})", row=row, value=key))
     out.sort(key=lambda f: (f.row is not None, f.row or 0, f.column or ""))

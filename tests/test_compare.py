@@ -233,6 +233,12 @@ def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
     assert "cnsp_2015" in md and "conapo_2023" in md
     states = {r["geo_code"] for r in rows if r["geo_level"] == "state"}
     assert len(states) == 32
+    # the cut of the state files, not the newer one of the municipal slice behind zm_leon
+    assert "corte de publicación: 2024-11 (Zona metropolitana de León: 2025-11)" in md
+    chihuahua = next(r for r in rows if r["preset"] == "r12" and r["geo_code"] == "08"
+                     and r["indicator"] == "homicidio_doloso")
+    line = next(x for x in md.splitlines() if x.startswith("| Chihuahua |"))  # r12 comes first
+    assert f"{float(chihuahua['pct_change']):+.1f}%" in line
 
 
 def test_comparisons_across_the_2026_break_need_allow_break_and_are_flagged(published):

@@ -227,6 +227,8 @@ DAMAGES = {
                           ["fields but the header has 19", "truncated"]),
     "truncated_at_line": (_bytes("RNID_mar2026_short.csv", _keep_lines(2_000)),
                           ["fewer crime rows than the rest"]),
+    "repeated_row": (_bytes("RNID_mar2026_repeated.csv", lambda d: d.replace(
+        b"\n", b"\n" + d.split(b"\n")[1] + b"\n", 1)), ["row 2:", "row 3:", "same key"]),
     "empty": (_bytes("RNID_mar2026_empty.csv", lambda d: b""), ["empty (0 bytes)"]),
     "header_only": (_bytes("RNID_mar2026_header_only.csv", lambda d: d.split(b"\n")[0]
                            + b"\n"), ["header but no data rows"]),
@@ -277,6 +279,26 @@ def test_damaged_copy_is_rejected_with_a_clear_message(damaged_run, damage):
     assert cases >= 1
     landed = damaged_run["raw"] / path.name
     assert landed.read_bytes() == path.read_bytes()  # the rejected bytes are kept
+
+
+def test_a_rejected_file_keeps_what_was_found_out_about_it(damaged_run):
+    outcome = damaged_run["outcomes"][str(damaged_run["paths"]["negative"])]
+    assert query(damaged_run["wh"], "SELECT format, dataset, encoding, line_ending "
+                                    "FROM ops.raw_files WHERE file_sha256 = ?",
+                 [outcome.sha256]) == [("sesnsp_state_nm", "crime_state", "latin-1", "LF")]
+
+
+def test_a_repeated_row_is_a_duplicate_not_a_truncation(damaged_run):
+    outcome = damaged_run["outcomes"][str(damaged_run["paths"]["repeated_row"])]
+    assert "fewer crime rows" not in outcome.message, outcome.message
+
+
+def test_a_wrong_header_is_reported_alone(damaged_run):
+    """Not the thousands of failures that would only follow from it."""
+    outcome = damaged_run["outcomes"][str(damaged_run["paths"]["renamed_column"])]
+    assert "2 problems" in outcome.message, outcome.message
+    assert query(damaged_run["wh"], "SELECT count(*) FROM ops.quarantine "
+                                    "WHERE file_sha256 = ?", [outcome.sha256]) == [(2,)]
 
 
 def test_quarantine_names_row_column_check_and_value(damaged_run):

@@ -91,6 +91,37 @@ def test_generated_municipal_file_in_batches(empty_workspace, generated, monkeyp
                      "'municipality' AND month = DATE '2025-12-01'") == [(0,)]
 
 
+def test_a_newer_slice_never_hides_an_older_fuller_file(workspace, tmp_path):
+    """The shipped slice (Guanajuato homicides, cut 2025-11) is newer than a full municipal
+    file cut in October 2024: the newest cut still wins where both publish, and the full file
+    gives everything the slice does not have."""
+    full = tmp_path / "IDM_NM_oct24.csv"
+    generate(full, years=range(2024, 2025), last_month=10, states={"01", "11"})
+    result = run_cli("ingest", str(full), cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    rows, sliced = _raw(full), read_csv_rows(MUNICIPAL_SLICE, "utf-8")
+
+    def march(source, code, homicides_only):
+        return sum(int(float(r["Marzo"])) for r in source
+                   if r["Año"] == "2024" and r["Cve. Municipio"].zfill(5) == code
+                   and (not homicides_only or r["Subtipo de delito"] == "Homicidio doloso"))
+
+    def mart(code, indicator):
+        (value, cut), = query(wh, """
+            SELECT value, cut_date FROM marts.indicator_monthly WHERE geo_level =
+            'municipality' AND geo_code = ? AND indicator = ? AND month = DATE '2024-03-01'
+            """, [code, indicator])
+        return value, f"{cut:%Y-%m}"
+
+    assert mart("11020", "homicidio_doloso") == (march(sliced, "11020", True), "2025-11")
+    assert mart("11020", "delitos_total") == (march(rows, "11020", False), "2024-10")
+    assert mart("01001", "homicidio_doloso") == (march(rows, "01001", True), "2024-10")
+    statuses = dict(query(wh, "SELECT cut_date, status FROM ops.raw_files "
+                              "WHERE dataset = 'crime_municipal'"))
+    assert sorted(statuses.values()) == ["loaded", "loaded"]  # both feed the marts
+
+
 def _damage(source: Path, target: Path, edits: dict[int, dict[str, str]]) -> Path:
     """Copy a generated file changing cells; rows numbered as a spreadsheet (header = 1)."""
     rows = _raw(source)

@@ -142,7 +142,10 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
 
 @pytest.mark.parametrize("args,words", [
     (["--preset", "r12", "--end", "2024-12"],
-     ["not published: 2024-12", "at or before 2024-11", "--end 2024-11"]),
+     ["not published: 2024-12", "publishes up to 2024-11", "--end 2024-11",
+      "No series in the warehouse publishes 2024-12"]),
+    (["--preset", "since", "--since", "1997-06", "--end", "1998-01"],
+     ["No series in the warehouse publishes 1996-10..1996-12", "cieisp_1997 begins in 1997-01"]),
     (["--current", "2026-01:2026-02", "--baseline", "2024-10:2024-11"],
      ["published in rnid_2026 and the baseline in cnsp_2015", "--allow-break"]),
     (["--preset", "since"], ["needs --since"]),

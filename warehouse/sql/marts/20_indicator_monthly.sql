@@ -1,10 +1,17 @@
--- The analysts' table: each indicator by month and geography, from the newest cut of each
--- month, with population and rate. Series are never mixed: a row belongs to one methodology.
+-- The analysts' table: each indicator by month and geography, from the newest cut that
+-- publishes it, with population and rate. Series are never mixed: a row belongs to one
+-- methodology. The newest cut is chosen per geography and indicator, not per month alone, so
+-- a newer file that covers only part of the country or of the catalogue (a slice) never
+-- hides what an older, fuller file publishes.
 CREATE OR REPLACE TABLE marts.indicator_monthly AS
 WITH current_values AS (
-    SELECT b.*, c.cut_date
+    SELECT b.*, rf.cut_date
     FROM core.indicator_by_file AS b
-    JOIN core.current_file_months AS c USING (file_sha256, month)
+    JOIN ops.raw_files AS rf USING (file_sha256)
+    WHERE rf.status IN ('loaded', 'superseded')
+    QUALIFY row_number() OVER (
+        PARTITION BY b.series, b.geo_level, b.geo_code, b.indicator, b.month
+        ORDER BY rf.cut_date DESC NULLS LAST, rf.loaded_at DESC, b.file_sha256) = 1
 ),
 municipal_groups AS (
     -- A group of municipalities, only in months every member publishes.
