@@ -337,17 +337,21 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                                             allow_break, counts, sex, age_group)
     vintage = population_vintage or default_vintage(con)
     rows = fetch_dicts(
-        con, "SELECT c.*, g.short_name, m.geo_code IS NOT NULL AS is_member "
-             "FROM marts.compare_windows(?, ?, ?, ?, ?, ?, ?, p_vintage := ?, "
-             "p_include_attempts := ?, p_measure := ?, p_sex := ?, p_age_group := ?) AS c "
+        con, "SELECT c.*, g.short_name, m.code IS NOT NULL AS is_member "
+             "FROM marts.compare_windows($1, $2, $3, $4, $5, $6, $7, p_vintage := $8, "
+             "p_include_attempts := $9, p_measure := $10, p_sex := $11, p_age_group := $12) "
+             "AS c "
              "JOIN marts.geo AS g USING (geo_level, geo_code) "
-             "LEFT JOIN (SELECT state_code AS geo_code FROM marts.geo_member "
-             "           WHERE geo_level = ? AND geo_code = ?) AS m "
-             "  ON c.geo_level = 'state' AND c.geo_code = m.geo_code "
-             "WHERE (c.geo_level = ? AND c.geo_code = ?) OR m.geo_code IS NOT NULL",
+             # members: the states of a group or of the nation, or a group's municipalities
+             "LEFT JOIN (SELECT 'state' AS level, state_code AS code FROM marts.geo_member "
+             "           WHERE geo_level = $13 AND geo_code = $14 "
+             "           UNION ALL SELECT 'municipality', municipality_code "
+             "           FROM core.geo_municipal_group_member "
+             "           WHERE $13 = 'group' AND group_key = $14) AS m "
+             "  ON c.geo_level = m.level AND c.geo_code = m.code "
+             "WHERE (c.geo_level = $13 AND c.geo_code = $14) OR m.code IS NOT NULL",
         [indicator, cur_series, current.start, current.end, base_series, baseline.start,
-         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code,
-         geo.level, geo.code])
+         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code])
     (r,) = [row for row in rows if row["geo_level"] == geo.level and row["geo_code"] == geo.code]
     if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
@@ -404,8 +408,8 @@ def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) ->
         contribution = (change * 100.0 / parent["baseline_value"]
                         if not per_100k and parent["baseline_value"] else None)
         out.append({
-            "geo_code": row["geo_code"], "geo_name": row["geo_name"],
-            "short_name": row["short_name"],
+            "geo_level": row["geo_level"], "geo_code": row["geo_code"],
+            "geo_name": row["geo_name"], "short_name": row["short_name"],
             "current_value": row["current_rate"] if per_100k else row["current_value"],
             "baseline_value": row["baseline_rate"] if per_100k else row["baseline_value"],
             "abs_change": row["rate_abs_change"] if per_100k else change,

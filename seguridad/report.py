@@ -60,7 +60,7 @@ def as_records(c: Comparison) -> list[dict]:
         "notes": " ".join(c.notes),
     }
     members = [{
-        **common, "role": "member", "rank": m["rank"], "geo_level": "state",
+        **common, "role": "member", "rank": m["rank"], "geo_level": m["geo_level"],
         "geo_code": m["geo_code"], "geo_name": m["geo_name"],
         "current_value": _round(m["current_value"], c.per_100k),
         "baseline_value": _round(m["baseline_value"], c.per_100k),

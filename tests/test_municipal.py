@@ -57,6 +57,33 @@ def test_compare_a_municipality(shipped_warehouse, monkeypatch):
         "León, Guanajuato"
 
 
+def test_a_municipal_group_breaks_down_into_its_municipalities(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    rows = read_csv_rows(MUNICIPAL_SLICE, "utf-8")
+    members = {"11020", "11037", "11031", "11025"}  # zm_leon in municipal_groups.csv
+
+    def total(code, year):
+        return sum(int(float(r[m])) for r in rows for m in MONTHS[:11]
+                   if r["Cve. Municipio"].zfill(5) == code and r["Año"] == year
+                   and r["Subtipo de delito"] == "Homicidio doloso")
+
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "zm_leon",
+                     "--current", "2025-01:2025-11", "--baseline", "2024-01:2024-11",
+                     "--by", "member", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    out = list(csv.DictReader(result.stdout.splitlines()))
+    (group,) = [r for r in out if r["role"] == "total"]
+    parts = {r["geo_code"]: r for r in out if r["role"] == "member"}
+    assert set(parts) == members
+    assert {r["geo_level"] for r in parts.values()} == {"municipality"}
+    for code, r in parts.items():
+        assert (int(r["current_value"]), int(r["baseline_value"])) == (total(code, "2025"),
+                                                                      total(code, "2024"))
+    assert int(group["current_value"]) == sum(total(c, "2025") for c in members)
+    assert sum(float(r["contribution_pp"]) for r in parts.values()) == \
+        pytest.approx(float(group["pct_change"]), abs=0.01)
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """Aguascalientes and Colima (21 municipalities) x 98 crime rows x 2 years, published to
