@@ -376,6 +376,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
                         rows=checked.rows, archive=checked.archive)
+        if "catalogue.sql" in spec["load_sql"]:
+            checked.warnings += new_crime_rows(con, checked.sha256, checked.series)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
         first, last = fetch_one(
@@ -440,6 +442,23 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
         f"INSERT INTO ops.raw_files ({', '.join(values)}) "
         f"VALUES ({', '.join('?' for _ in values)}) "
         f"ON CONFLICT (file_sha256) DO UPDATE SET {updates}", list(values.values()))
+
+
+def new_crime_rows(con: duckdb.DuckDBPyConnection, sha: str, series: str) -> list[Failure]:
+    """Crime rows a file brings to a series whose catalogue is already known: a new or
+    renamed row of the SESNSP catalogue, which the crosswalk may not map yet. Warned, since
+    a renamed row silently leaves every indicator but delitos_total."""
+    rows = con.execute("""
+        SELECT DISTINCT tipo, subtipo, modalidad FROM staging.catalogue_rows
+        WHERE file_sha256 = $1
+          AND crime_id NOT IN (SELECT crime_id FROM core.crime_catalogue)
+          AND EXISTS (SELECT 1 FROM core.crime_catalogue WHERE series = $2)
+        ORDER BY ALL""", [sha, series]).fetchall()
+    return [Failure("new crime row", f"a crime row new to the {series} catalogue: {tipo} / "
+                    f"{subtipo} / {modalidad}; it counts in delitos_total and in another "
+                    "indicator only if schemas/reference/crime_crosswalk.csv maps it",
+                    value=f"{tipo} / {subtipo} / {modalidad}")
+            for tipo, subtipo, modalidad in rows]
 
 
 def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,

@@ -357,6 +357,21 @@ def test_refresh_with_nothing_new_says_so(workspace):
     assert fingerprint(wh) == before
 
 
+def test_a_renamed_crime_row_loads_with_a_warning(workspace):
+    """A modality the series' catalogue has never had (here a renamed one) is loaded, and
+    said: it would otherwise leave every indicator but delitos_total without a word."""
+    renamed = workspace / "estatal_RNID_2026_mar2026_renombrado.csv"
+    data = RNID_2026_FILE.read_bytes()
+    assert data.count(b"Con arma blanca") > 0
+    renamed.write_bytes(data.replace(b"Con arma blanca", b"Con arma punzocortante"))
+    result = run_cli("ingest", str(renamed), cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert "warning(s), see ops.data_warnings: new crime row" in result.stdout
+    rows = query(workspace / "warehouse" / "seguridad.duckdb",
+                 "SELECT value FROM ops.data_warnings WHERE check_name = 'new crime row'")
+    assert ("Homicidio / Homicidio doloso / Con arma punzocortante",) in rows
+
+
 def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(workspace):
     raw = workspace / "raw"
     _cell("RNID_mar2026_bad.csv", 20, "Marzo", "x")(raw)
