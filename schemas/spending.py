@@ -137,6 +137,13 @@ class ProgramSpending(pa.DataFrameModel):
         return checks.flag(df, {"clave_municipio": checks.municipality_of_state(
             df["clave_municipio"], df["clave_entidad"])})
 
+    @pa.dataframe_check(error="is the id of a polygon of another municipality of the program")
+    def polygon_in_one_municipality(cls, df: pd.DataFrame) -> pd.DataFrame:
+        polygon = df["programa"].str.strip() + "|" + df["clave_poligono"].str.strip()
+        municipality = pd.to_numeric(df["clave_municipio"], errors="coerce")
+        return checks.flag(df, {"clave_poligono":
+                                municipality.groupby(polygon).transform("nunique") <= 1})
+
     class Config:
         strict = True
         unique = ["programa", "ejercicio_fiscal", "clave_municipio", "clave_poligono",

@@ -235,6 +235,7 @@ def test_the_same_program_as_a_workbook(empty_workspace, tmp_path):
     ("clave_municipio", "6001", "is not a municipality of the row's state"),
     ("monto_pesos", "-5000", "is not in the expected form"),
     ("beneficiarios", "12.5", "is not a whole number of people"),
+    ("clave_poligono", "11007-P01", "is the id of a polygon of another municipality"),
 ])
 def test_a_bad_program_file_is_rejected(empty_workspace, column, value, words):
     rows = fixture_rows()
