@@ -377,6 +377,9 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         notes.append(t("note_low_count", lang, n=low_count))
     if r["has_missing_cells"]:
         notes.append(t("note_missing", lang))
+    if per_100k and population_vintage and r["population_vintage"] != population_vintage:
+        notes.append(t("note_vintage", lang, asked=population_vintage, place=geo.name,
+                       used=r["population_vintage"]))
     members = []
     if by:
         members = breakdown([row for row in rows if row["is_member"] and row is not r], r,

@@ -27,6 +27,10 @@ TEXT = {
     "note_low_count": {"es": "Cifras bajas (menos de {n}): cambios pequeños mueven mucho el "
                              "porcentaje.",
                        "en": "Low counts (under {n}): small changes swing the percentage."},
+    "note_vintage": {"es": "Se pidió la población {asked}, pero {place} solo tiene la de "
+                           "{used}: la tasa usa {used}.",
+                     "en": "Population {asked} was asked for, but {place} only has {used}: "
+                           "the rate uses {used}."},
     "note_missing": {"es": "Algunas celdas de estos meses venían vacías en la fuente (sin dato): "
                            "los totales pueden quedarse cortos.",
                      "en": "Some cells of these months were empty in the source (no data "

@@ -55,6 +55,13 @@ def test_compare_a_municipality(shipped_warehouse, monkeypatch):
                                                                       total("2024"))
     assert row["population_vintage"] == "conapo_municipal" and row["geo_name"] == \
         "León, Guanajuato"
+    asked = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "11020",
+                    "--current", "2025-01:2025-11", "--baseline", "2024-01:2024-11",
+                    "--format", "csv", "--measure", "rate", "--population-vintage",
+                    "conapo_2010", "--lang", "en")
+    (other,) = list(csv.DictReader(asked.stdout.splitlines()))
+    assert other["current_value"] == row["current_value"]  # no 2010 vintage by municipality
+    assert "Population conapo_2010 was asked for" in other["notes"]
 
 
 def test_a_municipal_group_breaks_down_into_its_municipalities(shipped_warehouse, monkeypatch):
