@@ -135,6 +135,16 @@ def resolve_geo(con: duckdb.DuckDBPyConnection, text: str) -> Geo:
         if row and row[0] == "state":
             row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
                                  "WHERE geo_level = 'state' AND geo_code = ?", [row[1]])
+    if row is None:  # a municipality by its name alone ('León'), if no other has it
+        same = [r for r in con.execute(
+            "SELECT geo_level, geo_code, geo_name FROM marts.geo "
+            "WHERE geo_level = 'municipality' ORDER BY geo_code").fetchall()
+            if normalize_name(r[2].split(",")[0]) == normalize_name(text)]
+        if len(same) > 1:
+            raise ComparisonRefused(
+                f"{text!r} names {len(same)} municipalities: use the code of the one you mean ("
+                + ", ".join(f"{c} {n}" for _, c, n in same) + ")")
+        row = same[0] if same else None
     if row is None:
         groups = [g for (g,) in con.execute(
             "SELECT geo_code FROM marts.geo WHERE geo_level = 'group' ORDER BY 1").fetchall()]
@@ -321,8 +331,16 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if counts == "crimes" and (sex, age_group) != ("Total", "Total"):
         raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
                                 "or victims_rate")
+    for option, column, value in (("--sex", "sex", sex), ("--age-group", "age_group", age_group)):
+        known = [v for (v,) in con.execute(
+            f"SELECT DISTINCT {column} FROM marts.victims_monthly ORDER BY 1").fetchall()]
+        if value != "Total" and value not in known:
+            raise ComparisonRefused(f"unknown {option} {value!r}; the victims files have: "
+                                    + ", ".join(repr(v) for v in known))
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
+    if geo.level == "national" and lang == "en":
+        geo = Geo(geo.level, geo.code, "Mexico")
     if by not in (None, "state", "member"):
         raise ComparisonRefused(f"unknown breakdown {by!r}: use --by state or --by member")
     if by and geo.level not in ("national", "group"):

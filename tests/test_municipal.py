@@ -62,6 +62,10 @@ def test_compare_a_municipality(shipped_warehouse, monkeypatch):
     (other,) = list(csv.DictReader(asked.stdout.splitlines()))
     assert other["current_value"] == row["current_value"]  # no 2010 vintage by municipality
     assert "Population conapo_2010 was asked for" in other["notes"]
+    by_name = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "León",
+                      "--current", "2025-01:2025-11", "--baseline", "2024-01:2024-11",
+                      "--format", "csv")
+    assert list(csv.DictReader(by_name.stdout.splitlines()))[0]["geo_code"] == "11020"
 
 
 def test_a_municipal_group_breaks_down_into_its_municipalities(shipped_warehouse, monkeypatch):

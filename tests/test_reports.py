@@ -149,6 +149,9 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
     (["--current", "2026-01:2026-02", "--baseline", "2024-10:2024-11"],
      ["published in rnid_2026 and the baseline in cnsp_2015", "--allow-break"]),
     (["--preset", "since"], ["needs --since"]),
+    (["--preset", "yoy", "--end", "2024-11", "--measure", "victims", "--sex", "X"],
+     ["unknown --sex 'X'", "'Mujer'"]),
+    (["--preset", "yoy", "--end", "2024-11", "--geo", "Nowhere"], ["unknown geography"]),
     (["--preset", "r12", "--current", "2016-01:2016-12"], ["either --preset or"]),
     (["--preset", "r12", "--by", "state", "--geo", "09"], ["use it with national or a group"]),
 ])
@@ -168,7 +171,7 @@ def test_english_and_spanish(published):
     assert es.startswith("Homicidio doloso bajó 21.8% en Nacional entre enero-noviembre de "
                          "2012 y enero-noviembre de 2015 (19,760 → 15,454 carpetas de "
                          "investigación).")
-    assert en.startswith("Intentional homicide fell 21.8% in Nacional between "
+    assert en.startswith("Intentional homicide fell 21.8% in Mexico between "
                          "January-November 2012 and January-November 2015")
     data = json.loads(run_cli(*args, "--format", "json", "--lang", "en").stdout)
     assert data["pct_change"] == -21.79 and data["headline"] in en
