@@ -33,7 +33,8 @@ def _print_run(run) -> None:
     if run.plan:
         typer.echo(run.plan, nl=False)
     for d in run.downloads:
-        detail = d["file_name"] or d["message"] or ""
+        detail = d["file_name"] or d["message"] or ("unchanged on the server (HTTP 304)"
+                                                    if d["status"] == "not_modified" else "")
         typer.echo(f"{d['status']:<14} {d['source']}: {detail}",
                    err=d["status"] in ("failed", "refused"))
     for o in run.outcomes:

@@ -127,7 +127,8 @@ def download(source: Source, raw_dir: Path, scratch: Path, etag: str | None = No
                             response.headers.get("ETag"), response.headers.get("Last-Modified"),
                             response.status)
     except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as e:
-        raise NetworkError(f"{source.url}: {getattr(e, 'reason', e)}") from e
+        # The reason says it all; the chain of low-level exceptions would only bury it.
+        raise NetworkError(f"{source.url}: {getattr(e, 'reason', e)}") from None
     finally:
         partial.unlink(missing_ok=True)
 
