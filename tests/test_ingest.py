@@ -364,9 +364,10 @@ def test_a_renamed_crime_row_loads_with_a_warning(workspace):
     data = RNID_2026_FILE.read_bytes()
     assert data.count(b"Con arma blanca") > 0
     renamed.write_bytes(data.replace(b"Con arma blanca", b"Con arma punzocortante"))
-    result = run_cli("ingest", str(renamed), cwd=workspace)
-    assert result.returncode == 0, result.stderr
-    assert "warning(s), see ops.data_warnings: new crime row" in result.stdout
+    state = ingest_flow([str(renamed)], return_state=True)
+    assert state.is_completed(), state.message
+    (outcome,) = state.result().outcomes
+    assert "warning(s), see ops.data_warnings: new crime row" in outcome.message
     rows = query(workspace / "warehouse" / "seguridad.duckdb",
                  "SELECT value FROM ops.data_warnings WHERE check_name = 'new crime row'")
     assert ("Homicidio / Homicidio doloso / Con arma punzocortante",) in rows

@@ -135,8 +135,7 @@ def test_a_newer_slice_never_hides_an_older_fuller_file(workspace, tmp_path):
     gives everything the slice does not have."""
     full = tmp_path / "IDM_NM_oct24.csv"
     generate(full, years=range(2024, 2025), last_month=10, states={"01", "11"})
-    result = run_cli("ingest", str(full), cwd=workspace)
-    assert result.returncode == 0, result.stderr
+    assert ingest_flow([str(full)], return_state=True).is_completed()
     wh = workspace / "warehouse" / "seguridad.duckdb"
     rows, sliced = _raw(full), read_csv_rows(MUNICIPAL_SLICE, "utf-8")
 
