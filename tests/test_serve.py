@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -28,12 +29,21 @@ def free_port() -> int:
 
 
 def api(url: str, path: str, body: dict | None = None) -> dict | list:
+    """One call to the Prefect server's REST API. A 503 (its SQLite database busy while the
+    runner writes; the request was not applied) is tried again, as Prefect's own client does."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{url}{path}", data=data,
-                                     headers={"Content-Type": "application/json"},
-                                     method="POST" if body is not None else "GET")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    for attempt in range(6):
+        request = urllib.request.Request(f"{url}{path}", data=data,
+                                         headers={"Content-Type": "application/json"},
+                                         method="POST" if body is not None else "GET")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as e:
+            if e.code != 503 or attempt == 5:
+                raise
+            time.sleep(0.5 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 def wait_for(check, timeout: float, what: str):
