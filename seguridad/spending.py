@@ -138,8 +138,14 @@ def sentences(r: SpendingReport) -> list[str]:
                 f"An investment of {money} in {t['polygons']:,} polygons of "
                 f"{t['municipalities']:,} municipalities{reach} ({r.program}, {span}{counted}).")]
     else:
-        out = [(f"{r.program}: {money} en {span} (suma de los años; pesos corrientes)." if es
-                else f"{r.program}: {money} in {span} (sum of the years; current pesos).")]
+        doubtful = [str(y["fiscal_year"]) for y in r.by_year if y["data_warning"]]
+        caveat = ""
+        if doubtful:  # e.g. FASP 2014: zero in the file, probably missing
+            caveat = (f"; {', '.join(doubtful)} con aviso de dato dudoso, ver notas" if es else
+                      f"; {', '.join(doubtful)} flagged as doubtful, see the notes")
+        out = [(f"{r.program}: {money} en {span} (suma de los años; pesos corrientes{caveat})."
+                if es else
+                f"{r.program}: {money} in {span} (sum of the years; current pesos{caveat}).")]
     for e in r.evaluation:
         label = e["label_es"] if es else e["label_en"]
         if e["did_pct_points"] is None:

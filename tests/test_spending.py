@@ -68,6 +68,15 @@ def test_suspicious_fasp_zeros_are_loaded_and_flagged(shipped_warehouse):
     assert status == [("loaded",)]
 
 
+def test_the_fasp_sentence_names_its_doubtful_year_and_source(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    out = run_cli("report", "spending", "--program", "fasp", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert "(sum of the years; current pesos; 2014 flagged as doubtful, see the notes)." in \
+        out.stdout.splitlines()[0]
+    assert f"{RAMO33.name} (ramo33, sha256 " in out.stdout
+
+
 def test_rates_under_both_population_vintages(shipped_warehouse):
     rows = query(shipped_warehouse, """
         SELECT population_vintage, population, rate_per_100k FROM marts.indicator_rates
