@@ -332,9 +332,11 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
                                 "or victims_rate")
     for option, column, value in (("--sex", "sex", sex), ("--age-group", "age_group", age_group)):
+        if value == "Total":
+            continue
         known = [v for (v,) in con.execute(
             f"SELECT DISTINCT {column} FROM marts.victims_monthly ORDER BY 1").fetchall()]
-        if value != "Total" and value not in known:
+        if value not in known:
             raise ComparisonRefused(f"unknown {option} {value!r}; the victims files have: "
                                     + ", ".join(repr(v) for v in known))
     label = indicator_label(con, indicator, lang)

@@ -376,10 +376,11 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
                         rows=checked.rows, archive=checked.archive)
-        if "catalogue.sql" in spec["load_sql"]:
-            checked.warnings += new_crime_rows(con, checked.sha256, checked.series)
+        known = catalogue_ids(con, checked.series)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
+        if known:  # a series already seen: rows new to it are worth a word
+            checked.warnings += new_crime_rows(con, checked.series, known)
         first, last = fetch_one(
             con, "SELECT min(month), max(month) FROM core.file_months "
                  "WHERE file_sha256 = ? AND published_cells > 0", [checked.sha256])
@@ -444,16 +445,20 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
         f"ON CONFLICT (file_sha256) DO UPDATE SET {updates}", list(values.values()))
 
 
-def new_crime_rows(con: duckdb.DuckDBPyConnection, sha: str, series: str) -> list[Failure]:
-    """Crime rows a file brings to a series whose catalogue is already known: a new or
+def catalogue_ids(con: duckdb.DuckDBPyConnection, series: str) -> set[int]:
+    return {i for (i,) in con.execute(
+        "SELECT crime_id FROM core.crime_catalogue WHERE series = ?", [series]).fetchall()}
+
+
+def new_crime_rows(con: duckdb.DuckDBPyConnection, series: str,
+                   known: set[int]) -> list[Failure]:
+    """Crime rows the file just added to a series whose catalogue was already known: a new or
     renamed row of the SESNSP catalogue, which the crosswalk may not map yet. Warned, since
     a renamed row silently leaves every indicator but delitos_total."""
     rows = con.execute("""
-        SELECT DISTINCT tipo, subtipo, modalidad FROM staging.catalogue_rows
-        WHERE file_sha256 = $1
-          AND crime_id NOT IN (SELECT crime_id FROM core.crime_catalogue)
-          AND EXISTS (SELECT 1 FROM core.crime_catalogue WHERE series = $2)
-        ORDER BY ALL""", [sha, series]).fetchall()
+        SELECT tipo, subtipo, modalidad FROM core.crime_catalogue
+        WHERE series = $1 AND NOT list_contains($2, crime_id)
+        ORDER BY ALL""", [series, sorted(known)]).fetchall()
     return [Failure("new crime row", f"a crime row new to the {series} catalogue: {tipo} / "
                     f"{subtipo} / {modalidad}; it counts in delitos_total and in another "
                     "indicator only if schemas/reference/crime_crosswalk.csv maps it",

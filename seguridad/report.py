@@ -113,10 +113,14 @@ def provenance_lines(c: Comparison) -> list[str]:
                      f"{c.methodology_break['to']} ({c.methodology_break['comparability']})")
     if c.population_vintage:
         lines.append(f"population: {c.population_vintage} (CONAPO), interpolated to months")
-    for s in c.sources:
-        cut = f", cut {s['cut_date']:%Y-%m}" if s["cut_date"] else ""
-        lines.append(f"source: {s['file']} (sha256 {s['sha256']}{cut})")
-    return lines
+    return lines + [source_line(s) for s in c.sources]
+
+
+def source_line(s: dict, with_series: bool = False) -> str:
+    """One raw file behind a number: as given at ingest, its sha256 and publication cut."""
+    series = f"{s['series']}, " if with_series else ""
+    cut = f", cut {s['cut_date']:%Y-%m}" if s["cut_date"] else ""
+    return f"source: {s['file']} ({series}sha256 {s['sha256']}{cut})"
 
 
 def summary_rows(c: Comparison) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ import duckdb
 
 from seguridad.compare import Window, default_vintage, population_files, sources
 from seguridad.errors import ComparisonRefused
+from seguridad.report import source_line
 from seguridad.warehouse import fetch_dicts
 
 
@@ -110,11 +111,7 @@ def _source_files(con: duckdb.DuckDBPyConnection, r: SpendingReport) -> list[str
 
 
 def provenance(r: SpendingReport) -> list[str]:
-    lines = []
-    for s in r.sources:
-        cut = f", cut {s['cut_date']:%Y-%m}" if s["cut_date"] else ""
-        lines.append(f"source: {s['file']} ({s['series']}, sha256 {s['sha256']}{cut})")
-    return lines
+    return [source_line(s, with_series=True) for s in r.sources]
 
 
 def sentences(r: SpendingReport) -> list[str]:
