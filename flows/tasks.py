@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
-from seguridad import backfill, faults, fetch, ingest, journal, runs, standard, warehouse
+from seguridad import backfill, faults, fetch, ingest, journal, nightly, runs, warehouse
 from seguridad.compare import Window
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
@@ -74,7 +74,7 @@ def write_report(settings: Settings, out_dir: Path) -> dict | None:
     published warehouse (read-only)."""
     con = warehouse.connect_read_only(settings)
     try:
-        return standard.write_report_set(con, out_dir)
+        return nightly.write_all(con, out_dir, settings.claims_dir)
     finally:
         con.close()
 

@@ -66,6 +66,8 @@ class SeriesCatalogue(pa.DataFrameModel):
     rank: Series[str] = pa.Field(str_matches=r"^\d+$", unique=True)
     name_es: Series[str]
     name_en: Series[str]
+    words_es: Series[str] = pa.Field(description="The series in words, for readers")
+    words_en: Series[str] = pa.Field(description="The series in words, for readers")
     first_year: Series[str] = pa.Field(str_matches=r"^\d{4}$")
     last_year: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
     description: Series[str]
@@ -141,6 +143,17 @@ class Ramo33Funds(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True)
 
 
+class PublicationCalendar(pa.DataFrameModel):
+    """When each dataset's monthly cut comes out: the cut of month M on day `day` of month
+    M + months_after."""
+
+    dataset: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
+    months_after: Series[str] = pa.Field(str_matches=r"^\d{1,2}$")
+    day: Series[str] = pa.Field(str_matches=r"^([1-9]|1\d|2[0-8])$",
+                                description="1-28, so that every month has it")
+    note: Series[str]
+
+
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "states": States,
     "state_name_variants": StateNameVariants,
@@ -153,6 +166,7 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "series_breaks": SeriesBreaks,
     "ramo33_funds": Ramo33Funds,
     "municipal_groups": MunicipalGroups,
+    "publication_calendar": PublicationCalendar,
 }
 
 

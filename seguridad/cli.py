@@ -235,6 +235,45 @@ def report_spending(
     sys.stdout.write(spending.render(result, fmt))
 
 
+@app.command("check-claims")
+def check_claims(
+    file: Annotated[Path, typer.Argument(help="A claims file (TOML; see claims/).")],
+    fmt: Annotated[str, typer.Option("--format", help="table, md, json or html.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: the statement's, else es).")] = None,
+) -> None:
+    """Check every figure of a statement against the published warehouse: the verdict, the
+    definitions that reproduce it, how far it moves under the others, and the caveats."""
+    from seguridad import claims, factcheck, factcheck_report, warehouse
+
+    if fmt not in ("table", "md", "json", "html"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, md, json or html")
+    if lang not in (None, "es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    loaded = claims.load(file, str(file))
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        result = factcheck.check_file(con, loaded, lang or loaded.statement.lang or "es")
+    finally:
+        con.close()
+    _write(factcheck_report.render(result, fmt), output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.is_dir():
+        raise SeguridadError(f"--output {output} is a directory: give a file name")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
+    typer.echo(f"written: {output}", err=True)
+
+
 @app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="When the nightly refresh runs (cron).")] =

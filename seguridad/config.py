@@ -21,6 +21,7 @@ class Settings:
     population_vintage: str
     snapshots: int = 3
     lock_wait_s: float = 600.0
+    claims_dir: Path | None = None  # claims files the nightly refresh re-checks
 
     @property
     def warehouse_dir(self) -> Path:
@@ -53,4 +54,6 @@ def settings() -> Settings:
     return Settings(raw_dir=Path(raw).resolve(), warehouse_path=Path(wh).resolve(),
                     population_vintage=vintage,
                     snapshots=int(os.environ.get("SEGURIDAD_SNAPSHOTS", "3")),
-                    lock_wait_s=float(os.environ.get("SEGURIDAD_LOCK_WAIT", "600")))
+                    lock_wait_s=float(os.environ.get("SEGURIDAD_LOCK_WAIT", "600")),
+                    claims_dir=Path(os.environ.get("SEGURIDAD_CLAIMS")
+                                    or PROJECT_ROOT / "claims").resolve())

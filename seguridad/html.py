@@ -60,7 +60,7 @@ def _month_index(m: date) -> int:
 
 
 def line_chart(points: dict[str, list], c: Comparison, width: int = 900,
-               height: int = 300) -> str:
+               height: int = 300, window_labels: bool = True) -> str:
     left, right, top, bottom = 64, 16, 28, 34
     months = [m for series in points.values() for m, _ in series]
     values = [v for series in points.values() for _, v in series if v is not None]
@@ -84,6 +84,8 @@ def line_chart(points: dict[str, list], c: Comparison, width: int = 900,
         x0, x1 = x(window.start) - step / 2, x(window.end) + step / 2
         parts.append(f"<rect class='window' x='{x0:.1f}' y='{top}' width='{x1 - x0:.1f}' "
                      f"height='{height - top - bottom}' fill='{color}' fill-opacity='0.14'/>")
+        if not window_labels:  # a small chart: the shading speaks for itself
+            continue
         near_right = x1 > width * 0.7
         parts.append(f"<text class='label' x='{(x1 - 4 if near_right else x0 + 4):.1f}' "
                      f"y='{top - 8}' text-anchor='{'end' if near_right else 'start'}'>"

@@ -9,6 +9,7 @@ TEXT = {
     "no_pct": {"es": "no tiene cambio porcentual definido",
                "en": "has no defined percent change"},
     "in": {"es": "en", "en": "in"},
+    "nationally": {"es": "a nivel nacional", "en": "nationally"},
     "between": {"es": "entre", "en": "between"},
     "and": {"es": "y", "en": "and"},
     "rate_suffix": {"es": "tasa por 100 mil habitantes", "en": "rate per 100,000"},

@@ -22,7 +22,7 @@ from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.errors import NoWarehouse, SeguridadError, WarehouseBusy
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
 BUILD_MEMORY_LIMIT = "700MB"
@@ -321,7 +321,7 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str,
-                params: list | None = None) -> list[dict]:
+                params: list | dict | None = None) -> list[dict]:
     """Rows as dicts keyed by column name (NULL stays None, unlike a pandas round trip)."""
     result = con.execute(sql, params or [])
     names = [d[0] for d in result.description]

@@ -92,7 +92,7 @@ def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary"}
+READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary", "check-claims"}
 
 
 def run_cli(*args: str, cwd: Path | None = None,
@@ -139,3 +139,16 @@ def query(wh: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def national_population(year_month_pairs):
+    """Monthly national population from the CONAPO 2023 file: straight line between
+    mid-year figures, read at mid-month (the documented method, re-done here)."""
+    mid = {int(r["n_year"]): int(r["pob_mid_year"]) for r in read_csv_rows(CONAPO_2023, "utf-8")
+           if r["cve_ent"] == "00" and r["genero"] == "Total"}
+    out = []
+    for y, m in year_month_pairs:
+        t = (m - 0.5) / 12 - 0.5
+        slope = mid[y + 1] - mid[y] if t >= 0 else mid[y] - mid[y - 1]
+        out.append(mid[y] + slope * t)
+    return out

@@ -16,6 +16,7 @@ from conftest import (
     OLD_FILE,
     RNID_2026_FILE,
     VICTIMS_FILE,
+    national_population,
     read_csv_rows,
     run_cli,
     use_paths,
@@ -141,25 +142,12 @@ def test_newest_series_is_the_default_where_both_cover_the_windows(published):
     assert old["series"] == "cieisp_1997" and old["current_value"] != row["current_value"]
 
 
-def _national_population(year_month_pairs):
-    """Monthly national population from the CONAPO 2023 file: straight line between
-    mid-year figures, read at mid-month (the documented method, re-done here)."""
-    mid = {int(r["n_year"]): int(r["pob_mid_year"]) for r in read_csv_rows(CONAPO_2023, "utf-8")
-           if r["cve_ent"] == "00" and r["genero"] == "Total"}
-    out = []
-    for y, m in year_month_pairs:
-        t = (m - 0.5) / 12 - 0.5
-        slope = mid[y + 1] - mid[y] if t >= 0 else mid[y] - mid[y - 1]
-        out.append(mid[y] + slope * t)
-    return out
-
-
 def test_rate_per_100k_for_calendar_years(published, nm_rows):
     row = compare_csv("--indicator", "homicidio_doloso", "--geo", "national", "--measure",
                       "rate", "--current", "2016-01:2016-12", "--baseline", "2015-01:2015-12")
     for year, column in ((2016, "current_value"), (2015, "baseline_value")):
         count = nm_sum(nm_rows, "homicidio_doloso", None, year, range(1, 13))
-        pops = _national_population([(year, m) for m in range(1, 13)])
+        pops = national_population([(year, m) for m in range(1, 13)])
         expected = count / (sum(pops) / 12) * 100_000
         assert float(row[column]) == pytest.approx(expected, rel=1e-5)
     assert row["population_vintage"] == "conapo_2023"

@@ -168,7 +168,7 @@ def test_english_and_spanish(published):
             "--current", "2015-01:2015-11", "--baseline", "2012-01:2012-11"]
     es = run_cli(*args).stdout
     en = run_cli(*args, "--lang", "en").stdout
-    assert es.startswith("Homicidio doloso bajó 21.8% en Nacional entre enero-noviembre de "
+    assert es.startswith("Homicidio doloso bajó 21.8% a nivel nacional entre enero-noviembre de "
                          "2012 y enero-noviembre de 2015 (19,760 → 15,454 carpetas de "
                          "investigación).")
     assert en.startswith("Intentional homicide fell 21.8% in Mexico between "
@@ -250,3 +250,50 @@ def test_data_dictionary_in_the_repository_is_current(published, tmp_path):
         "regenerate it: seguridad dictionary --output warehouse/DATA_DICTIONARY.md"
     assert "## marts.indicator_monthly" in committed and "rate_per_100k" in committed
     assert Path(out).exists()
+
+
+def test_the_nightly_report_checks_the_claims_and_reads_as_words(shipped_warehouse):
+    (folder,) = (shipped_warehouse.parent / "reports").iterdir()
+    data = json.loads((folder / "claims" / "cnsp_2015-12-18.json").read_text(encoding="utf-8"))
+    verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
+    assert verdicts["frontera_norte"] == "reproduced"
+    assert {"cnsp_2015-12-18.md", "cnsp_2015-12-18.html"} <= {
+        p.name for p in (folder / "claims").iterdir()}
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    # one small chart per indicator of the newest series, the fact checks, words not keys
+    assert index.count("class='chart line-chart'") == len(
+        [p for p in folder.glob("*.html") if p.name != "index.html"])
+    assert "metodología 2015 (CNSP/38/15), corte de noviembre de 2024" in index
+    assert "cnsp_2015" not in index.replace("cnsp_2015-12-18", "")
+    assert "a nivel nacional" in index and "en Nacional" not in index
+    assert index.count("class='badge verdict-") == len(verdicts)
+    assert "claims/cnsp_2015-12-18.html" in index
+    assert "Verificación de declaraciones" in (folder / "cambios.md").read_text(
+        encoding="utf-8")
+
+
+def test_a_verdict_that_changed_overnight_is_said(shipped_warehouse, tmp_path):
+    """Yesterday's report said otherwise: tonight's says what changed and since when."""
+    from seguridad import nightly
+
+    (folder,) = (shipped_warehouse.parent / "reports").iterdir()
+    yesterday = tmp_path / "reports" / "2000-01-01" / "claims"
+    yesterday.mkdir(parents=True)
+    old = json.loads((folder / "claims" / "cnsp_2015-12-18.json").read_text(encoding="utf-8"))
+    for c in old["claims"]:
+        if c["id"] == "secuestro":
+            c["verdict"] = "reproduced"
+    (yesterday / "cnsp_2015-12-18.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "reports" / "1999-12-31" / "claims").mkdir(parents=True)
+    (tmp_path / "reports" / "1999-12-31" / "claims" / "cnsp_2015-12-18.json").write_text(
+        "{damaged", encoding="utf-8")
+    con = duckdb.connect(str(shipped_warehouse), read_only=True)
+    try:
+        report = nightly.write_all(con, tmp_path / "reports" / "2000-01-02", REPO / "claims")
+    finally:
+        con.close()
+    (entry,) = report["claims"]
+    assert entry["changes"] == [{"id": "secuestro", "before": "reproduced",
+                                 "after": "reproduced_as_rate", "since": "2000-01-01"}]
+    index = (tmp_path / "reports" / "2000-01-02" / "index.html").read_text(encoding="utf-8")
+    assert "cambió" in index

@@ -5,13 +5,7 @@
 -- hides what an older, fuller file publishes.
 CREATE OR REPLACE TABLE marts.indicator_monthly AS
 WITH current_values AS (
-    SELECT b.*, rf.cut_date
-    FROM core.indicator_by_file AS b
-    JOIN ops.raw_files AS rf USING (file_sha256)
-    WHERE rf.status IN ('loaded', 'superseded')
-    QUALIFY row_number() OVER (
-        PARTITION BY b.series, b.geo_level, b.geo_code, b.indicator, b.month
-        ORDER BY rf.cut_date DESC NULLS LAST, rf.loaded_at DESC, b.file_sha256) = 1
+    SELECT * EXCLUDE (published_on) FROM core.newest_cut('core.indicator_by_file')
 ),
 municipal_groups AS (
     -- A group of municipalities, only in months every member publishes.

@@ -111,14 +111,11 @@ SELECT
     cur.value AS current_value,
     base.value AS baseline_value,
     cur.value - base.value AS abs_change,
-    CASE WHEN base.value > 0 THEN (cur.value - base.value) * 100.0 / base.value END
-        AS pct_change,
+    marts.pct_change(cur.value, base.value) AS pct_change,
     cur.rate_per_100k AS current_rate,
     base.rate_per_100k AS baseline_rate,
     cur.rate_per_100k - base.rate_per_100k AS rate_abs_change,
-    CASE WHEN base.rate_per_100k > 0
-         THEN (cur.rate_per_100k - base.rate_per_100k) * 100.0 / base.rate_per_100k END
-        AS rate_pct_change,
+    marts.pct_change(cur.rate_per_100k, base.rate_per_100k) AS rate_pct_change,
     cur.population AS current_population,
     base.population AS baseline_population,
     coalesce(cur.population_vintage, base.population_vintage) AS population_vintage,

@@ -1,7 +1,7 @@
 -- The crime side of the reference data: methodologies (series), indicators, and the crosswalk
 -- that says which catalogue rows make up each indicator. New indicators are rows here.
 CREATE OR REPLACE TABLE core.series AS
-SELECT series, CAST(rank AS INTEGER) AS rank, name_es, name_en,
+SELECT series, CAST(rank AS INTEGER) AS rank, name_es, name_en, words_es, words_en,
        CAST(first_year AS INTEGER) AS first_year, CAST(last_year AS INTEGER) AS last_year,
        description
 FROM read_csv(getvariable('reference_dir') || '/series.csv', header = true, all_varchar = true);
@@ -30,3 +30,4 @@ SELECT "column", program, label_es, note
 FROM read_csv(getvariable('reference_dir') || '/ramo33_funds.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.ramo33_fund IS 'The Ramo 33 funds: the column of the source file, the program key seguridad uses (fasp for the public-security fund), its name.';
+

@@ -35,6 +35,11 @@ CREATE OR REPLACE MACRO marts.days_in_year(m) AS
 CREATE OR REPLACE MACRO marts.rate_per_100k(value, population, days, year_days) AS
     CASE WHEN population > 0 THEN value * 100000.0 * (year_days / days) / population END;
 
+-- Percent change, defined once: NULL when the baseline is not positive.
+CREATE OR REPLACE MACRO marts.pct_change(current_value, baseline_value) AS
+    CASE WHEN baseline_value > 0
+         THEN (current_value - baseline_value) * 100.0 / baseline_value END;
+
 -- The month a SESNSP column holds, from its name in any case ('Enero', 'ENERO' -> 1); 0 for a
 -- column that is not a month (TOTAL AÑO, Modalidad, ...).
 CREATE OR REPLACE MACRO staging.month_number(column_name) AS
