@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.reference import normalize_name, state_codes_by_name
+from schemas.reference import municipality_names, normalize_name, state_codes_by_name
 
 
 def blank(s: pd.Series, number: pd.Series | None = None) -> pd.Series:
@@ -23,11 +23,43 @@ def _number(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce")  # surrounding spaces are accepted
 
 
+# A whole number as the files write it: digits, '1.0' (pandas writes whole numbers so when a
+# column has blanks), or digits with thousands separators ('1,136': the SESNSP's Feb-2024 file
+# quotes such cells; read as the number, and warned about). Not '1e3', '+12', '1.136', '1 136'.
+WHOLE_NUMBER = r"\s*(\d+(\.0*)?|\d{1,3}(,\d{3})+)\s*"
+THOUSANDS = r"\s*\d{1,3}(,\d{3})+\s*"
+# No count, population or amount of any file comes near these: above them is damage, and
+# their sums would overflow the warehouse's integers.
+MAX_COUNT = 1_000_000_000
+MAX_POPULATION = 1_000_000_000
+MAX_PESOS = 10**14
+
+
 def whole_number(s: pd.Series) -> pd.Series:
-    """Blank, or a whole number ('1.0' too: pandas writes whole numbers so when a column has
-    blanks)."""
-    number = _number(s)
-    return blank(s, number) | (number % 1 == 0)
+    """Blank, or a whole number as WHOLE_NUMBER says. Plain digits are told at C speed; only
+    the rest (rare) goes through the regular expression."""
+    ok = blank(s) | s.str.isdigit().fillna(False).astype(bool)
+    rest = ~ok
+    if rest.any():
+        ok[rest] = s[rest].str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool)
+    return ok
+
+
+def number_of(s: pd.Series) -> pd.Series:
+    """The value of a cell as a number (thousands separators dropped); NaN where it is not
+    one."""
+    if s.str.contains(",", regex=False).fillna(False).any():
+        s = s.str.replace(",", "", regex=False)
+    return _number(s)
+
+
+def not_too_large(s: pd.Series, limit: int = MAX_COUNT) -> pd.Series:
+    return ~(number_of(s) > limit)
+
+
+def positive(s: pd.Series) -> pd.Series:
+    """More than zero (a population of 0 would turn rates into nonsense)."""
+    return _number(s) > 0
 
 
 def non_negative(s: pd.Series) -> pd.Series:
@@ -109,3 +141,41 @@ def municipality_of_state(code: pd.Series, state: pd.Series) -> pd.Series:
     state_number = pd.to_numeric(state, errors="coerce")
     return ((number % 1 == 0) & number.between(1001, 32999) & (number // 1000 == state_number)
             & (number % 1000 != 0))
+
+
+def _five_digits(value: object) -> str | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f"{int(number):05d}" if number.is_integer() and 0 < number < 100_000 else None
+
+
+def _municipality_code(code: pd.Series) -> pd.Series:
+    """The 5-digit INEGI code of each cell as the files write it ('1001', '11020',
+    '11020.0'); None where it is not one. Each distinct value is converted once."""
+    return code.map({v: _five_digits(v) for v in code.dropna().unique()})
+
+
+def known_municipality(code: pd.Series) -> pd.Series:
+    """A code INEGI gave a municipality (schemas/reference/municipalities.csv). Codes that
+    are not numbers fail elsewhere."""
+    names = municipality_names()
+    five = _municipality_code(code)
+    return five.isna() | five.isin(list(names))
+
+
+def municipality_name_matches(code: pd.Series, name: pd.Series) -> pd.Series:
+    """The name is the municipality the code says (accents, case and a shortened official
+    name aside: 'Dolores Hidalgo' for 'Dolores Hidalgo Cuna de la Independencia Nacional')."""
+    names = municipality_names()
+
+    def same(c: str | None, n: object) -> bool:
+        if c is None or c not in names or not isinstance(n, str):
+            return True
+        e, g = normalize_name(names[c]), normalize_name(n)
+        return e == g or e.startswith(g + " ") or g.startswith(e + " ")
+
+    five = _municipality_code(code)
+    verdict = {pair: same(*pair) for pair in set(zip(five, name, strict=True))}
+    return pd.Series([verdict[p] for p in zip(five, name, strict=True)], index=code.index)

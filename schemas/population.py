@@ -15,6 +15,10 @@ def _count(alias: str, description: str) -> object:
     return pa.Field(alias=alias, str_matches=r"^\s*\d+\s*$", description=description)
 
 
+_ZERO = "is not a plausible population: it must be more than 0"
+_HUGE = f"is too large to be a population (over {checks.MAX_POPULATION:,})"
+
+
 def _sums_hold(df: pd.DataFrame, total_col: str, part_cols: list[str]) -> pd.Series:
     """Total = sum of the parts, give or take 1: CONAPO rounds each figure on its own."""
     parts = sum(pd.to_numeric(df[c], errors="coerce") for c in part_cols)
@@ -37,6 +41,14 @@ class Conapo2010State(pa.DataFrameModel):
     @pa.check("StateCode", error="is not a state code (1 to 32)")
     def state_code_valid(cls, s: Series[str]) -> Series[bool]:
         return checks.state_code(s)
+
+    @pa.check("Females", "Males", "Total", error=_ZERO)
+    def not_zero(cls, s: Series[str]) -> Series[bool]:
+        return checks.positive(s) | ~s.str.fullmatch(r"\s*\d+\s*").fillna(False)
+
+    @pa.check("Females", "Males", "Total", error=_HUGE)
+    def not_huge(cls, s: Series[str]) -> Series[bool]:
+        return checks.not_too_large(s, checks.MAX_POPULATION)
 
     @pa.check("StateName", error="is not a Mexican state name")
     def state_name_known(cls, s: Series[str]) -> Series[bool]:
@@ -75,6 +87,14 @@ class Conapo2023State(pa.DataFrameModel):
                                 description="Sex: Hombres, Mujeres or Total")
     start_year: Series[str] = _count("pob_start_year", "Population on 1 January")
     mid_year: Series[str] = _count("pob_mid_year", "Population at mid-year (1 July)")
+
+    @pa.check("pob_start_year", "pob_mid_year", error=_ZERO)
+    def not_zero(cls, s: Series[str]) -> Series[bool]:
+        return checks.positive(s) | ~s.str.fullmatch(r"\s*\d+\s*").fillna(False)
+
+    @pa.check("pob_start_year", "pob_mid_year", error=_HUGE)
+    def not_huge(cls, s: Series[str]) -> Series[bool]:
+        return checks.not_too_large(s, checks.MAX_POPULATION)
 
     @pa.check("cve_ent", error="is not a state code (00 for the nation, 01 to 32)")
     def state_code_valid(cls, s: Series[str]) -> Series[bool]:
@@ -125,6 +145,18 @@ class MunicipalPopulation(pa.DataFrameModel):
     @pa.check("Entidad", error="is not a Mexican state name")
     def state_name_known(cls, s: Series[str]) -> Series[bool]:
         return checks.known_state_name(s)
+
+    @pa.dataframe_check(error=_ZERO)
+    def not_zero(cls, df: pd.DataFrame) -> pd.DataFrame:
+        years = [c for c in df.columns if c.isdigit()]
+        return checks.flag(df, {c: checks.positive(df[c]) | ~df[c].str.fullmatch(
+            r"\s*\d+\s*").fillna(False) for c in years})
+
+    @pa.dataframe_check(error=_HUGE)
+    def not_huge(cls, df: pd.DataFrame) -> pd.DataFrame:
+        years = [c for c in df.columns if c.isdigit()]
+        return checks.flag(df, {c: checks.not_too_large(df[c], checks.MAX_POPULATION)
+                                for c in years})
 
     @pa.dataframe_check(error="is not a municipality of the row's state (Entidad)")
     def code_in_state(cls, df: pd.DataFrame) -> pd.DataFrame:

@@ -143,6 +143,21 @@ class Ramo33Funds(pa.DataFrameModel):
     note: Series[str] = pa.Field(nullable=True)
 
 
+class Municipalities(pa.DataFrameModel):
+    """INEGI's municipalities (code, state, name): the codes a municipal file may use. From
+    the municipal population file shipped in raw/conapo (CONAPO's list, 2,475 municipalities);
+    a municipality INEGI creates is a new row."""
+
+    municipality_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])\d{3}$",
+                                              unique=True, description="5-digit INEGI code")
+    state_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])$")
+    municipality_name: Series[str]
+
+    @pa.dataframe_check(error="the state code is not the first two digits of the municipality")
+    def state_prefix(cls, df: pd.DataFrame) -> pd.Series:
+        return df["municipality_code"].str[:2] == df["state_code"]
+
+
 class PublicationCalendar(pa.DataFrameModel):
     """When each dataset's monthly cut comes out: the cut of month M on day `day` of month
     M + months_after."""
@@ -167,6 +182,7 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "ramo33_funds": Ramo33Funds,
     "municipal_groups": MunicipalGroups,
     "publication_calendar": PublicationCalendar,
+    "municipalities": Municipalities,
 }
 
 
@@ -193,6 +209,13 @@ def state_codes_by_name() -> dict[str, str]:
     for code, variant in variants[["state_code", "variant"]].itertuples(False):
         out[normalize_name(variant)] = code
     return out
+
+
+@cache
+def municipality_names() -> dict[str, str]:
+    """5-digit INEGI code -> municipality name (schemas/reference/municipalities.csv)."""
+    m = load("municipalities")
+    return dict(zip(m["municipality_code"], m["municipality_name"], strict=True))
 
 
 @cache

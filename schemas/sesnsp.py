@@ -23,6 +23,7 @@ LAST_YEAR = date.today().year + 1
 _MONTH_NOTE = "Count for the month; empty while the month is not published yet (not a zero)."
 _TRUNCATED = ("belongs to a year or state with fewer crime rows than the rest "
               "(truncated or cut-down file?)")
+_TOO_LARGE = f"is too large to be a count (over {checks.MAX_COUNT:,})"
 _PARTIAL_MONTH = "is empty although other rows of the same year have a count for this month"
 
 
@@ -75,6 +76,10 @@ class _NewCatalogue(pa.DataFrameModel):
     @pa.check(*MONTHS_NM, error="is negative")
     def count_not_negative(cls, s: Series[str]) -> Series[bool]:
         return checks.non_negative(s)
+
+    @pa.check(*MONTHS_NM, error=_TOO_LARGE)
+    def count_not_too_large(cls, s: Series[str]) -> Series[bool]:
+        return checks.not_too_large(s)
 
     @pa.dataframe_check(error="does not match the state code of its row (Clave_Ent)")
     def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
@@ -140,6 +145,12 @@ class SesnspMunicipalNM(_NewCatalogue):
         return checks.flag(df, {"Cve. Municipio": checks.municipality_of_state(
             df["Cve. Municipio"], df["Clave_Ent"])})
 
+    @pa.check("Cve. Municipio", error="is no such municipality in INEGI's catalogue "
+                                     "(schemas/reference/municipalities.csv; if INEGI has just "
+                                     "created it, add it there)")
+    def municipality_exists(cls, s: Series[str]) -> Series[bool]:
+        return checks.known_municipality(s)
+
     class Config:
         strict = True
 
@@ -199,6 +210,10 @@ class _OldCatalogue(pa.DataFrameModel):
     @pa.check(*MONTHS_OLD, error="is negative")
     def count_not_negative(cls, s: Series[str]) -> Series[bool]:
         return checks.non_negative(s)
+
+    @pa.check(*MONTHS_OLD, error=_TOO_LARGE)
+    def count_not_too_large(cls, s: Series[str]) -> Series[bool]:
+        return checks.not_too_large(s)
 
 
 class SesnspStateOld(_OldCatalogue):

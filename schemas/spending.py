@@ -137,6 +137,22 @@ class ProgramSpending(pa.DataFrameModel):
         return checks.flag(df, {"clave_municipio": checks.municipality_of_state(
             df["clave_municipio"], df["clave_entidad"])})
 
+    @pa.check("clave_municipio", error="is no such municipality in INEGI's catalogue "
+                                      "(schemas/reference/municipalities.csv)")
+    def municipality_exists(cls, s: Series[str]) -> Series[bool]:
+        return checks.known_municipality(s)
+
+    @pa.dataframe_check(error="is not the name of the municipality of its code "
+                              "(clave_municipio)")
+    def municipality_name_matches(cls, df: pd.DataFrame) -> pd.DataFrame:
+        return checks.flag(df, {"municipio": checks.municipality_name_matches(
+            df["clave_municipio"], df["municipio"])})
+
+    @pa.check("monto_pesos", error=f"is too large to be an amount (over "
+                                   f"{checks.MAX_PESOS:,} pesos)")
+    def amount_not_too_large(cls, s: Series[str]) -> Series[bool]:
+        return checks.not_too_large(s, checks.MAX_PESOS)
+
     @pa.dataframe_check(error="is the id of a polygon of another municipality of the program")
     def polygon_in_one_municipality(cls, df: pd.DataFrame) -> pd.DataFrame:
         polygon = df["programa"].str.strip() + "|" + df["clave_poligono"].str.strip()

@@ -32,11 +32,17 @@ class Member:
 
 
 def is_zip_archive(path: Path) -> bool:
-    """A ZIP that is not an Excel workbook (an .xlsx is a ZIP too)."""
-    if not zipfile.is_zipfile(path):
-        return False
-    with zipfile.ZipFile(path) as z:
-        return "xl/workbook.xml" not in z.namelist()
+    """A ZIP that is not an Excel workbook (an .xlsx is a ZIP too). Told by its first bytes:
+    a CSV with a ZIP appended is a damaged CSV, not an archive; a ZIP whose directory is
+    damaged is still an archive (and is refused as damaged when unpacked)."""
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            return False
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" not in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -53,8 +59,8 @@ def unpack(path: Path, label: str, target: Path) -> tuple[list[Member], list[str
     members skipped (not data files). Any unsafe member rejects the whole archive."""
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as e:
-        raise FileRejected(label, f"the ZIP archive is damaged: {e}") from e
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise FileRejected(label, f"the ZIP archive is damaged: {e}") from None
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
@@ -90,6 +96,10 @@ def unpack(path: Path, label: str, target: Path) -> tuple[list[Member], list[str
             out = target / f"{n:03d}-{PurePosixPath(name.replace(chr(92), '/')).name}"
             _extract(archive, info, out, label)
             members.append(Member(name, out))
+    if not members:
+        raise FileRejected(label, "the archive has no data member (no .csv, .txt or .xlsx "
+                                  "file inside" + (f"; it holds: {', '.join(skipped[:5])}"
+                                                   if skipped else "") + ")")
     return members, skipped
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.progress import progress
 from seguridad.validate import HEADER_CHECKS, load_model, validate
-from seguridad.warehouse import fetch_one, run_sql_file, set_variables
+from seguridad.warehouse import fetch_dicts, fetch_one, run_sql_file, set_variables
 
 QUARANTINE_LIMIT = 10_000
 ALL_MONTHS = (date(1, 1, 1), date(9999, 12, 1))  # the month range of a whole file
@@ -154,7 +155,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
                 run_id: str, retry_rejected: bool = True,
                 archive: ArchiveRef | None = None) -> FileOutcome:
     """Take one file as far as it can go. Never raises for a bad file: returns the outcome."""
-    sha = rawfiles.sha256_of(source)
+    try:
+        sha = rawfiles.sha256_of(source)
+    except OSError as e:
+        return FileOutcome(label, "", "rejected",
+                           f"{label}: rejected: the file cannot be read ({e.strerror or e})")
     known = known_file(con, sha)
     if known and known[0] in ("loaded", "superseded"):
         cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
@@ -166,13 +171,26 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
                            f"rejected before, skipped: {known[3]}")
 
     # An archive's member stays packed in the landing zone: the archive is the raw file.
-    landed = source if archive else rawfiles.land(source, settings.raw_dir, sha)
+    try:
+        landed = source if archive else rawfiles.land(source, settings.raw_dir, sha)
+    except FileRejected as changed:  # it changed while it was copied: nothing was landed
+        changed.file_label = label
+        return FileOutcome(label, sha, "rejected", changed.summary(), rejection=changed)
     work = settings.build_dir / f"work-{sha[:16]}.csv"
     learned: dict = {}  # what was found out before a rejection: kept in ops.raw_files
     try:
         checked = check_file(con, landed, label, sha, work, archive, learned)
         return load_file(con, checked, settings, run_id)
     except FileRejected as rejected:
+        record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,
+                         **learned)
+        return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
+    except (duckdb.Error, ValueError, OverflowError, UnicodeError) as e:
+        # Something the checks let through and the database (or a reader) refused: the file
+        # is rejected on its own, recorded, and skipped by later refreshes; never a crash of
+        # the whole run.
+        rejected = FileRejected(label, "the file passed its checks but could not be loaded: "
+                                       + str(e).splitlines()[0])
         record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,
                          **learned)
         return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
@@ -210,9 +228,9 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
-    warnings = []
+    warnings = count_warnings(con, spec)
     if "warnings_model" in spec:  # suspicious but loadable: recorded, flagged, not rejected
-        warnings = validate(load_model(spec["warnings_model"]), landing_frame(con))
+        warnings += validate(load_model(spec["warnings_model"]), landing_frame(con))
     return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive, warnings)
 
 
@@ -262,14 +280,84 @@ def file_check_failures(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Fail
     return out
 
 
+MAX_COLUMNS = 200  # the widest format has 23; a first line wider than this is not a header
+
+
+THOUSANDS = "a count written with a thousands separator"
+OUTLIER = "implausible value"
+
+
+def _has_months(spec: dict) -> bool:
+    return any(h.upper() in MONTH_COLUMNS for h in spec["header"])
+
+
+MONTH_COLUMNS = {"ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO",
+                 "SEPTIEMBRE", "OCTUBRE", "NOVIEMBRE", "DICIEMBRE"}
+
+
+def count_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """Cells a SESNSP file writes oddly but unambiguously ('1,136'): loaded as the number,
+    recorded in ops.data_warnings with the text as written."""
+    if not _has_months(spec):
+        return []
+    rows = con.execute((SQL_DIR / "checks" / "count_warnings.sql").read_text(
+        encoding="utf-8")).fetchall()
+    return [Failure(THOUSANDS, f"row {row:,}, column {column}: {text!r} is {THOUSANDS}; read "
+                               f"as {text.replace(',', '').strip()}", row=row, column=column,
+                    value=text) for row, column, text in rows]
+
+
+def outlier_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """Values more than 20 times the rest of their own row's months (warehouse/sql/checks/
+    outliers.sql): loaded, and warned about."""
+    if spec["dataset"] not in ("crime_state", "crime_municipal", "victims_state",
+                               "victims_municipal"):
+        return []
+    out = []
+    names = dict(reference.load("states")[["state_code", "state_name"]].itertuples(False))
+    for r in fetch_dicts(con, (SQL_DIR / "checks" / "outliers.sql").read_text(encoding="utf-8")):
+        code = r.get("state_code") or (r.get("municipality_code") or "")[:2]
+        place = names.get(code, code)
+        if r.get("municipality_code"):
+            place = f"municipality {r['municipality_code']} ({place})"
+        extra = "".join(f", {r[k]}" for k in ("sex", "age_group") if r.get(k))
+        month = r["top_month"]
+        out.append(Failure(
+            OUTLIER, f"{place}, {r['tipo']} / {r['subtipo']} / {r['modalidad']}{extra}, "
+                     f"{month:%Y-%m}: {r['top']:,} is more than 20 times the mean of the row's "
+                     f"other {r['months'] - 1} months ({r['mean_of_others']:,.1f}): check it "
+                     "against the source", column=MONTH_NAMES[month.month - 1],
+            value=str(r["top"])))
+    return out
+
+
+MONTH_NAMES = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+               "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+
+
 def read_header(work: Path, label: str) -> list[str]:
     """The column names, trimmed (some files pad them with spaces)."""
     with open(work, encoding="utf-8", newline="") as f:
-        header = next(csv.reader(f), None)
+        first = f.readline(1_000_000)
+    if len(first) >= 1_000_000 and not first.endswith("\n"):
+        commas = first.count(",")
+        raise FileRejected(label, "the first line is over 1,000,000 characters long"
+                                  + (f" with {commas:,}+ commas: {commas + 1:,}+ columns"
+                                     if commas else " and has no commas")
+                                  + "; it does not match any known format (a header lists "
+                                  f"at most {MAX_COLUMNS} columns)")
+    try:
+        header = next(csv.reader([first]), None)
+    except csv.Error as e:
+        raise FileRejected(label, f"the first line cannot be read as CSV ({e}); it does not "
+                                  "match any known format") from None
     header = [h.strip() for h in header] if header else header
-    if not header or not any(h.strip() for h in header):
+    if not header or not any(header):
         raise FileRejected(label, "the first line is empty: no header")
-    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if len(header) > MAX_COLUMNS:
+        raise FileRejected(label, f"the first line has {len(header):,} columns; no known format "
+                                  f"has more than {MAX_COLUMNS} (is this a data file?)")
+    duplicated = sorted(h for h, n in Counter(header).items() if n > 1)
     if duplicated:
         names = ", ".join(map(repr, duplicated))
         raise FileRejected(label, f"the header repeats column(s) {names}")
@@ -290,9 +378,20 @@ def detect_format(header: list[str], label: str) -> str:
             best, best_score = name, score
     if best is not None and best_score >= 0.6:
         return best
-    shown = ", ".join(cleaned[:8]) + (", ..." if len(cleaned) > 8 else "")
-    raise FileRejected(label, f"the header does not match any known format (it reads: {shown}). "
-                              "Known formats are listed in schemas/formats.toml.")
+    shown = ", ".join(_short(h) for h in cleaned[:8]) + (", ..." if len(cleaned) > 8 else "")
+    hint = ""
+    if len(cleaned) == 1:
+        for sep, name in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
+            if cleaned[0].count(sep) >= 3:
+                hint = (f" The columns seem separated by {name}: the formats use commas; save "
+                        "the file as CSV with commas.")
+                break
+    raise FileRejected(label, f"the header does not match any known format (it reads: {shown})."
+                              f"{hint} Known formats are listed in schemas/formats.toml.")
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n] + f"... ({len(text):,} characters)"
 
 
 _CSV_ERROR = re.compile(r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) "
@@ -323,7 +422,36 @@ def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[s
     rows = fetch_one(con, "SELECT count(*) FROM landing")[0]
     if rows == 0:
         raise FileRejected(label, "the file has a header but no data rows")
+    _no_hidden_extra_field(con, work, len(header), label)
     return rows
+
+
+# DuckDB drops a trailing empty field without a word ('4,5,6,' under a 3-column header), so a
+# count written unquoted as 1,136 in a row that ends empty would shift every later cell of
+# the row. The lines that end with the delimiter are counted here, quotes minded.
+_EXTRA_FIELD_SQL = """
+SELECT count(*) FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '',
+                              escape = '', header = false, auto_detect = false,
+                              strict_mode = false)
+WHERE ends_with(line, ',')
+  AND length(regexp_replace(line, '"[^"]*"', '', 'g'))
+      - length(replace(regexp_replace(line, '"[^"]*"', '', 'g'), ',', '')) + 1 > ?
+"""
+
+
+def _no_hidden_extra_field(con: duckdb.DuckDBPyConnection, work: Path, columns: int,
+                           label: str) -> None:
+    (extra,) = fetch_one(con, _EXTRA_FIELD_SQL, [str(work), columns])
+    if not extra:
+        return
+    with open(work, encoding="utf-8", newline="") as f:  # the slow path: find the row
+        for line, fields in enumerate(csv.reader(f), start=1):
+            if len(fields) > columns:
+                raise FileRejected(label, f"row {line:,} has {len(fields)} fields but the "
+                                          f"header has {columns} (an unquoted comma, such as "
+                                          "1,136 written without quotes?)",
+                                   [Failure("field_count", f"row {line:,} has {len(fields)} "
+                                            f"fields, expected {columns}", row=line)])
 
 
 def detect_series(con: duckdb.DuckDBPyConnection, spec: dict, label: str) -> str:
@@ -381,6 +509,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
             run_sql_file(con, SQL_DIR / "load" / name)
         if known:  # a series already seen: rows new to it are worth a word
             checked.warnings += new_crime_rows(con, checked.series, known)
+        checked.warnings += outlier_warnings(con, spec)
         first, last = fetch_one(
             con, "SELECT min(month), max(month) FROM core.file_months "
                  "WHERE file_sha256 = ? AND published_cells > 0", [checked.sha256])

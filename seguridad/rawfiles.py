@@ -10,12 +10,11 @@ import codecs
 import hashlib
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from seguridad.errors import FileRejected
+from seguridad.errors import FileRejected, SeguridadError
 
 CHUNK = 8 * 1024 * 1024
 DATA_SUFFIXES = {".csv", ".txt", ".xlsx"}
@@ -49,27 +48,94 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+MAX_NAME_BYTES = 200  # file systems allow 255; room is left for the sha256 suffix
+
+
+class LandingZoneError(SeguridadError):
+    """The landing zone cannot be written (permissions, a full disk): no file is at fault,
+    so the run stops and nothing is published."""
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: bytes the file system gave that are not UTF-8 (a Latin-1 name, as
+    Windows and old ZIP archives write them) are read as Latin-1, so the name can be printed
+    and stored."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def landing_name(name: str, head: bytes = b"") -> str:
+    """The name a file gets in the landing zone: its own, made safe for the scan that finds
+    it again (no leading dot, which marks hidden and partial files; a data suffix, told by its
+    content, when it has none) and for the file system (at most MAX_NAME_BYTES bytes)."""
+    name = readable_name(name).lstrip(".") or "file"
+    if Path(name).suffix.lower() not in DATA_SUFFIXES | ARCHIVE_SUFFIXES:
+        if head.startswith(b"PK\x03\x04"):
+            name += ".xlsx" if b"xl/" in head[:4096] else ".zip"
+        else:
+            name += ".csv"
+    if len(name.encode()) > MAX_NAME_BYTES:
+        suffix = Path(name).suffix
+        stem = name[: -len(suffix)].encode()[: MAX_NAME_BYTES - len(suffix.encode())]
+        name = stem.decode("utf-8", "ignore") + suffix
+    return name
+
+
 def land(source: Path, raw_dir: Path, sha256: str, name: str | None = None) -> Path:
     """Copy a file into the landing zone (unless it is already there) and return its path.
 
     Raw files are never modified or overwritten: if another file already has the name, the
-    copy gets the first 12 hex digits of its sha256 appended."""
+    copy gets the first 12 hex digits of its sha256 appended. The copy is hashed as it is
+    written: a file that changed while it was read is refused, not landed half-old."""
     source = source.resolve()
     raw_dir = raw_dir.resolve()
     if source.is_relative_to(raw_dir):
         return source
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    target = raw_dir / (name or source.name)
-    if target.exists():
-        if sha256_of(target) == sha256:
-            return target
-        target = target.with_name(f"{target.stem}.{sha256[:12]}{target.suffix}")
+    with open(source, "rb") as f:
+        head = f.read(4096)
+    try:
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        target = raw_dir / landing_name(name or source.name, head)
         if target.exists():
-            return target
-    tmp = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(source, tmp)
+            if sha256_of(target) == sha256:
+                return target
+            target = target.with_name(f"{target.stem}.{sha256[:12]}{target.suffix}")
+            if target.exists():
+                return target
+        tmp = target.with_name(f".{target.name}.partial")
+        copied = _copy_hashing(source, tmp)
+    except FileExistsError:
+        raise LandingZoneError(f"the landing zone {raw_dir} is not a folder (SEGURIDAD_RAW "
+                               "points at a file)") from None
+    except OSError as e:
+        raise LandingZoneError(f"cannot write into the landing zone {raw_dir}: "
+                               f"{e.strerror or e}; nothing was published") from None
+    if copied != sha256:
+        tmp.unlink(missing_ok=True)
+        raise FileRejected(str(source), "the file changed while it was being read (its sha256 "
+                                        f"was {sha256[:12]}... at first and {copied[:12]}... "
+                                        "when copied): wait until whatever writes it has "
+                                        "finished, then ingest it again")
     os.replace(tmp, target)
     return target
+
+
+def _copy_hashing(source: Path, target: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            while chunk := src.read(CHUNK):
+                h.update(chunk)
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except OSError:
+        target.unlink(missing_ok=True)
+        raise
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -98,6 +164,10 @@ def inspect_text(path: Path, label: str) -> TextFacts:
     with open(path, "rb") as f:
         offset = 0
         while chunk := f.read(CHUNK):
+            nul = chunk.find(b"\x00")
+            if nul != -1:
+                raise FileRejected(label, f"the file holds a NUL byte at offset {offset + nul:,}: "
+                                          "it is binary or damaged, not CSV text")
             if utf8_error is None:
                 try:
                     utf8.decode(chunk)
@@ -173,8 +243,7 @@ def _reject_non_text(head: bytes, label: str) -> None:
             "the file is an HTML page, not data (probably an error or login page saved by a "
             "download)",
         )
-    if b"\x00" in head:
-        raise FileRejected(label, "the file holds NUL bytes: it is binary, not CSV text")
+
 
 
 def normalize(path: Path, facts: TextFacts, target: Path) -> Path:

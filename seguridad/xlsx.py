@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -38,25 +39,115 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _pick_sheet(workbook: CalamineWorkbook) -> int:
-    """The first sheet whose first row is a known header; else the first sheet."""
-    headers = [[h for h in spec["header"]] for spec in formats().values()]
+MAX_CELLS = 50_000_000  # a sheet's rectangle beyond this, far beyond its content, is refused
+_ROW_TAG = re.compile(rb'<row r="(\d{1,7})"')
+_FAR_CELL = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,7})"')
+_WIDE_REFS = [re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (3, 2, 1)]
+_DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_extent(path: Path, label: str) -> None:
+    """Refuse a sheet whose rectangle (the cells from A1 to its farthest cell, or to the
+    dimension it declares) is far larger than what it holds: the reader would allocate every
+    cell of it (a 1 KB workbook declaring XFD1048576 asks for 17 billion), and the machine,
+    not the file, would fail."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [i for i in z.infolist()
+                     if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+            for info in parts:
+                if info.file_size > 4 * 2**30:
+                    raise FileRejected(label, f"sheet part {info.filename} would unpack to "
+                                              f"{info.file_size / 2**30:,.1f} GiB: refused")
+                data = z.read(info)
+                cells = data.count(b"<c ")
+                far = [(_column_number(c), int(r)) for c, r in _DIMENSION.findall(data)]
+                if cells:
+                    far.append((_widest_column(data), _last_row(data)))
+                for cols, rows in far:
+                    if cols * rows > MAX_CELLS and cols * rows > 20 * max(cells, 1):
+                        ref = f"{_column_letters(cols)}{rows}"
+                        raise FileRejected(
+                            label, f"a sheet ({info.filename}) spans up to cell {ref} "
+                                   f"({cols:,} columns x {rows:,} rows, {cols * rows:,} cells) "
+                                   f"but holds {cells:,} cells: refused, as reading it would "
+                                   "fill the memory (a stray cell far away, or a damaged "
+                                   "dimension). Delete what lies beyond the data, or save the "
+                                   "sheet as CSV.")
+    except zipfile.BadZipFile as e:
+        raise FileRejected(label, f"the workbook cannot be read: {e}") from None
+
+
+def _widest_column(data: bytes) -> int:
+    """The farthest column any cell may use: exact when some reference has three or two
+    letters (rare), else at most Z. Scanning every cell reference of a large sheet would
+    cost more than reading it."""
+    for pattern, ceiling in zip(_WIDE_REFS, (None, None, 26), strict=True):
+        if ceiling is not None:
+            return ceiling if pattern.search(data) else 0
+        found = pattern.findall(data)
+        if found:
+            return max(_column_number(c) for c in found)
+    return 0
+
+
+def _last_row(data: bytes) -> int:
+    """The farthest row: the row tags, and any cell whose reference has a 6- or 7-digit row
+    (a cell can name a row its row tag does not)."""
+    rows = [int(r) for r in _ROW_TAG.findall(data)] + [int(r) for r in _FAR_CELL.findall(data)]
+    return max(rows, default=0)
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _data_sheets(workbook: CalamineWorkbook) -> list[int]:
+    """The sheets whose first row is a known format's header."""
+    headers = [list(spec["header"]) for spec in formats().values()]
+    found = []
     for i, _ in enumerate(workbook.sheet_names):
         rows = workbook.get_sheet_by_index(i).iter_rows()
         first = next(rows, [])
         if [_text(c).strip() for c in first] in headers:
-            return i
-    return 0
+            found.append(i)
+    return found
 
 
 def to_csv(path: Path, label: str, target: Path) -> int:
     """Write the data sheet as UTF-8 CSV; return the number of data rows. Trailing rows
     that are completely empty (the SESNSP's 1997-2014 workbook ends with one) are dropped."""
+    _check_extent(path, label)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as e:  # calamine raises its own error types for damaged workbooks
-        raise FileRejected(label, f"the workbook cannot be read: {e}") from e
-    sheet = workbook.get_sheet_by_index(_pick_sheet(workbook))
+        return _write_csv(path, label, target)
+    except FileRejected:
+        raise
+    except Exception as e:  # calamine's own errors for damaged parts (XmlError, ...)
+        target.unlink(missing_ok=True)
+        raise FileRejected(label, f"the workbook cannot be read: {str(e).splitlines()[0]}"
+                           ) from None
+
+
+def _write_csv(path: Path, label: str, target: Path) -> int:
+    workbook = CalamineWorkbook.from_path(str(path))
+    data = _data_sheets(workbook)
+    if len(data) > 1:
+        names = ", ".join(workbook.sheet_names[i] for i in data)
+        raise FileRejected(label, f"the workbook has {len(data)} sheets of data ({names}): "
+                                  "seguridad reads one data sheet per file, so one would be "
+                                  "left out silently; save each sheet as its own file")
+    sheet = workbook.get_sheet_by_index(data[0] if data else 0)
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     pending_empty = 0

@@ -1,9 +1,10 @@
 -- Small functions shared by the SQL and by analysts. One definition each.
 
--- A count as the SESNSP writes it: empty = not published (NULL); '1.0' (a pandas re-save) = 1.
+-- A count as the SESNSP writes it: empty = not published (NULL); '1.0' (a pandas re-save) = 1;
+-- '1,136' (a thousands separator, quoted in the file; warned about at ingest) = 1136.
 CREATE OR REPLACE MACRO staging.parse_count(x) AS
     CASE WHEN x IS NULL OR trim(x) = '' THEN NULL
-         ELSE CAST(CAST(trim(x) AS DECIMAL(38, 6)) AS BIGINT) END;
+         ELSE CAST(CAST(replace(trim(x), ',', '') AS DECIMAL(38, 6)) AS BIGINT) END;
 
 CREATE OR REPLACE MACRO staging.state_code(x) AS lpad(trim(x), 2, '0');
 

@@ -1,0 +1,144 @@
+"""The hostile corpus, file by file: every damaged copy of a real file is rejected with a
+message that names it and says what is wrong, or loaded with a recorded warning; a rejection
+changes nothing published and loses no byte. All rejected cases go through one `ingest` run
+(each file is judged on its own), the loaded ones through another."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from hostile_cases import LOADED, REJECTED
+
+from conftest import query, use_paths
+from flows.ingest import ingest_flow
+
+
+def fingerprint(wh: Path) -> tuple:
+    """What an analyst could see change: core facts and the marts."""
+    return query(wh, """
+        SELECT (SELECT count(*) FROM core.crime_state_monthly),
+               (SELECT md5(string_agg(r, ',' ORDER BY r)) FROM (
+                    SELECT concat_ws('|', month, series, geo_code, indicator, value,
+                                     rate_per_100k, file_sha256) AS r
+                    FROM marts.indicator_monthly)),
+               (SELECT md5(string_agg(r, ',' ORDER BY r)) FROM (
+                    SELECT concat_ws('|', vintage, geo_code, sex, month, population) AS r
+                    FROM core.population_monthly)),
+               (SELECT count(*) FROM marts.spending_yearly)""")[0]
+
+
+def _run(shipped_warehouse: Path, root: Path, cases) -> dict:
+    incoming = root / "incoming"
+    incoming.mkdir()
+    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
+    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
+    wh.parent.mkdir()
+    shutil.copyfile(shipped_warehouse, wh)
+    paths = {c.name: c.make(incoming) for c in cases}
+    before = fingerprint(wh)
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, raw, wh)
+    try:
+        state = ingest_flow([str(p) for p in paths.values()], return_state=True)
+    finally:
+        mp.undo()
+    run = state.result(raise_on_failure=False)
+    assert not isinstance(run, BaseException), run
+    by_label: dict[str, list] = {}
+    for o in run.outcomes:
+        by_label.setdefault(o.label.split("!")[0], []).append(o)
+    return {"state": state, "paths": paths, "before": before, "wh": wh, "raw": raw,
+            "outcomes": by_label}
+
+
+@pytest.fixture(scope="module")
+def rejected_run(shipped_warehouse, tmp_path_factory):
+    return _run(shipped_warehouse, tmp_path_factory.mktemp("hostile-rejected"), REJECTED)
+
+
+@pytest.fixture(scope="module")
+def loaded_run(shipped_warehouse, tmp_path_factory):
+    return _run(shipped_warehouse, tmp_path_factory.mktemp("hostile-loaded"), LOADED)
+
+
+def test_the_corpus_is_large_and_covers_every_format():
+    assert len(REJECTED) + len(LOADED) >= 60
+    assert {c.group for c in REJECTED} >= {"state", "municipal", "victims", "old", "xlsx",
+                                           "zip", "population", "spending"}
+
+
+@pytest.mark.parametrize("case", REJECTED, ids=lambda c: c.name)
+def test_rejected_whole_with_a_clear_message(rejected_run, case):
+    path = rejected_run["paths"][case.name]
+    outcomes = rejected_run["outcomes"][str(path)]
+    rejected = [o for o in outcomes if o.status == "rejected"]
+    assert rejected, [(o.status, o.message) for o in outcomes]
+    message = rejected[0].message
+    assert message.startswith(f"{path}"), message
+    for words in case.words:
+        assert words in message, message
+    assert "Traceback" not in message
+    sha = rejected[0].sha256
+    (status,), = query(rejected_run["wh"], "SELECT status FROM ops.raw_files "
+                                           "WHERE file_sha256 = ?", [sha])
+    assert status == "rejected"
+    (cases,), = query(rejected_run["wh"], "SELECT count(*) FROM ops.quarantine "
+                                          "WHERE file_sha256 = ?", [sha])
+    assert cases >= 1
+    landed = rejected_run["raw"] / path.name
+    assert hashlib.sha256(landed.read_bytes()).digest() == \
+        hashlib.sha256(path.read_bytes()).digest()  # the bytes are kept
+
+
+def test_rejections_change_nothing_published(rejected_run):
+    assert rejected_run["state"].is_failed()
+    assert fingerprint(rejected_run["wh"]) == rejected_run["before"]
+
+
+@pytest.mark.parametrize("case", LOADED, ids=lambda c: c.name)
+def test_loaded_with_its_warnings(loaded_run, case):
+    path = loaded_run["paths"][case.name]
+    (outcome,) = loaded_run["outcomes"][str(path)]
+    assert outcome.status == "loaded", outcome.message
+    warnings = {w for (w,) in query(loaded_run["wh"], "SELECT check_name FROM "
+                                    "ops.data_warnings WHERE file_sha256 = ?",
+                                    [outcome.sha256])}
+    if case.warning:
+        assert any(case.warning in w for w in warnings), (warnings, outcome.message)
+        assert "see ops.data_warnings" in outcome.message
+    (rows,), = query(loaded_run["wh"], "SELECT rows FROM ops.raw_files WHERE file_sha256 = ?",
+                     [outcome.sha256])
+    assert rows == 3_648
+
+
+def test_variants_of_the_same_file_give_the_same_totals(loaded_run):
+    """Encodings, line ends and column order change bytes, not numbers."""
+    same = ["moved_columns", "utf8", "utf8_bom", "crlf", "cr_only", "mixed_line_ends",
+            "no_final_newline"]
+    totals = set()
+    for name in same:
+        (outcome,) = loaded_run["outcomes"][str(loaded_run["paths"][name])]
+        totals.add(query(loaded_run["wh"], "SELECT count(*), sum(value) FROM "
+                                           "core.crime_state_monthly WHERE file_sha256 = ?",
+                         [outcome.sha256])[0])
+    assert len(totals) == 1
+
+
+def test_the_quoted_thousands_separator_is_read_as_the_number(loaded_run):
+    (outcome,) = loaded_run["outcomes"][str(loaded_run["paths"]["quoted_thousands"])]
+    (row, column, value), = query(loaded_run["wh"], "SELECT row_number, column_name, value "
+                                  "FROM ops.data_warnings WHERE file_sha256 = ? AND check_name "
+                                  "LIKE '%thousands separator%'", [outcome.sha256])
+    assert column == "Enero" and "," in value
+    (stored,), = query(loaded_run["wh"], "SELECT sum(value) FROM core.crime_state_monthly "
+                                         "WHERE file_sha256 = ? AND month = DATE '2026-01-01'",
+                       [outcome.sha256])
+    (original,), = query(loaded_run["wh"], "SELECT sum(value) FROM core.crime_state_monthly "
+                                           "WHERE file_sha256 = (SELECT file_sha256 FROM "
+                                           "ops.raw_files WHERE file_name LIKE "
+                                           "'%estatal_RNID_2026_mar2026.csv') "
+                                           "AND month = DATE '2026-01-01'")
+    assert stored == original
