@@ -1,18 +1,25 @@
-"""Excel workbooks (.xlsx), as the SESNSP publishes some releases: read with python-calamine
-(cached values of formula cells, no Excel needed) and written out as the same UTF-8 CSV text
-the loaders read, so an .xlsx and a .csv of the same format go through the same checks."""
+"""Excel workbooks (.xlsx, and .xls as the SHCP publishes the Cuenta Pública), read with
+python-calamine (cached values of formula cells, no Excel needed) and written out as the same
+UTF-8 CSV text the loaders read, so a workbook and a .csv of the same format go through the
+same checks. A sheet is either a table (its first row a known header) or the Cuenta Pública
+report, which seguridad.budget_xls flattens."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import zipfile
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 from schemas.reference import formats
+from seguridad import budget_xls
 from seguridad.errors import FileRejected
+
+# An .xls (Excel 97-2003, BIFF8) is an OLE2 compound document: these are its first bytes.
+_OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def is_xlsx(path: Path) -> bool:
@@ -22,6 +29,18 @@ def is_xlsx(path: Path) -> bool:
             return "xl/workbook.xml" in z.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+def is_xls(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(8) == _OLE2_MAGIC
+
+
+def kind(path: Path) -> str | None:
+    """'xlsx' or 'xls' for a workbook (told by its bytes, not its name), else None."""
+    if is_xls(path):
+        return "xls"
+    return "xlsx" if is_xlsx(path) else None
 
 
 def _text(value: object) -> str:
@@ -38,25 +57,34 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _pick_sheet(workbook: CalamineWorkbook) -> int:
-    """The first sheet whose first row is a known header; else the first sheet."""
+def _pick_sheet(workbook: CalamineWorkbook) -> tuple[int, bool]:
+    """The first sheet whose first row is a known header; else the first laid out as the
+    Cuenta Pública report (True); else the first sheet, whose header the checks will judge."""
     headers = [[h for h in spec["header"]] for spec in formats().values()]
     for i, _ in enumerate(workbook.sheet_names):
         rows = workbook.get_sheet_by_index(i).iter_rows()
         first = next(rows, [])
         if [_text(c).strip() for c in first] in headers:
-            return i
-    return 0
+            return i, False
+    for i, _ in enumerate(workbook.sheet_names):
+        rows = workbook.get_sheet_by_index(i).iter_rows()
+        if budget_xls.is_report(list(itertools.islice(rows, budget_xls.HEADER_ROWS))):
+            return i, True
+    return 0, False
 
 
-def to_csv(path: Path, label: str, target: Path) -> int:
-    """Write the data sheet as UTF-8 CSV; return the number of data rows. Trailing rows
-    that are completely empty (the SESNSP's 1997-2014 workbook ends with one) are dropped."""
+def to_csv(path: Path, label: str, target: Path) -> list[int] | None:
+    """Write the data sheet as UTF-8 CSV. Trailing rows that are completely empty (the
+    SESNSP's 1997-2014 workbook ends with one) are dropped. Returns, for a flattened report,
+    the workbook row of each data row (None when the CSV's rows are the sheet's rows)."""
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        index, report = _pick_sheet(workbook)
+        sheet = workbook.get_sheet_by_index(index)
     except Exception as e:  # calamine raises its own error types for damaged workbooks
         raise FileRejected(label, f"the workbook cannot be read: {e}") from e
-    sheet = workbook.get_sheet_by_index(_pick_sheet(workbook))
+    if report:
+        return budget_xls.to_csv(sheet.to_python(), label, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     pending_empty = 0
@@ -75,4 +103,4 @@ def to_csv(path: Path, label: str, target: Path) -> int:
             rows += 1
     if rows == 0:
         raise FileRejected(label, "the workbook's sheet is empty")
-    return rows - 1
+    return None
