@@ -191,6 +191,7 @@ def flatten(rows: Sequence[Sequence[object]], label: str) -> tuple[list[str], li
                                   f"{len(layout.heading_cols)} columns; expected {EXPECTED} "
                                   "(ENTE, RAMO and, from 2015, SUBRAMO)")
     header = ["CICLO", *levels, "PROGRAMA", "PRESUPUESTO", *[c for _, c in layout.amount_cols]]
+    read = {layout.program_col, layout.name_col, *(c for c, _ in layout.amount_cols)}
     path: dict[int, str] = {}  # heading column -> the heading the rows are under
     program = "TOTAL"  # stage rows right under a heading are that heading's total
     out: list[list[str]] = []
@@ -207,6 +208,17 @@ def flatten(rows: Sequence[Sequence[object]], label: str) -> tuple[list[str], li
             path[col] = _label(row, col)
             program = "TOTAL"
             continue
+        stray = next((j for j in range(layout.program_col, len(row))
+                      if j not in read and _present(row, j)), None)
+        if stray is not None:
+            shown = _text(_cell(row, stray))
+            raise FileRejected(
+                label, f"row {i + 1}, column {column_letter(stray)}: {shown!r} is in a column "
+                       "the report does not use (a shifted row?): expected "
+                       f"{EXPECTED}",
+                [Failure("layout", f"row {i + 1}, column {column_letter(stray)}: {shown!r} "
+                                   "is outside the report's columns", row=i + 1,
+                         column=column_letter(stray), value=shown)])
         if any(_present(row, j) for j in range(layout.program_col)):
             raise FileRejected(
                 label, f"row {i + 1}: text in the ENTE / RAMO columns next to a program or "

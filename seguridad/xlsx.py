@@ -84,7 +84,8 @@ def to_csv(path: Path, label: str, target: Path) -> list[int] | None:
     except Exception as e:  # calamine raises its own error types for damaged workbooks
         raise FileRejected(label, f"the workbook cannot be read: {e}") from e
     if report:
-        return budget_xls.to_csv(sheet.to_python(), label, target)
+        # The whole sheet from A1, so that row numbers are the workbook's own.
+        return budget_xls.to_csv(sheet.to_python(skip_empty_area=False), label, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     pending_empty = 0
