@@ -98,9 +98,9 @@ def read_layout(rows: Sequence[Sequence[object]], label: str) -> Layout:
         for i, k in enumerate(keys):
             if k == name or (prefix and k.startswith(name)):
                 return i
-        raise FileRejected(label, f"row {header_row + 1}: the header has no {name!r} column: "
+        raise FileRejected(label, f"row {header_row + 1:,}: the header has no {name!r} column: "
                                   f"expected {EXPECTED}",
-                           [Failure("layout", f"row {header_row + 1}: no {name} column",
+                           [Failure("layout", f"row {header_row + 1:,}: no {name} column",
                                     row=header_row + 1)])
 
     program_col = position("PROGRAMA")
@@ -131,8 +131,8 @@ def read_layout(rows: Sequence[Sequence[object]], label: str) -> Layout:
                                              if col < len(rows[r]) and _key(rows[r][col])])
                                if x) or "(empty)"
             raise FileRejected(
-                label, f"column {column_letter(col)} of the header (rows {header_row + 1}-"
-                       f"{first_data_row}) reads {shown!r}, which is not a column of the "
+                label, f"column {column_letter(col)} of the header (rows {header_row + 1:,}-"
+                       f"{first_data_row:,}) reads {shown!r}, which is not a column of the "
                        f"Cuenta Pública report (under {heading or 'no heading'}); expected "
                        "the columns of schemas/reference/cuenta_publica_columns.csv",
                 [Failure("layout", f"column {column_letter(col)}: {shown!r} is not a known "
@@ -140,7 +140,7 @@ def read_layout(rows: Sequence[Sequence[object]], label: str) -> Layout:
                          value=shown)])
         amount_cols.append((col, column))
     if len({c for _, c in amount_cols}) != len(amount_cols):
-        raise FileRejected(label, f"the header (rows {header_row + 1}-{first_data_row}) names "
+        raise FileRejected(label, f"the header (rows {header_row + 1:,}-{first_data_row:,}) names "
                                   f"a column twice: expected {EXPECTED}")
     stages = _stage_labels()
     last_data_row = max((i for i in range(first_data_row, len(rows))
@@ -213,17 +213,18 @@ def flatten(rows: Sequence[Sequence[object]], label: str) -> tuple[list[str], li
         if stray is not None:
             shown = _text(_cell(row, stray))
             raise FileRejected(
-                label, f"row {i + 1}, column {column_letter(stray)}: {shown!r} is in a column "
-                       "the report does not use (a shifted row?): expected "
-                       f"{EXPECTED}",
-                [Failure("layout", f"row {i + 1}, column {column_letter(stray)}: {shown!r} "
+                label, f"row {i + 1:,}, column {column_letter(stray)}: {shown!r} is in a column "
+                       "the report does not use (a shifted row?): a program's code goes under "
+                       "PROGRAMA, its name and stages under DENOMINACIÓN, amounts under their "
+                       "headings",
+                [Failure("layout", f"row {i + 1:,}, column {column_letter(stray)}: {shown!r} "
                                    "is outside the report's columns", row=i + 1,
                          column=column_letter(stray), value=shown)])
         if any(_present(row, j) for j in range(layout.program_col)):
             raise FileRejected(
-                label, f"row {i + 1}: text in the ENTE / RAMO columns next to a program or "
-                       f"stage: expected {EXPECTED}",
-                [Failure("layout", f"row {i + 1}: a heading and a program on one row",
+                label, f"row {i + 1:,}: text in the ENTE / RAMO columns next to a program or "
+                       "stage: a heading row holds only its ente, ramo or subramo",
+                [Failure("layout", f"row {i + 1:,}: a heading and a program on one row",
                          row=i + 1)])
         if code:
             program = code
@@ -231,9 +232,9 @@ def flatten(rows: Sequence[Sequence[object]], label: str) -> tuple[list[str], li
                 continue  # a code without a name: the CSV flattening writes no name row
         named = [path[j] for j in sorted(path)]
         if not named:
-            raise FileRejected(label, f"row {i + 1}: a program or stage before any ENTE "
+            raise FileRejected(label, f"row {i + 1:,}: a program or stage before any ENTE "
                                       f"heading: expected {EXPECTED}",
-                               [Failure("layout", f"row {i + 1}: no heading above it",
+                               [Failure("layout", f"row {i + 1:,}: no heading above it",
                                         row=i + 1)])
         places = (named + ["", "", ""])[:len(levels)]
         out.append([layout.fiscal_year, *places, _text(_cell(row, layout.program_col)) or program,
