@@ -485,11 +485,13 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         kinds = sorted({w.check for w in checked.warnings})
         warned = (f"; {len(checked.warnings)} warning(s), see ops.data_warnings: "
                   + "; ".join(kinds))
+    # Yearly figures (budgets, populations) are listed by their January: say years.
+    span = (f"{first:%Y}" if first.year == last.year else f"{first:%Y} to {last:%Y}") \
+        if reference.is_yearly(checked.format) else f"{first:%Y-%m} to {last:%Y-%m}"
     return FileOutcome(
         checked.label, checked.sha256, "loaded",
         f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
-        f"{first:%Y-%m} to {last:%Y-%m}; {checked.facts.encoding}, "
-        f"{checked.facts.line_ending}){warned}",
+        f"{span}; {checked.facts.encoding}, {checked.facts.line_ending}){warned}",
         checked.format, spec["dataset"], checked.series, cut, checked.rows)
 
 
