@@ -159,6 +159,10 @@ class Inpc(pa.DataFrameModel):
     index: Series[str] = pa.Field(alias="inpc", str_matches=r"^\s*\d+(\.\d+)?\s*$",
                                   description="Index value")
 
+    @pa.check("inpc", error="is not a positive index value")
+    def positive(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce") > 0  # real pesos divide by it
+
     class Config:
         strict = True
 

@@ -8,6 +8,7 @@ says which row, column, rule and value failed."""
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -331,29 +332,28 @@ def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
     """For formats exported with metadata around the table (`preamble = true`, INEGI's BIE):
     when the header of such a format comes after some lines, keep only the table: from the
     header to the first blank line (what follows is notes). Returns the file's line number of
-    each data row, or None when the file starts with its header."""
+    each data row, or None when the file starts with its header. Only the first lines are read
+    unless such a header is found (a municipal file is half a gigabyte)."""
     headers = [spec["header"] for spec in formats().values() if spec.get("preamble")]
     if not headers:
         return None
     with open(work, encoding="utf-8", newline="") as f:
-        lines = f.read().split("\n")
-    start = None
-    for i, line in enumerate(lines[:scan]):
-        fields = [h.strip() for h in next(csv.reader([line]), [])]
-        if fields in headers:
-            start = i
-            break
+        head = [line.rstrip("\n") for line in itertools.islice(f, scan)]
+    start = next((i for i, line in enumerate(head)
+                  if [h.strip() for h in next(csv.reader([line]), [])] in headers), None)
     if not start:  # no such header, or already on the first line
         return None
+    with open(work, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")  # a small export: the header was near the top
     end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
     width = len(next(csv.reader([lines[start]])))
     for i in range(end, len(lines)):  # notes must not hide months of data
         fields = next(csv.reader([lines[i]]), [])
         if len(fields) == width and re.match(r"^\s*\d{4}\D\d{2}\s*$", fields[0]):
-            raise FileRejected(label, f"line {i + 1} looks like a row of data ({lines[i]!r}) "
-                                      f"but comes after the blank line at {end + 1} that ends "
+            raise FileRejected(label, f"line {i + 1:,} looks like a row of data ({lines[i]!r}) "
+                                      f"but comes after the blank line {end + 1:,} that ends "
                                       "the table: a damaged or concatenated export?",
-                               [Failure("layout", f"line {i + 1}: data after the notes",
+                               [Failure("layout", f"line {i + 1:,}: data after the notes",
                                         row=i + 1)])
     with open(work, "w", encoding="utf-8", newline="") as f:
         f.write("\n".join(lines[start:end]) + "\n")

@@ -81,11 +81,12 @@ def to_csv(path: Path, label: str, target: Path) -> list[int] | None:
         workbook = CalamineWorkbook.from_path(str(path))
         index, report = _pick_sheet(workbook)
         sheet = workbook.get_sheet_by_index(index)
+        # A report is read whole, from A1, so that row numbers are the workbook's own.
+        cells = sheet.to_python(skip_empty_area=False) if report else None
     except Exception as e:  # calamine raises its own error types for damaged workbooks
         raise FileRejected(label, f"the workbook cannot be read: {e}") from e
-    if report:
-        # The whole sheet from A1, so that row numbers are the workbook's own.
-        return budget_xls.to_csv(sheet.to_python(skip_empty_area=False), label, target)
+    if cells is not None:
+        return budget_xls.to_csv(cells, label, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     pending_empty = 0
