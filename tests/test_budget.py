@@ -444,9 +444,12 @@ def _pronapred_sheet_row(rows: list[list[object]]) -> int:
 
 
 def _workbook_copy(name: str, change) -> callable:
+    """The 2013 workbook down to PRONAPRED's last row (a whole report, only shorter: quicker
+    to write and read), with one change."""
     def make(folder: Path) -> Path:
         rows = _workbook_rows()
-        return write_xlsx(folder / name, change(rows, _pronapred_sheet_row(rows)))
+        at = _pronapred_sheet_row(rows)
+        return write_xlsx(folder / name, change(rows[:at + 7], at))
     return make
 
 
