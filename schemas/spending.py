@@ -175,5 +175,48 @@ class Inpc(pa.DataFrameModel):
     index: Series[str] = pa.Field(alias="inpc", str_matches=r"^\s*\d+(\.\d+)?\s*$",
                                   description="Index value")
 
+    @pa.check("inpc", error="is not a positive index value")
+    def positive(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce") > 0  # real pesos divide by it
+
+    class Config:
+        strict = True
+
+
+class InpcFechaIpc(pa.DataFrameModel):
+    """The INPC as a clean monthly file with dates (`Fecha,IPC`, `1969-01-01,0.011595`), as
+    lapanquecita/cuenta-publica keeps it: one row per month, dated its first day. Its base is
+    not stated; real pesos only use ratios of the index, so any base will do."""
+
+    month: Series[str] = pa.Field(alias="Fecha",
+                                  str_matches=r"^\s*\d{4}-(0[1-9]|1[0-2])-01\s*$", unique=True,
+                                  description="Month, as the date of its first day (YYYY-MM-01)")
+    index: Series[str] = pa.Field(alias="IPC", str_matches=r"^\s*\d+(\.\d+)?\s*$",
+                                  description="Index value")
+
+    @pa.check("IPC", error="is not a positive index value")
+    def positive(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce") > 0
+
+    class Config:
+        strict = True
+
+
+class InpcBie(pa.DataFrameModel):
+    """The INPC as INEGI's BIE site exports it: after its metadata lines (series path, unit,
+    periodicity) a quoted header `"Periodo","Índice general "`, one row per month
+    (`"2005/01","58.3091603733014"`), then notes (source, date of the query). The unit line
+    states the base (from 2018: second half of July 2018 = 100)."""
+
+    month: Series[str] = pa.Field(alias="Periodo", str_matches=r"^\s*\d{4}/(0[1-9]|1[0-2])\s*$",
+                                  unique=True, description="Month, YYYY/MM")
+    index: Series[str] = pa.Field(alias="Índice general", str_matches=r"^\s*\d+(\.\d+)?\s*$",
+                                  description="Índice general (all items), in the base the "
+                                              "metadata states")
+
+    @pa.check("Índice general", error="is not a positive index value")
+    def positive(cls, s: Series[str]) -> Series[bool]:
+        return pd.to_numeric(s, errors="coerce") > 0
+
     class Config:
         strict = True

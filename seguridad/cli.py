@@ -213,23 +213,32 @@ def report_compare(
 @report_app.command("spending")
 def report_spending(
     program: Annotated[str, typer.Option(
-        help="A prevention program's key, or a Ramo 33 fund (fasp, faeb, ...).")],
+        help="A prevention program's key, a Ramo 33 fund (fasp, faeb, ...), or a federal "
+             "program of schemas/reference/budget_programs.csv (pronapred, subsemun, ...).")],
     before: Annotated[str | None, typer.Option(
         help="Window before the program (default: the year before it began).")] = None,
     after: Annotated[str | None, typer.Option(
         help="Window after (default: its last fiscal year).")] = None,
+    years: Annotated[str | None, typer.Option(
+        help="Fiscal years YYYY:YYYY (default: every year the files give).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
     lang: Annotated[str, typer.Option(help="es or en.")] = "es",
 ) -> None:
     """What a program spent, in how many polygons and municipalities, for how many people,
-    and how crime moved where it spent against comparable places where it did not."""
+    and how crime moved where it spent against comparable places where it did not; for a
+    federal program, what Congress approved against what was exercised (Cuenta Pública)."""
     from seguridad import compare, spending, warehouse
 
+    if fmt not in ("table", "md", "csv", "json"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv or json")
+    if lang not in ("es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
     con = warehouse.connect_read_only(config.settings())
     try:
         result = spending.build(
             con, program, compare.Window.parse(before) if before else None,
-            compare.Window.parse(after) if after else None, lang)
+            compare.Window.parse(after) if after else None, lang,
+            spending.parse_years(years) if years else None)
     finally:
         con.close()
     sys.stdout.write(spending.render(result, fmt))

@@ -8,6 +8,7 @@ says which row, column, rule and value failed."""
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import pandas as pd
 
 from schemas import reference
 from schemas.reference import formats
-from seguridad import archives, rawfiles, xlsx
+from seguridad import archives, budget_xls, rawfiles, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.progress import progress
@@ -66,6 +67,7 @@ class CheckedFile:
     rows: int
     archive: ArchiveRef | None = None
     warnings: list[Failure] = field(default_factory=list)
+    row_map: bool = False  # the file's row numbers are in landing_row_map (see map_rows)
 
 
 def discover(raw_dir: Path) -> list[Path]:
@@ -197,6 +199,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
     finally:
         work.unlink(missing_ok=True)
         con.execute("DROP TABLE IF EXISTS landing")
+        con.execute("DROP TABLE IF EXISTS landing_row_map")
 
 
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
@@ -205,42 +208,68 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
     """Decode, parse and validate; raises FileRejected. `learned` receives the encoding and
     format as soon as they are known, so that a rejection still records them."""
     learned = {} if learned is None else learned
-    if xlsx.is_xlsx(path):
-        xlsx.to_csv(path, label, work)
-        facts = rawfiles.TextFacts(encoding="xlsx", line_ending="n/a", final_newline=True)
+    workbook = xlsx.kind(path)
+    if workbook:
+        source_rows = xlsx.to_csv(path, label, work)
+        facts = rawfiles.TextFacts(encoding=workbook, line_ending="n/a", final_newline=True)
     else:
         facts = rawfiles.inspect_text(path, label)
         rawfiles.normalize(path, facts, work)
+        source_rows = strip_preamble(work, label)
     learned["facts"] = facts
     header = read_header(work, label)
-    fmt = detect_format(header, label)
+    fmt = detect_format(header, label, workbook is not None)
     spec = formats()[fmt]
     learned.update(fmt=fmt, dataset=spec["dataset"])
     rows = read_into_landing(con, work, header, label)
+    mapped = map_rows(con, source_rows)
     model = load_model(spec["model"])
     if spec.get("validation") == "batched":
         failures = validate_in_batches(con, model, rows)
         if not any(f.check in HEADER_CHECKS for f in failures):  # rules across rows
             failures += file_check_failures(con, spec)
     else:
-        failures = validate(model, landing_frame(con))
+        failures = validate(model, landing_frame(con, mapped=mapped))
     if failures:
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
     warnings = count_warnings(con, spec)
     if "warnings_model" in spec:  # suspicious but loadable: recorded, flagged, not rejected
-        warnings += validate(load_model(spec["warnings_model"]), landing_frame(con))
-    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive, warnings)
+        warnings += validate(load_model(spec["warnings_model"]),
+                            landing_frame(con, mapped=mapped))
+    return CheckedFile(label, path, sha, fmt, spec, series, facts, rows, archive, warnings,
+                       mapped)
+
+
+def map_rows(con: duckdb.DuckDBPyConnection, source_rows: list[int] | None) -> bool:
+    """Where the rows of `landing` are not the file's rows one for one (a workbook report
+    flattened, metadata lines above a header), keep the row each came from, so that errors
+    and raw.row_number point into the original file."""
+    con.execute("DROP TABLE IF EXISTS landing_row_map")
+    if source_rows is None:
+        return False
+    con.execute("CREATE TEMP TABLE landing_row_map AS SELECT unnest(range(?)) AS landing_rowid, "
+                "unnest(?) AS row_number", [len(source_rows), source_rows])
+    return True
+
+
+def _numbered(mapped: bool) -> tuple[str, str]:
+    """`landing` with each row's number in the file as `__row` (rowid + 2 when the header is
+    row 1), and the expression of the landing order."""
+    if not mapped:
+        return 'SELECT rowid + 2 AS "__row", * FROM landing', "rowid"
+    return ('SELECT m.row_number AS "__row", l.* FROM landing AS l '
+            'JOIN landing_row_map AS m ON m.landing_rowid = l.rowid'), "l.rowid"
 
 
 def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
-                  limit: int | None = None) -> pd.DataFrame:
+                  limit: int | None = None, mapped: bool = False) -> pd.DataFrame:
     """Rows of `landing` as text, indexed by their row number in the file."""
-    sql = 'SELECT rowid + 2 AS "__row", * FROM landing'
+    sql, order = _numbered(mapped)
     if limit is not None:
-        sql += f" WHERE rowid >= {int(first)} AND rowid < {int(first) + int(limit)}"
-    frame = con.sql(sql + " ORDER BY rowid").df()
+        sql += f" WHERE {order} >= {int(first)} AND {order} < {int(first) + int(limit)}"
+    frame = con.sql(sql + f" ORDER BY {order}").df()
     return frame.set_index("__row").astype("str")
 
 
@@ -364,14 +393,16 @@ def read_header(work: Path, label: str) -> list[str]:
     return header
 
 
-def detect_format(header: list[str], label: str) -> str:
-    """The format whose header this is. A header that is close to a known one (a column
-    missing or added) is taken as that format so the checks can say exactly what differs."""
+def detect_format(header: list[str], label: str, workbook: bool = False) -> str:
+    """The format whose header this is (columns a format calls optional may be absent). A
+    header that is close to a known one (a column missing or added) is taken as that format
+    so the checks can say exactly what differs."""
     cleaned = [h.strip() for h in header]
     best, best_score = None, 0.0
     for name, spec in formats().items():
         expected = spec["header"]
-        if cleaned == expected:
+        optional = set(spec.get("optional", []))
+        if cleaned == [c for c in expected if c not in optional or c in cleaned]:
             return name
         score = len(set(cleaned) & set(expected)) / len(set(expected) | set(cleaned))
         if score > best_score:
@@ -386,12 +417,46 @@ def detect_format(header: list[str], label: str) -> str:
                 hint = (f" The columns seem separated by {name}: the formats use commas; save "
                         "the file as CSV with commas.")
                 break
+    also = (f" A workbook is read either as a table (its first row one of those headers) or as "
+            f"{budget_xls.EXPECTED}." if workbook else "")
     raise FileRejected(label, f"the header does not match any known format (it reads: {shown})."
-                              f"{hint} Known formats are listed in schemas/formats.toml.")
+                              f"{hint} Known formats are listed in schemas/formats.toml.{also}")
 
 
 def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n] + f"... ({len(text):,} characters)"
+
+
+def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
+    """For formats exported with metadata around the table (`preamble = true`, INEGI's BIE):
+    when the header of such a format comes after some lines, keep only the table: from the
+    header to the first blank line (what follows is notes). Returns the file's line number of
+    each data row, or None when the file starts with its header. Only the first lines are read
+    unless such a header is found (a municipal file is half a gigabyte)."""
+    headers = [spec["header"] for spec in formats().values() if spec.get("preamble")]
+    if not headers:
+        return None
+    with open(work, encoding="utf-8", newline="") as f:
+        head = [line.rstrip("\n") for line in itertools.islice(f, scan)]
+    start = next((i for i, line in enumerate(head)
+                  if [h.strip() for h in next(csv.reader([line]), [])] in headers), None)
+    if not start:  # no such header, or already on the first line
+        return None
+    with open(work, encoding="utf-8", newline="") as f:
+        lines = f.read().split("\n")  # a small export: the header was near the top
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+    width = len(next(csv.reader([lines[start]])))
+    for i in range(end, len(lines)):  # notes must not hide months of data
+        fields = next(csv.reader([lines[i]]), [])
+        if len(fields) == width and re.match(r"^\s*\d{4}\D\d{2}\s*$", fields[0]):
+            raise FileRejected(label, f"line {i + 1:,} looks like a row of data ({lines[i]!r}) "
+                                      f"but comes after the blank line {end + 1:,} that ends "
+                                      "the table: a damaged or concatenated export?",
+                               [Failure("layout", f"line {i + 1:,}: data after the notes",
+                                        row=i + 1)])
+    with open(work, "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(lines[start:end]) + "\n")
+    return list(range(start + 2, end + 1))
 
 
 _CSV_ERROR = re.compile(r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) "
@@ -493,9 +558,9 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
     spec = checked.spec
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"INSERT INTO {spec['raw_table']} BY NAME "
-                    "SELECT ? AS file_sha256, rowid + 2 AS row_number, * FROM landing",
-                    [checked.sha256])
+        numbered, _ = _numbered(checked.row_map)
+        con.execute(f"INSERT INTO {spec['raw_table']} BY NAME SELECT ? AS file_sha256, "
+                    f"* RENAME (__row AS row_number) FROM ({numbered})", [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
                       dataset=spec["dataset"], core_table=spec["core_table"],
                       month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
@@ -510,6 +575,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         if known:  # a series already seen: rows new to it are worth a word
             checked.warnings += new_crime_rows(con, checked.series, known)
         checked.warnings += outlier_warnings(con, spec)
+        if "overlap_checks" in spec:
+            checked.warnings += overlap_warnings(con, spec)
         first, last = fetch_one(
             con, "SELECT min(month), max(month) FROM core.file_months "
                  "WHERE file_sha256 = ? AND published_cells > 0", [checked.sha256])
@@ -522,6 +589,14 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     checked.label,
                     f"its name says the {name_cut:%Y-%m} cut but its last published month is "
                     f"{last:%Y-%m}: truncated, or named for another cut")
+        elif spec.get("edition") == "name" and name_cut:
+            # A yearly report's edition: published after the last year it reports on.
+            if name_cut.year <= last.year:
+                raise FileRejected(
+                    checked.label,
+                    f"its name says the edition of {name_cut:%Y-%m}, but it reports fiscal year "
+                    f"{last:%Y}, which can only be published after the year ends")
+            cut = name_cut
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
                         status="loaded", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
@@ -539,11 +614,13 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         kinds = sorted({w.check for w in checked.warnings})
         warned = (f"; {len(checked.warnings)} warning(s), see ops.data_warnings: "
                   + "; ".join(kinds))
+    # Yearly figures (budgets, populations) are listed by their January: say years.
+    span = (f"{first:%Y}" if first.year == last.year else f"{first:%Y} to {last:%Y}") \
+        if reference.is_yearly(checked.format) else f"{first:%Y-%m} to {last:%Y-%m}"
     return FileOutcome(
         checked.label, checked.sha256, "loaded",
         f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
-        f"{first:%Y-%m} to {last:%Y-%m}; {checked.facts.encoding}, "
-        f"{checked.facts.line_ending}){warned}",
+        f"{span}; {checked.facts.encoding}, {checked.facts.line_ending}){warned}",
         checked.format, spec["dataset"], checked.series, cut, checked.rows)
 
 
@@ -572,6 +649,15 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
         f"INSERT INTO ops.raw_files ({', '.join(values)}) "
         f"VALUES ({', '.join('?' for _ in values)}) "
         f"ON CONFLICT (file_sha256) DO UPDATE SET {updates}", list(values.values()))
+
+
+def overlap_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """What the format's overlap check (warehouse/sql/checks/) finds between the file being
+    loaded and the files of its dataset loaded before: warnings, not rejections."""
+    set_variables(con, value_column=spec["header"][-1])
+    sql = (SQL_DIR / "checks" / spec["overlap_checks"]).read_text(encoding="utf-8")
+    return [Failure(check, message, row=row, column=column, value=value)
+            for row, column, check, value, message in con.execute(sql).fetchall()]
 
 
 def catalogue_ids(con: duckdb.DuckDBPyConnection, series: str) -> set[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from seguridad.errors import FileRejected, SeguridadError
 
 CHUNK = 8 * 1024 * 1024
-DATA_SUFFIXES = {".csv", ".txt", ".xlsx"}
+DATA_SUFFIXES = {".csv", ".txt", ".xlsx", ".xls"}
 ARCHIVE_SUFFIXES = {".zip"}
 
 _UTF8_BOM = codecs.BOM_UTF8

@@ -1,5 +1,6 @@
 """`seguridad report spending`: what a program spent, where, for whom, next to how crime moved
-where the money went (marts.program_evaluation)."""
+where the money went (marts.program_evaluation); and, for a federal program the Cuenta Pública
+reports (marts.program_budget_yearly), what Congress approved against what was spent."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import duckdb
 
@@ -15,6 +17,25 @@ from seguridad.compare import Window, default_vintage, population_files, sources
 from seguridad.errors import ComparisonRefused
 from seguridad.report import source_line
 from seguridad.warehouse import fetch_dicts
+
+
+@dataclass
+class Budget:
+    """Approved against exercised, per fiscal year, from the Cuenta Pública."""
+
+    label: str  # PRONAPRED
+    years: tuple[int, int]
+    by_year: list[dict]  # fiscal_year, approved/exercised nominal and real, cumulative
+    missing_years: list[int]  # years of the span without a line in the Cuenta Pública
+    price_base: date | None
+
+    @property
+    def approved(self) -> Decimal:
+        return sum((y["approved_pesos"] for y in self.by_year), Decimal(0))
+
+    @property
+    def exercised(self) -> Decimal:
+        return sum((y["exercised_pesos"] for y in self.by_year), Decimal(0))
 
 
 @dataclass
@@ -29,6 +50,7 @@ class SpendingReport:
     after: Window | None = None
     notes: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # every file behind a number shown
+    budget: Budget | None = None
 
 
 def _money(amount: float, lang: str) -> str:
@@ -37,17 +59,86 @@ def _money(amount: float, lang: str) -> str:
     return f"{millions:,.1f} {word}"
 
 
+def parse_years(text: str) -> tuple[int, int]:
+    """'2013:2015' (or '2013-2015', or one year '2014') -> (2013, 2015)."""
+    parts = text.replace(":", "-").split("-") if text.count("-") < 2 else [text]
+    try:
+        first, last = int(parts[0]), int(parts[-1])
+    except ValueError:
+        raise ComparisonRefused(f"--years {text!r}: expected YYYY:YYYY, e.g. 2013:2015") from None
+    if len(parts) > 2 or last < first:
+        raise ComparisonRefused(f"--years {text!r}: expected YYYY:YYYY with the first year "
+                                "not after the last")
+    return first, last
+
+
+def build_budget(con: duckdb.DuckDBPyConnection, program: str,
+                 years: tuple[int, int] | None) -> Budget | None:
+    """The program's Cuenta Pública figures (None if it is not a followed federal program).
+    Years asked for but not loaded are refused: an absent year is not a zero."""
+    known = fetch_dicts(con, "SELECT label FROM core.budget_program WHERE program = ?",
+                        [program])
+    if not known:
+        return None
+    by_year = fetch_dicts(con, """
+        SELECT fiscal_year,
+               any_value(amount_pesos) FILTER (WHERE stage = 'approved') AS approved_pesos,
+               any_value(amount_pesos) FILTER (WHERE stage = 'exercised') AS exercised_pesos,
+               any_value(amount_real_pesos) FILTER (WHERE stage = 'approved')
+                   AS approved_real_pesos,
+               any_value(amount_real_pesos) FILTER (WHERE stage = 'exercised')
+                   AS exercised_real_pesos,
+               any_value(share_of_approved) FILTER (WHERE stage = 'exercised')
+                   AS exercised_share,
+               any_value(price_base) AS price_base,
+               list(DISTINCT file_sha256) AS files
+        FROM marts.program_budget_yearly
+        WHERE program = $1 AND fiscal_year BETWEEN $2 AND $3
+        GROUP BY fiscal_year ORDER BY fiscal_year""",
+                         [program, *(years or (0, 9999))])
+    loaded = [y for (y,) in con.execute("""
+        SELECT DISTINCT year(month) FROM core.current_file_months
+        WHERE dataset = 'budget_cuenta_publica' ORDER BY 1""").fetchall()]
+    if years:
+        absent = [y for y in range(years[0], years[1] + 1) if y not in loaded]
+        if absent:
+            raise ComparisonRefused(
+                f"no Cuenta Pública is loaded for {', '.join(map(str, absent))}; loaded: "
+                f"{', '.join(map(str, loaded)) or 'none'}")
+    if not by_year:
+        return None
+    span = years or (by_year[0]["fiscal_year"], by_year[-1]["fiscal_year"])
+    approved = exercised = Decimal(0)
+    for y in by_year:  # cumulative over the years shown
+        approved += y["approved_pesos"] or 0
+        exercised += y["exercised_pesos"] or 0
+        y["cumulative_approved_pesos"], y["cumulative_exercised_pesos"] = approved, exercised
+    present = {y["fiscal_year"] for y in by_year}
+    missing = [y for y in range(span[0], span[1] + 1) if y not in present]
+    bases = {y["price_base"] for y in by_year}
+    base = bases.pop() if len(bases) == 1 else None  # real pesos only if every year has them
+    return Budget(known[0]["label"], span, by_year, missing, base)
+
+
 def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = None,
-          after: Window | None = None, lang: str = "es") -> SpendingReport:
+          after: Window | None = None, lang: str = "es",
+          years: tuple[int, int] | None = None) -> SpendingReport:
     program = program.lower()
+    budget = build_budget(con, program, years)
     by_year = fetch_dicts(con, """
         SELECT fiscal_year, amount_mxn, amount_real_mxn, price_basis, polygons, municipalities,
                beneficiaries, per_capita_mxn, per_beneficiary_mxn, data_warning, geo_level
-        FROM marts.spending_yearly WHERE program = ? AND geo_level = 'national'
-        ORDER BY fiscal_year""", [program])
+        FROM marts.spending_yearly WHERE program = $1 AND geo_level = 'national'
+          AND fiscal_year BETWEEN $2 AND $3
+        ORDER BY fiscal_year""", [program, *(years or (0, 9999))])
+    if not by_year and budget:  # a federal program seen only in the Cuenta Pública
+        report = SpendingReport(program, lang, budget.years, {}, [], budget=budget)
+        report.sources = sources(con, _budget_files(con, budget))
+        return report
     if not by_year:
         known = [p for (p,) in con.execute(
-            "SELECT DISTINCT program FROM marts.spending_yearly ORDER BY 1").fetchall()]
+            "SELECT DISTINCT program FROM marts.spending_yearly UNION "
+            "SELECT DISTINCT program FROM marts.program_budget_yearly ORDER BY 1").fetchall()]
         raise ComparisonRefused(f"no spending recorded for program {program!r}; known: "
                                 f"{', '.join(known) or 'none (ingest a spending file)'}")
     first, last = by_year[0]["fiscal_year"], by_year[-1]["fiscal_year"]
@@ -60,7 +151,7 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
     if totals["amount_mxn"] is None:  # a fund (Ramo 33): no polygons, no beneficiaries
         totals = {"amount_mxn": sum(r["amount_mxn"] for r in by_year), "polygons": None,
                   "municipalities": None, "beneficiaries": None}
-    report = SpendingReport(program, lang, (first, last), totals, by_year)
+    report = SpendingReport(program, lang, (first, last), totals, by_year, budget=budget)
     if totals["polygons"]:
         report.before = before or Window(date(first - 1, 1, 1), date(first - 1, 12, 1))
         report.after = after or Window(date(last, 1, 1), date(last, 12, 1))
@@ -79,7 +170,8 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
                  "There are no municipal crime figures for every month of both windows in the "
                  "program's municipalities and their comparables.")
                 + f" ({report.before} / {report.after})")
-    report.sources = sources(con, _source_files(con, report))
+    report.sources = sources(con, _source_files(con, report)
+                             + (_budget_files(con, budget) if budget else []))
     if any(r["data_warning"] for r in by_year):
         report.notes += sorted({f"{r['fiscal_year']}: {r['data_warning']}" for r in by_year
                                 if r["data_warning"]})
@@ -110,12 +202,98 @@ def _source_files(con: duckdb.DuckDBPyConnection, r: SpendingReport) -> list[str
     return shas
 
 
+def _budget_files(con: duckdb.DuckDBPyConnection, b: Budget) -> list[str]:
+    """The Cuenta Pública files behind the years shown, and the price files when pesos are
+    real."""
+    shas = sorted({sha for y in b.by_year for sha in y["files"]})
+    if b.price_base:
+        shas += [sha for (sha,) in con.execute(
+            "SELECT DISTINCT file_sha256 FROM core.price_index_monthly").fetchall()]
+    return shas
+
+
+def _millions(amount: Decimal) -> str:
+    return f"{amount / 1_000_000:,.0f}"
+
+
+def budget_sentence(b: Budget, lang: str) -> str:
+    """'Between 2013 and 2015 Congress approved 7,778 million pesos for PRONAPRED; 6,872
+    million were spent (88%).' Nominal pesos, as the Cuenta Pública gives them."""
+    es = lang == "es"
+    first, last = b.years
+    if first == last:
+        when = f"En {first}" if es else f"In {first}"
+    else:
+        when = f"Entre {first} y {last}" if es else f"Between {first} and {last}"
+    gap = ""
+    if b.missing_years:  # a year without a line is not a zero: said, not hidden
+        listed = ", ".join(map(str, b.missing_years))
+        gap = (f" (sin partida en la Cuenta Pública de {listed})" if es else
+               f" (no line in the Cuenta Pública of {listed})")
+    share = (f" ({b.exercised / b.approved * 100:.0f}%)" if b.approved else "")
+    if es:
+        return (f"{when} el Congreso aprobó {_millions(b.approved)} millones de pesos para "
+                f"{b.label}{gap}; se ejercieron {_millions(b.exercised)} millones{share}.")
+    return (f"{when} Congress approved {_millions(b.approved)} million pesos for {b.label}"
+            f"{gap}; {_millions(b.exercised)} million were spent{share}.")
+
+
+def price_basis(b: Budget, lang: str) -> str:
+    if b.price_base is None:
+        return ("pesos reales: sin INPC para todos los años" if lang == "es" else
+                "real pesos: no INPC for every year")
+    month = Window(b.price_base, b.price_base).describe(lang)
+    return (f"pesos reales: pesos de {month} (INPC)" if lang == "es" else
+            f"real pesos: pesos of {month} (INPC)")
+
+
+BUDGET_COLUMNS = ["program", "fiscal_year", "approved_pesos", "exercised_pesos",
+                  "exercised_share", "approved_real_pesos", "exercised_real_pesos",
+                  "price_base", "cumulative_approved_pesos", "cumulative_exercised_pesos"]
+
+
+def budget_table(b: Budget, lang: str) -> list[str]:
+    def money(v: Decimal | None) -> str:
+        return f"{v:,.2f}" if v is not None else "n/a"
+
+    lines = ["", f"{'year':<5} {'approved_pesos':>20} {'exercised_pesos':>20} {'exer/appr':>9} "
+                 f"{'approved_real':>20} {'exercised_real':>20} {'cum_approved':>20} "
+                 f"{'cum_exercised':>20}"]
+    for y in b.by_year:
+        share = (f"{y['exercised_share'] * 100:.1f}%" if y["exercised_share"] is not None
+                 else "n/a")
+        lines.append(f"{y['fiscal_year']:<5} {money(y['approved_pesos']):>20} "
+                     f"{money(y['exercised_pesos']):>20} {share:>9} "
+                     f"{money(y['approved_real_pesos']):>20} "
+                     f"{money(y['exercised_real_pesos']):>20} "
+                     f"{money(y['cumulative_approved_pesos']):>20} "
+                     f"{money(y['cumulative_exercised_pesos']):>20}")
+    total = (f"{'total':<5} {money(b.approved):>20} {money(b.exercised):>20} "
+             + (f"{b.exercised / b.approved * 100:>8.1f}%" if b.approved else f"{'n/a':>9}"))
+    real = [y for y in b.by_year if y["approved_real_pesos"] is not None]
+    if b.price_base and len(real) == len(b.by_year):
+        total += (f" {money(sum(y['approved_real_pesos'] for y in real)):>20} "
+                  f"{money(sum(y['exercised_real_pesos'] or 0 for y in real)):>20}")
+    nominal = "montos nominales" if lang == "es" else "nominal amounts"
+    lines += [total, f"Cuenta Pública (SHCP), {nominal}; {price_basis(b, lang)}"]
+    return lines
+
+
 def provenance(r: SpendingReport) -> list[str]:
     return [source_line(s, with_series=True) for s in r.sources]
 
 
 def sentences(r: SpendingReport) -> list[str]:
     """In the style of the statement this project checks."""
+    if not r.by_year:  # only the Cuenta Pública
+        return [budget_sentence(r.budget, r.lang)] if r.budget else []
+    out = _spending_sentences(r)
+    if r.budget:
+        out.append(budget_sentence(r.budget, r.lang))
+    return out
+
+
+def _spending_sentences(r: SpendingReport) -> list[str]:
     t = r.totals
     span = f"{r.years[0]}" if r.years[0] == r.years[1] else f"{r.years[0]}-{r.years[1]}"
     es = r.lang == "es"
@@ -170,33 +348,55 @@ EVALUATION_COLUMNS = [
 SOURCE_COLUMNS = ["source_files", "source_sha256"]
 
 
+def _budget_records(r: SpendingReport) -> list[dict]:
+    b = r.budget
+    return [{"program": r.program, **{k: y[k] for k in BUDGET_COLUMNS[1:]}}
+            for y in (b.by_year if b else [])]
+
+
 def render(r: SpendingReport, fmt: str) -> str:
     if fmt == "json":
+        budget = None
+        if r.budget:
+            budget = {"label": r.budget.label, "years": list(r.budget.years),
+                      "approved_pesos": r.budget.approved,
+                      "exercised_pesos": r.budget.exercised,
+                      "missing_years": r.budget.missing_years,
+                      "price_base": r.budget.price_base, "by_year": _budget_records(r)}
         return json.dumps({"program": r.program, "sentences": sentences(r),
                            "totals": r.totals, "by_year": r.by_year,
                            "evaluation": [{k: e[k] for k in EVALUATION_COLUMNS}
-                                          for e in r.evaluation], "notes": r.notes,
-                           "sources": r.sources},
+                                          for e in r.evaluation], "budget": budget,
+                           "notes": r.notes, "sources": r.sources},
                           ensure_ascii=False, indent=2, default=str)
+    files = {"source_files": ";".join(s["file"] for s in r.sources),
+             "source_sha256": ";".join(s["sha256"] for s in r.sources)}
     if fmt == "csv":
         buf = io.StringIO()
+        if r.budget and not r.evaluation:  # a federal program: its years, approved vs spent
+            writer = csv.DictWriter(buf, fieldnames=BUDGET_COLUMNS + SOURCE_COLUMNS,
+                                    lineterminator="\n")
+            writer.writeheader()
+            writer.writerows({**rec, **files} for rec in _budget_records(r))
+            return buf.getvalue()
         writer = csv.DictWriter(buf, fieldnames=EVALUATION_COLUMNS + SOURCE_COLUMNS,
                                 lineterminator="\n")
         writer.writeheader()
-        files = {"source_files": ";".join(s["file"] for s in r.sources),
-                 "source_sha256": ";".join(s["sha256"] for s in r.sources)}
         writer.writerows({**{k: e[k] for k in EVALUATION_COLUMNS}, **files}
                          for e in r.evaluation)
         return buf.getvalue()
-    lines = sentences(r)
-    lines += ["", "year  amount_mxn          polygons  municipalities  beneficiaries  basis"]
-    for y in r.by_year:
-        lines.append(f"{y['fiscal_year']}  {float(y['amount_mxn']):>18,.2f}  "
-                     f"{y['polygons'] or '':>8}  {y['municipalities'] or '':>14}  "
-                     f"{y['beneficiaries'] or '':>13}  {y['price_basis']}")
+    said = sentences(r)
+    lines: list[str] = []
+    if r.by_year:
+        lines += ["", "year  amount_mxn          polygons  municipalities  beneficiaries  basis"]
+        for y in r.by_year:
+            lines.append(f"{y['fiscal_year']}  {float(y['amount_mxn']):>18,.2f}  "
+                         f"{y['polygons'] or '':>8}  {y['municipalities'] or '':>14}  "
+                         f"{y['beneficiaries'] or '':>13}  {y['price_basis']}")
+    if r.budget:
+        lines += budget_table(r.budget, r.lang)
     lines += [f"note: {n}" for n in r.notes]
     lines += provenance(r)
     if fmt == "md":
-        return "\n\n".join(lines[:1 + len(r.evaluation)]) + "\n\n```\n" + \
-            "\n".join(lines[1 + len(r.evaluation):]) + "\n```\n"
-    return "\n".join(lines) + "\n"
+        return "\n\n".join(said) + "\n\n```\n" + "\n".join(lines).lstrip("\n") + "\n```\n"
+    return "\n".join(said + lines) + "\n"

@@ -1,11 +1,14 @@
-"""Excel workbooks (.xlsx), as the SESNSP publishes some releases: read with python-calamine
-(cached values of formula cells, no Excel needed) and written out as the same UTF-8 CSV text
-the loaders read, so an .xlsx and a .csv of the same format go through the same checks."""
+"""Excel workbooks (.xlsx, and .xls as the SHCP publishes the Cuenta Pública), read with
+python-calamine (cached values of formula cells, no Excel needed) and written out as the same
+UTF-8 CSV text the loaders read, so a workbook and a .csv of the same format go through the
+same checks. A sheet is either a table (its first row a known header) or the Cuenta Pública
+report, which seguridad.budget_xls flattens."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import re
 import zipfile
 from pathlib import Path
@@ -13,7 +16,11 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from schemas.reference import formats
+from seguridad import budget_xls
 from seguridad.errors import FileRejected
+
+# An .xls (Excel 97-2003, BIFF8) is an OLE2 compound document: these are its first bytes.
+_OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def is_xlsx(path: Path) -> bool:
@@ -23,6 +30,18 @@ def is_xlsx(path: Path) -> bool:
             return "xl/workbook.xml" in z.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+def is_xls(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(8) == _OLE2_MAGIC
+
+
+def kind(path: Path) -> str | None:
+    """'xlsx' or 'xls' for a workbook (told by its bytes, not its name), else None."""
+    if is_xls(path):
+        return "xls"
+    return "xlsx" if is_xlsx(path) else None
 
 
 def _text(value: object) -> str:
@@ -125,10 +144,21 @@ def _data_sheets(workbook: CalamineWorkbook) -> list[int]:
     return found
 
 
-def to_csv(path: Path, label: str, target: Path) -> int:
-    """Write the data sheet as UTF-8 CSV; return the number of data rows. Trailing rows
-    that are completely empty (the SESNSP's 1997-2014 workbook ends with one) are dropped."""
-    _check_extent(path, label)
+def _report_sheet(workbook: CalamineWorkbook) -> int | None:
+    """The first sheet laid out as the Cuenta Pública report (seguridad.budget_xls)."""
+    for i, _ in enumerate(workbook.sheet_names):
+        rows = workbook.get_sheet_by_index(i).iter_rows()
+        if budget_xls.is_report(list(itertools.islice(rows, budget_xls.HEADER_ROWS))):
+            return i
+    return None
+
+
+def to_csv(path: Path, label: str, target: Path) -> list[int] | None:
+    """Write the data sheet as UTF-8 CSV. Trailing rows that are completely empty (the
+    SESNSP's 1997-2014 workbook ends with one) are dropped. Returns, for a flattened report,
+    the workbook row of each data row (None when the CSV's rows are the sheet's rows)."""
+    if zipfile.is_zipfile(path):  # an .xlsx: its sheets' extent is known before reading
+        _check_extent(path, label)
     try:
         return _write_csv(path, label, target)
     except FileRejected:
@@ -139,7 +169,7 @@ def to_csv(path: Path, label: str, target: Path) -> int:
                            ) from None
 
 
-def _write_csv(path: Path, label: str, target: Path) -> int:
+def _write_csv(path: Path, label: str, target: Path) -> list[int] | None:
     workbook = CalamineWorkbook.from_path(str(path))
     data = _data_sheets(workbook)
     if len(data) > 1:
@@ -147,7 +177,11 @@ def _write_csv(path: Path, label: str, target: Path) -> int:
         raise FileRejected(label, f"the workbook has {len(data)} sheets of data ({names}): "
                                   "seguridad reads one data sheet per file, so one would be "
                                   "left out silently; save each sheet as its own file")
-    sheet = workbook.get_sheet_by_index(data[0] if data else 0)
+    report = _report_sheet(workbook) if not data else None
+    sheet = workbook.get_sheet_by_index(data[0] if data else (report or 0))
+    if report is not None:
+        # A report is read whole, from A1, so that row numbers are the workbook's own.
+        return budget_xls.to_csv(sheet.to_python(skip_empty_area=False), label, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
     pending_empty = 0
@@ -166,4 +200,4 @@ def _write_csv(path: Path, label: str, target: Path) -> int:
             rows += 1
     if rows == 0:
         raise FileRejected(label, "the workbook's sheet is empty")
-    return rows - 1
+    return None

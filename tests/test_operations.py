@@ -154,7 +154,8 @@ def test_readers_never_wait_err_or_see_half_a_build(workspace, tmp_path):
 
 
 def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
-    # 2014-2015: both crime catalogues, victims, population (yearly) and Ramo 33 (fiscal years)
+    # 2014-2015: both crime catalogues, victims, population (yearly), Ramo 33 and the Cuenta
+    # Pública (fiscal years), and the INPC
     wh = workspace / "warehouse" / "seguridad.duckdb"
     spending = """SELECT md5(string_agg(concat_ws('|', COLUMNS(*)), ',' ORDER BY ALL))
                   FROM marts.spending_yearly"""
@@ -168,7 +169,7 @@ def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
     untouched = sha(wh)
     result = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", cwd=workspace)
     assert result.returncode == 0, result.stderr
-    assert "Backfill done: 9 file(s) rebuilt" in result.stdout
+    assert "Backfill done: 12 file(s) rebuilt" in result.stdout
     assert marts_fingerprint(wh) == before and sha(wh) != untouched  # rebuilt, same numbers
     assert query(wh, spending) == spending_before
 

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import shutil
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -30,6 +31,9 @@ RAMO33 = SHIPPED_RAW / "spending" / "ramo33_por_estado_1998-2014_mdp.csv"
 PROGRAM = TEST_DATA / "gasto_programa_ILUSTRATIVO.csv"
 SLICE = SHIPPED_RAW / "sesnsp" / "municipal_slice_guanajuato_homicidios_2020-2025_nov2025.csv"
 MUNICIPAL_POPULATION = SHIPPED_RAW / "conapo" / "municipal_poblacion_1990-2040.csv"
+INPC = SHIPPED_RAW / "prices" / "inpc_mensual_1969-2024.csv"
+INPC_LAST_FULL_YEAR = max(int(y) for y, n in Counter(
+    r["Fecha"][:4] for r in read_csv_rows(INPC, "ascii")).items() if n == 12)
 def test_fasp_in_pesos_for_every_state_and_year(shipped_warehouse):
     with open(RAMO33, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
@@ -125,7 +129,8 @@ def test_program_spending_marts(program_workspace):
               AND geo_level = 'national'""", [year])[0]
         assert got[:4] == expected
         assert got[4] == pytest.approx(float(expected[0]) / expected[3], abs=0.01)
-        assert got[6] == "nominal (current pesos)"
+        # The shipped INPC makes them real pesos of its last complete year.
+        assert got[6] == f"real, pesos of {INPC_LAST_FULL_YEAR} (INPC)"
     (leon,), = query(wh, """
         SELECT amount_mxn FROM marts.spending_yearly WHERE program = 'ilustrativo'
           AND geo_level = 'municipality' AND geo_code = '11020' AND fiscal_year = 2021""")
@@ -197,11 +202,12 @@ def test_report_spending_says_it_like_the_statement(program_workspace, monkeypat
                      f"of 4 municipalities reached {people:,} beneficiaries (ilustrativo, "
                      "2021-2022; beneficiaries summed over years and components).")
     assert "Intentional homicide:" in out.stdout and "points." in out.stdout
-    # every file behind a number: the spending file, the crime file and the populations
+    # every file behind a number: the spending file, the crime file, the populations and
+    # the price index of the real pesos
     sources = {line.split(" (")[0].removeprefix("source: ").rsplit("/", 1)[-1]
                for line in out.stdout.splitlines() if line.startswith("source: ")}
     assert sources == {PROGRAM.name, SLICE.name, MUNICIPAL_POPULATION.name,
-                       "conapo2023_pob_ent_gender_1950_2070.csv"}, out.stdout
+                       "conapo2023_pob_ent_gender_1950_2070.csv", INPC.name}, out.stdout
     shipped = json.loads(run_cli("report", "spending", "--program", "ilustrativo",
                                  "--format", "json").stdout)["sources"]
     sha = {s["file"].rsplit("/", 1)[-1]: s["sha256"] for s in shipped}

@@ -1,7 +1,8 @@
 -- Money next to crime. marts.spending_yearly: what each program (a Ramo 33 fund such as
 -- fasp, or a prevention program of the program-spending format) spent per fiscal year and
 -- geography, nominal and (with an INPC file) real, per inhabitant, per beneficiary, and
--- cumulative since the program began.
+-- cumulative since the program began; national rows name what the Cuenta Pública says was
+-- exercised (marts.program_budget_yearly) for the same program and year.
 CREATE OR REPLACE TABLE marts.spending_yearly AS
 WITH ramo33 AS (
     -- Published national rows stay national: the states are never added on top of them.
@@ -74,9 +75,10 @@ population AS (
     WHERE p.geo_level = 'municipality' AND p.sex = 'total'
 ),
 prices AS (
-    -- Yearly mean INPC; pesos are brought to the last year with all twelve months.
+    -- Yearly mean INPC (one series, whatever files supplied it); pesos are brought to the
+    -- last year with all twelve months.
     SELECT year(month) AS year, avg(inpc) AS inpc, count(*) AS months
-    FROM core.price_index GROUP BY ALL
+    FROM core.price_index_monthly GROUP BY ALL
 ),
 base AS (
     SELECT max(year) AS base_year FROM prices WHERE months = 12
@@ -105,9 +107,13 @@ SELECT
     s.municipalities,
     s.beneficiaries,
     s.data_warning,
-    s.file_sha256
+    s.file_sha256,
+    budget.amount_pesos AS budget_exercised_pesos
 FROM spending AS s
 LEFT JOIN marts.geo AS g ON g.geo_level = s.geo_level AND g.geo_code = s.geo_code
+LEFT JOIN marts.program_budget_yearly AS budget
+  ON s.geo_level = 'national' AND budget.program = s.program
+ AND budget.fiscal_year = s.fiscal_year AND budget.stage = 'exercised'
 LEFT JOIN population AS pop
   ON pop.geo_level = s.geo_level AND pop.geo_code = s.geo_code AND pop.year = s.fiscal_year
 LEFT JOIN prices AS pr ON pr.year = s.fiscal_year AND pr.months = 12
@@ -129,3 +135,4 @@ COMMENT ON COLUMN marts.spending_yearly.municipalities IS 'Distinct municipaliti
 COMMENT ON COLUMN marts.spending_yearly.beneficiaries IS 'People reached, as reported (programs).';
 COMMENT ON COLUMN marts.spending_yearly.data_warning IS 'Why the number is suspicious, when a warning rule of its file flagged it (see ops.data_warnings), e.g. FASP reported as 0 in 2014.';
 COMMENT ON COLUMN marts.spending_yearly.file_sha256 IS 'sha256 of the raw file the amount comes from.';
+COMMENT ON COLUMN marts.spending_yearly.budget_exercised_pesos IS 'National rows: what the Cuenta Pública says was exercised for the same program and fiscal year (marts.program_budget_yearly, stage exercised); NULL elsewhere, and where the program is not followed there.';

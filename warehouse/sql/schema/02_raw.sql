@@ -105,3 +105,30 @@ CREATE TABLE IF NOT EXISTS raw.inpc_monthly (
     row_number BIGINT NOT NULL,
     "fecha" VARCHAR, "inpc" VARCHAR
 );
+
+-- The Cuenta Pública report in the columns of its CSV flattening (an .xls is flattened into
+-- them first); SUBRAMO from 2015 and the pensions columns from 2016 are NULL before.
+CREATE TABLE IF NOT EXISTS raw.cuenta_publica_programatica (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "CICLO" VARCHAR, "ENTE" VARCHAR, "RAMO" VARCHAR, "SUBRAMO" VARCHAR, "PROGRAMA" VARCHAR,
+    "PRESUPUESTO" VARCHAR, "GC_SERVICIOS_PERSONALES" VARCHAR, "GC_GASTO_DE_OPERACIÓN" VARCHAR,
+    "GC_SUBSIDIOS" VARCHAR, "GC_OTROS_DE_CORRIENTE" VARCHAR, "GC_SUMA" VARCHAR,
+    "GI_PENSIONES_Y_JUBILACIONES" VARCHAR, "GI_INVERSIÓN_FÍSICA" VARCHAR, "GI_SUBSIDIOS" VARCHAR,
+    "GI_OTROS_DE_INVERSIÓN" VARCHAR, "GI_SUMA" VARCHAR, "TOTAL" VARCHAR,
+    "PORCENTAJE_CORRIENTE" VARCHAR, "PORCENTAJE_PENSIONES_Y_JUBILACIONES" VARCHAR,
+    "PORCENTAJE_INVERSIÓN" VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.inpc_fecha_ipc (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "Fecha" VARCHAR, "IPC" VARCHAR
+);
+
+-- row_number is the line of the BIE export (its metadata lines come first).
+CREATE TABLE IF NOT EXISTS raw.inpc_bie (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    "Periodo" VARCHAR, "Índice general" VARCHAR
+);

@@ -94,7 +94,41 @@ CREATE TABLE IF NOT EXISTS core.price_index (
     month DATE NOT NULL,
     inpc DOUBLE NOT NULL
 );
-COMMENT ON TABLE core.price_index IS 'INPC by month (INEGI), to turn nominal pesos into real ones.';
+-- Added with the second price format; kept in place (no rebuild needed).
+ALTER TABLE core.price_index ADD COLUMN IF NOT EXISTS row_number BIGINT;
+COMMENT ON TABLE core.price_index IS 'INPC by month (INEGI) as each price file gives it, in that file''s base; core.price_index_monthly is the one series the marts use.';
+COMMENT ON COLUMN core.price_index.inpc IS 'Index value as the file gives it (its own base).';
+COMMENT ON COLUMN core.price_index.row_number IS 'Row (line) of the raw file the value is on.';
+
+CREATE TABLE IF NOT EXISTS core.budget_yearly (
+    file_sha256 VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    entity VARCHAR NOT NULL,
+    ramo VARCHAR,
+    subramo VARCHAR,
+    ramo_name VARCHAR,
+    program_code VARCHAR NOT NULL,
+    program_name VARCHAR,
+    stage VARCHAR NOT NULL,
+    current_pesos DECIMAL(18, 2),
+    pensions_pesos DECIMAL(18, 2),
+    investment_pesos DECIMAL(18, 2),
+    amount_pesos DECIMAL(18, 2) NOT NULL
+);
+COMMENT ON TABLE core.budget_yearly IS 'Every program of every Cuenta Pública file loaded (SHCP, gasto por categoría programática): fiscal year x ente / ramo x program x budget stage, pesos. Rows with program_code TOTAL are an ente''s or a ramo''s total. Stages are never added together. The programs seguridad follows (core.budget_program) are in marts.program_budget_yearly.';
+COMMENT ON COLUMN core.budget_yearly.row_number IS 'Row of the raw file (for an .xls, the workbook row as Excel numbers it).';
+COMMENT ON COLUMN core.budget_yearly.entity IS 'ENTE as the file writes it (Poder Legislativo, Poder Ejecutivo; until 2014 the Executive''s ramos were under Ramos Administrativos / Ramos Generales).';
+COMMENT ON COLUMN core.budget_yearly.ramo IS 'RAMO as the file writes it (from 2015, for the Executive: Ramos Administrativos or Ramos Generales).';
+COMMENT ON COLUMN core.budget_yearly.subramo IS 'SUBRAMO as the file writes it (from 2015; NULL before).';
+COMMENT ON COLUMN core.budget_yearly.ramo_name IS 'The ramo the program belongs to, in any year: SUBRAMO where the file fills it, else RAMO (Gobernación; Aportaciones Federales para Entidades Federativas y Municipios).';
+COMMENT ON COLUMN core.budget_yearly.program_code IS 'Programa presupuestario (U006), or TOTAL for an ente''s or ramo''s total. Codes repeat across ramos.';
+COMMENT ON COLUMN core.budget_yearly.program_name IS 'The program''s name as the file writes it.';
+COMMENT ON COLUMN core.budget_yearly.stage IS 'approved (Aprobado), modified (Modificado), accrued (Devengado) or exercised (Ejercicio). See core.budget_stage.';
+COMMENT ON COLUMN core.budget_yearly.current_pesos IS 'Current spending (GC_SUMA), pesos.';
+COMMENT ON COLUMN core.budget_yearly.pensions_pesos IS 'Pensions and retirement (from 2016; neither current nor investment), pesos.';
+COMMENT ON COLUMN core.budget_yearly.investment_pesos IS 'Investment spending (GI_SUMA), pesos.';
+COMMENT ON COLUMN core.budget_yearly.amount_pesos IS 'The stage''s TOTAL: current + pensions + investment, pesos.';
 
 CREATE TABLE IF NOT EXISTS core.file_months (
     file_sha256 VARCHAR NOT NULL,

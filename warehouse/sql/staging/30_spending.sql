@@ -44,7 +44,26 @@ renamed AS (
 )
 SELECT * FROM renamed;
 
+-- The price index, whatever file it comes in: month (its first day), the value as published
+-- (in the file's own base) and the row it is on.
 CREATE OR REPLACE VIEW staging.inpc_monthly AS
-SELECT file_sha256, CAST(trim(fecha) || '-01' AS DATE) AS month,
+SELECT file_sha256, row_number, CAST(trim(fecha) || '-01' AS DATE) AS month,
        CAST(trim(inpc) AS DOUBLE) AS inpc
 FROM raw.inpc_monthly;
+
+CREATE OR REPLACE VIEW staging.inpc_fecha_ipc AS
+SELECT file_sha256, row_number, CAST(trim("Fecha") AS DATE) AS month,
+       CAST(trim("IPC") AS DOUBLE) AS inpc
+FROM raw.inpc_fecha_ipc;
+
+CREATE OR REPLACE VIEW staging.inpc_bie AS
+SELECT file_sha256, row_number, CAST(replace(trim("Periodo"), '/', '-') || '-01' AS DATE) AS month,
+       CAST(trim("Índice general") AS DOUBLE) AS inpc
+FROM raw.inpc_bie;
+
+CREATE OR REPLACE VIEW staging.price_index AS
+SELECT * FROM staging.inpc_monthly
+UNION ALL
+SELECT * FROM staging.inpc_fecha_ipc
+UNION ALL
+SELECT * FROM staging.inpc_bie;
