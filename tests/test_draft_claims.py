@@ -1,23 +1,31 @@
-"""The drafting of claims from a speech: the December 2015 statement in both languages,
-then speeches written here, sentence by sentence: numbers in words, decimal commas, ranges,
-bounds, places, programs, and what is kept as a comment."""
+"""`seguridad draft-claims` and the drafting behind it: the December 2015 statement in both
+languages, drafted and then checked as it is; speeches written here, sentence by sentence
+(numbers in words, decimal commas, ranges, bounds, places, programs, what is kept as a
+comment); and the command's errors."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import tomllib
 from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli, use_paths
 from schemas import reference
 from seguridad import claims, drafting
+from seguridad.cli import run
 
 SHIPPED = REPO / "claims" / "cnsp_2015-12-18.toml"
 SPEECHES = {"es": REPO / "claims" / "cnsp_2015-12-18.es.txt",
             "en": REPO / "claims" / "cnsp_2015-12-18.en.txt"}
+SAID = ["--said-on", "2015-12-18", "--baseline-year", "2012"]
 
 
 def drafted(text: str, lang: str | None = None) -> drafting.Draft:
@@ -30,7 +38,18 @@ def one_claim(text: str, lang: str) -> drafting.Drafted:
     return d.claims[0]
 
 
+def draft_command(capsys, *args: str) -> tuple[int, str, str]:
+    code = run(["draft-claims", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 # --- the December 2015 statement ----------------------------------------------------------
+
+@pytest.fixture
+def published(shipped_warehouse, monkeypatch):
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    return shipped_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +107,26 @@ def test_the_speech_files_say_they_are_reconstructions(lang):
     first = SPEECHES[lang].read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("#")
     assert ("Reconstrucción" if lang == "es" else "reconstruction") in first
+
+
+def test_the_draft_checks_as_it_is_like_the_hand_written_file(published, tmp_path):
+    """The README's two commands: draft, then check; the verdicts are the hand-written
+    file's."""
+    out = tmp_path / "dic2015.toml"
+    result = run_cli("draft-claims", str(SPEECHES["es"]), *SAID, "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "7 claims drafted, 1 kept as comments" in result.stderr
+    loaded = claims.load(out)  # unchanged
+    assert loaded.raw_numbers["homicidio_doloso_frontera_norte"] == "-44.6"
+    checked = run_cli("check-claims", str(out), "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    shipped = run_cli("check-claims", str(SHIPPED), "--format", "json")
+    got = [(c["verdict"], c["best"] and c["best"].get("pct_change"))
+           for c in json.loads(checked.stdout)["claims"]]
+    want = [(c["verdict"], c["best"] and c["best"].get("pct_change"))
+            for c in json.loads(shipped.stdout)["claims"]]
+    assert got == want
+    assert got[1][0] == "reproduced"  # homicides, -22
 
 
 # --- speeches written here ------------------------------------------------------------------
@@ -346,3 +385,82 @@ def test_a_bad_alias_row_is_refused(tmp_path, monkeypatch, row, words):
         monkeypatch.undo()
         reference.load.cache_clear()
         drafting.lexicon.cache_clear()
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def test_without_output_the_draft_is_printed(capsys):
+    code, out, err = draft_command(capsys, str(SPEECHES["en"]), *SAID)
+    assert code == 0, err
+    data = tomllib.loads(out)
+    assert len(data["claim"]) == 7 and data["statement"]["lang"] == "en"
+    assert data["statement"]["source"] == str(SPEECHES["en"])
+    assert "7 claims drafted" in err
+
+
+def test_it_needs_no_warehouse_and_no_prefect(tmp_path):
+    out = tmp_path / "draft.toml"
+    code = ("import sys; from seguridad.cli import run; "
+            f"code = run(['draft-claims', {str(SPEECHES['es'])!r}, '--said-on', '2015-12-18', "
+            f"'--baseline-year', '2012', '--output', {str(out)!r}]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect')); "
+            "sys.exit(code)")
+    env = os.environ | {"SEGURIDAD_WAREHOUSE": str(tmp_path / "none" / "seguridad.duckdb")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=REPO, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert claims.load(out).claims[0].id == "delitos_total"
+
+
+def test_a_speech_in_windows_1252_says_which_encoding_to_use(capsys, tmp_path):
+    speech = tmp_path / "discurso.txt"
+    speech.write_bytes("El secuestro bajó 27 por ciento.\n".encode("cp1252"))
+    code, out, err = draft_command(capsys, str(speech), *SAID)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "not UTF-8" in err and "--encoding cp1252" in err
+    code, out, err = draft_command(capsys, str(speech), *SAID, "--encoding", "cp1252")
+    assert code == 0, err
+    assert tomllib.loads(out)["claim"][0]["text"] == "El secuestro bajó 27 por ciento."
+
+
+@pytest.mark.parametrize("make,args,words", [
+    (None, ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["no such file"]),
+    ("dir", ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["is a directory"]),
+    ("utf16", ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["--encoding utf-16"]),
+    ("speech", ["--said-on", "18/12/2015", "--baseline-year", "2012"], ["--said-on",
+                                                                        "YYYY-MM-DD"]),
+    ("speech", ["--said-on", "2015-02-30", "--baseline-year", "2012"], ["not a date"]),
+    ("speech", ["--said-on", "2015-12-18", "--baseline-year", "doce"], ["--baseline-year"]),
+    ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2016"], ["baseline_year",
+                                                                        "before"]),
+    ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2012", "--lang", "fr"],
+     ["es or en"]),
+    ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2012", "--encoding", "klingon"],
+     ["unknown encoding"]),
+    ("empty", ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["no text"]),
+])
+def test_errors_are_one_line(capsys, tmp_path, make, args, words):
+    path = tmp_path / "speech.txt"
+    if make == "dir":
+        path.mkdir()
+    elif make == "utf16":
+        path.write_bytes("El secuestro bajó 27%.".encode("utf-16"))
+    elif make == "speech":
+        path.write_text("El secuestro bajó 27%.", encoding="utf-8")
+    elif make == "empty":
+        path.write_text("# only a note\n\n", encoding="utf-8")
+    code, out, err = draft_command(capsys, str(path), *args)
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    for w in words:
+        assert w in err, err
+
+
+def test_a_speech_without_a_checkable_figure_is_drafted_and_refused(capsys, tmp_path):
+    speech = tmp_path / "speech.txt"
+    speech.write_text("El Consejo se ha reunido en 66 ocasiones. Gracias.", encoding="utf-8")
+    out = tmp_path / "draft.toml"
+    code, _, err = draft_command(capsys, str(speech), *SAID, "--output", str(out))
+    assert code == 1 and "no sentence states a figure" in err
+    assert "# Not drafted: a number (66)" in out.read_text(encoding="utf-8")
