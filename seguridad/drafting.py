@@ -803,13 +803,15 @@ def render(d: Draft) -> str:
         "decided each",
         "# field; figures that did not become a claim are comments, with the reason.",
         f"# {plural(d.sentences, 'sentence')} read: {plural(n_claims, 'claim')} drafted, "
-        f"{plural(n_skipped, 'figure or number', 'figures or numbers')} kept as comments.",
+        f"{n_skipped} kept as comments.",
     ]
     if d.notes:
         lines.append("# The speech file says:")
         lines += [f"#   {n}" for n in d.notes if n]
     lines += ["", "[statement]", f"title = {_string(st['title'])}",
-              f"speaker = {_string(st['speaker'])}", f"said_on = {st['said_on'].isoformat()}",
+              f"speaker = {_string(st['speaker'])}"
+              + ("" if st["speaker"] else "   # who said it (or --speaker)"),
+              f"said_on = {st['said_on'].isoformat()}",
               f"baseline_year = {st['baseline_year']}"]
     if st["source"]:
         lines.append(f"source = {_string(st['source'])}")
