@@ -3,6 +3,7 @@ their own pandera models, and shared by the raw-format checks and the warehouse.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from functools import cache
@@ -228,6 +229,48 @@ class CuentaPublicaColumns(pa.DataFrameModel):
         unique = ["heading", "subheading"]
 
 
+CLAIM_ALIAS_KEYS = {
+    # kind -> what its key is (a regular expression); see the README, "Drafting the claims
+    # file from the speech"
+    "indicator": r"^[a-z][a-z0-9_]*$",  # an indicator of indicators.csv
+    "unsupported": r"^[a-z][a-z0-9_]*$",  # words seguridad cannot check: the note says why
+    "ignore": r"^[a-z][a-z0-9_]*$",  # a name whose words mean nothing here
+    "geo": r"^(national|0[1-9]|[12]\d|3[0-2]|(0[1-9]|[12]\d|3[0-2])\d{3}|[a-z][a-z0-9_]*)$",
+    "program": r"^[a-z][a-z0-9_]*$",
+    "direction": r"^(fall|rise)$",  # anywhere in the figure's clause
+    "direction_after": r"^(fall|rise)$",  # only right after the figure: '22% menos'
+    "bound": r"^(about|more_than|less_than)$",  # right before (or after) the figure
+    "percent": r"^(percent|points)$",  # the unit after a number
+    "scale": r"^1e\d{1,2}$",  # 'millones' = 1e6
+    "pesos_scale": r"^1e\d{1,2}$",  # a scale that names pesos too: 'mdp'
+    "currency": r"^(pesos|usd)$",
+}
+
+
+class ClaimAliases(pa.DataFrameModel):
+    """The words draft-claims reads a speech with: one row per alias and language. Matched
+    accent- and case-insensitively, longest first; a trailing '*' matches any ending
+    ('disminu*': disminuyó, disminución). State names come from states.csv and
+    state_name_variants.csv, group names from geo_groups.csv and municipal_groups.csv."""
+
+    alias: Series[str] = pa.Field(str_matches=r"^[^*]+\*?$",
+                                  description="The words, as a speaker writes them")
+    lang: Series[str] = pa.Field(isin=["es", "en", "any"], description="es, en or any")
+    kind: Series[str] = pa.Field(isin=list(CLAIM_ALIAS_KEYS), description="What the words say")
+    key: Series[str] = pa.Field(description="What they mean: an indicator, geography, ...")
+    note: Series[str] = pa.Field(nullable=True, description="Why, when it is not obvious")
+
+    @pa.dataframe_check(error="the key does not fit the kind (the README lists each kind's keys)")
+    def key_fits_kind(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([bool(re.match(CLAIM_ALIAS_KEYS.get(k, r"^$"), v))
+                          for k, v in zip(df["kind"], df["key"], strict=True)], index=df.index)
+
+    @pa.dataframe_check(error="the same alias twice in one language (accents and case aside)")
+    def one_row_per_alias_and_language(cls, df: pd.DataFrame) -> pd.Series:
+        names = df["alias"].map(lambda a: normalize_name(a).lower())
+        return ~pd.DataFrame({"a": names, "l": df["lang"]}).duplicated(keep=False)
+
+
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "states": States,
     "state_name_variants": StateNameVariants,
@@ -245,6 +288,7 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_programs": BudgetPrograms,
     "budget_stages": BudgetStages,
     "cuenta_publica_columns": CuentaPublicaColumns,
+    "claim_aliases": ClaimAliases,
 }
 
 

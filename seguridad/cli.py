@@ -269,6 +269,67 @@ def check_claims(
     _write(factcheck_report.render(result, fmt), output)
 
 
+@app.command("draft-claims")
+def draft_claims(
+    speech: Annotated[Path, typer.Argument(
+        help="The statement as plain text (lines starting with # are ignored).")],
+    said_on: Annotated[str, typer.Option("--said-on", help="When it was said, YYYY-MM-DD.")],
+    baseline_year: Annotated[str, typer.Option(
+        "--baseline-year",
+        help="The last year before the period the speaker takes credit for, e.g. 2012.")],
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: told from the text).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        help="Write the claims file here (default: print it).")] = None,
+    encoding: Annotated[str, typer.Option(
+        help="The speech's encoding when it is not UTF-8, e.g. cp1252.")] = "utf-8",
+    title: Annotated[str | None, typer.Option(help="The statement's title.")] = None,
+    speaker: Annotated[str, typer.Option(help="Who said it.")] = "",
+) -> None:
+    """Draft a claims file from a speech: every sentence that states a percent change or an
+    amount of pesos becomes a claim, with the words that decided each field; the rest is kept
+    as comments with the reason. No warehouse needed; check the draft with check-claims."""
+    import re
+    from datetime import date
+
+    from seguridad import drafting
+
+    if lang not in (None, "es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", said_on):
+        raise SeguridadError(f"--said-on {said_on!r} is not a date: write it as YYYY-MM-DD, "
+                             "e.g. 2015-12-18")
+    try:
+        said = date.fromisoformat(said_on)
+    except ValueError:
+        raise SeguridadError(f"--said-on {said_on!r} is not a date of the calendar") from None
+    if not re.fullmatch(r"\d{4}", baseline_year):
+        raise SeguridadError(f"--baseline-year {baseline_year!r} is not a year: write it as "
+                             "YYYY, e.g. 2012")
+    try:
+        data = speech.read_bytes()
+    except FileNotFoundError:
+        raise SeguridadError(f"{speech}: no such file") from None
+    except IsADirectoryError:
+        raise SeguridadError(f"{speech}: is a directory, not a text file") from None
+    except PermissionError:
+        raise SeguridadError(f"{speech}: cannot be read (permission denied)") from None
+    except OSError as e:
+        raise SeguridadError(f"{speech}: cannot be read: {e.strerror or e}") from None
+    text = drafting.decode_speech(data, str(speech), encoding)
+    draft = drafting.draft(text, said, int(baseline_year), lang, source=str(speech),
+                           title=title, speaker=speaker)
+    _write(drafting.render(draft), output)
+    if not draft.claims:
+        raise SeguridadError(f"{speech}: no sentence states a figure seguridad can check "
+                             f"(percent change or pesos); {len(draft.skipped)} kept as "
+                             "comments, with the reason")
+    typer.echo(f"{drafting.plural(len(draft.claims), 'claim')} drafted, "
+               f"{len(draft.skipped)} kept as comments"
+               + (f"; check them with: seguridad check-claims {output}" if output else ""),
+               err=True)
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
