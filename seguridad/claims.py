@@ -187,17 +187,23 @@ def _where(data: dict, loc: tuple) -> str:
 
 def _as_written(text: str) -> dict[str, str]:
     """The number each claim states, as written (-44.60 keeps its two decimals, which TOML's
-    float would lose): claim id -> text of change_pct / amount_pesos."""
+    float would lose): claim id -> text of change_pct / amount_pesos. Read block by block
+    ([[claim]] to the next), so the order of the keys inside a claim does not matter."""
     out: dict[str, str] = {}
-    current = None
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        m = re.match(r'^id\s*=\s*["\']([^"\']+)["\']', line)
-        if m:
-            current = m.group(1)
-        m = re.match(r"^(change_pct|amount_pesos)\s*=\s*([-+0-9_.eE]+)\s*$", line)
-        if m and current is not None:
-            out[current] = m.group(2).replace("_", "")
+    for block in re.split(r"(?m)^\s*\[\[claim\]\]\s*(?:#.*)?$", text)[1:]:
+        claim_id = number = None
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("["):  # a table that is not a claim ends the block
+                break
+            m = re.match(r'^id\s*=\s*["\']([^"\']+)["\']', line)
+            if m:
+                claim_id = m.group(1)
+            m = re.match(r"^(change_pct|amount_pesos)\s*=\s*([-+0-9_.eE]+)\s*$", line)
+            if m:
+                number = m.group(2).replace("_", "")
+        if claim_id is not None and number is not None:
+            out[claim_id] = number
     return out
 
 

@@ -58,6 +58,11 @@ BOUND_WORDS = {"about": {"es": "", "en": ""},
                "less_than": {"es": "menos de ", "en": "less than "}}
 
 
+def who_and_when(st) -> str:
+    """'Speaker, 2015-12-18', or only the date when the file names no speaker."""
+    return ", ".join(x for x in (st.speaker.strip(), f"{st.said_on:%Y-%m-%d}") if x)
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
@@ -238,7 +243,7 @@ def render_md(fc: FactCheck) -> str:
     es = lang == "es"
     st = fc.loaded.statement
     lines = [f"# {'Verificación' if es else 'Fact check'}: {st.title}", "",
-             f"{st.speaker}, {st.said_on:%Y-%m-%d}. "
+             f"{who_and_when(st)}. "
              + (f"Año base: {st.baseline_year}." if es else f"Baseline year: {st.baseline_year}.")
              + (f" {'Fuente' if es else 'Source'}: {st.source}." if st.source else ""), "",
              f"| {'Afirmación' if es else 'Claim'} | {'Dijo' if es else 'Said'} | "
@@ -326,7 +331,7 @@ def _detail_md(c: ClaimCheck, lang: str) -> list[str]:
 def render_table(fc: FactCheck) -> str:
     lang = fc.lang
     st = fc.loaded.statement
-    lines = [f"{st.title} — {st.speaker}, {st.said_on:%Y-%m-%d}", ""]
+    lines = [f"{st.title} — {who_and_when(st)}", ""]
     for c in fc.checks:
         lines.append(f"[{c.verdict}] {c.claim.id}: «{c.claim.text}»")
         lines.append(f"  {verdict_sentence(c, lang)}")
@@ -418,7 +423,7 @@ def render_html(fc: FactCheck) -> str:
     es = lang == "es"
     st = fc.loaded.statement
     body = [f"<h1>{'Verificación' if es else 'Fact check'}: {_e(st.title)}</h1>",
-            f"<p>{_e(st.speaker)}, {st.said_on:%Y-%m-%d}. "
+            f"<p>{_e(who_and_when(st))}. "
             + _e(f"Año base: {st.baseline_year}." if es else
                  f"Baseline year: {st.baseline_year}.")
             + (f" <span class='note'>{_e(st.source)}</span>" if st.source else "") + "</p>",

@@ -20,6 +20,7 @@ from seguridad.factcheck_report import (
     _best_figure,
     badge,
     said_text,
+    who_and_when,
 )
 from seguridad.i18n import t
 from seguridad.report import headline, source_line
@@ -279,7 +280,7 @@ def claims_markdown(entries: list[dict], lang: str) -> list[str]:
             lines.append(f"- `{e['file']}`: {e['error']}")
             continue
         st = e["factcheck"].loaded.statement
-        lines.append(f"- **{st.title}** ({st.speaker}, {st.said_on:%Y-%m-%d}): "
+        lines.append(f"- **{st.title}** ({who_and_when(st)}): "
                      f"`claims/{e['name']}.md`")
         for c in e["factcheck"].checks:
             lines.append(f"  - {c.claim.id} ({said_text(c, lang)}): "
@@ -336,8 +337,7 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
             fc = e["factcheck"]
             st = fc.loaded.statement
             body.append(f"<h3><a href='claims/{html._e(e['name'])}.html'>{html._e(st.title)}"
-                        f"</a></h3><p class='note'>{html._e(st.speaker)}, "
-                        f"{st.said_on:%Y-%m-%d}</p>")
+                        f"</a></h3><p class='note'>{html._e(who_and_when(st))}</p>")
             changed = {ch["id"]: ch for ch in e["changes"]}
             rows = []
             for c in fc.checks:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from conftest import (
     OLD_FILE,
     REPO,
     RNID_2026_FILE,
+    TEST_DATA,
     national_population,
     read_csv_rows,
     run_cli,
@@ -256,13 +258,40 @@ def test_the_cut_of_the_day_and_sources(shipped_check):
                               "published_by_said_on"}
 
 
-def test_the_spending_claim_says_which_file_it_needs(shipped_check):
+def test_the_spending_claim_is_the_approved_budget(shipped_check):
+    """'Over 7.7 billion pesos in prevention': PRONAPRED's approved budget of 2013-2015, as
+    the SHCP's Cuenta Pública gives it (summed here from the raw CSVs); what was spent was
+    about 11% less, and the check says so."""
     claims, _ = shipped_check
     p = claims["prevencion"]
-    if p["verdict"] == "not_checkable":
-        assert "Cuenta Pública" in p["reason"]
-    else:  # the federal budgets are in the warehouse
-        assert p["verdict"] == "reproduced"
+    assert p["verdict"] == "reproduced"
+    by_stage: dict[str, Decimal] = {}
+    for year in (2013, 2014, 2015):
+        for r in read_csv_rows(TEST_DATA / "cuenta_publica" / f"cp_{year}.csv", "utf-8"):
+            ramo = r.get("SUBRAMO") or r["RAMO"]
+            if r["PROGRAMA"] == "U006" and ramo == "Gobernación":
+                stage = {"Aprobado": "approved", "Ejercicio": "exercised"}.get(r["PRESUPUESTO"])
+                if stage:
+                    by_stage[stage] = by_stage.get(stage, Decimal(0)) + Decimal(r["TOTAL"])
+    assert (p["best"]["stage"], p["best"]["years"]) == ("approved", "2013:2015")
+    assert Decimal(str(p["best"]["amount_pesos"])) == by_stage["approved"] > Decimal(7.7e9)
+    exercised = next(c for c in p["caveats"] if c.get("stage") == "exercised")
+    assert Decimal(str(exercised["amount_pesos"])) == by_stage["exercised"] < Decimal(7.7e9)
+    assert all(m["amount_pesos"] > 7.7e9 for m in p["matches"])
+
+
+def test_a_spending_claim_without_its_budget_says_which_file_it_needs(published, tmp_path):
+    path = write_claims(tmp_path, """
+[[claim]]
+id = "fortaseg"
+kind = "spending"
+text = "FORTASEG received 5 billion in 2010."
+program = "fortaseg"
+amount_pesos = 5e9
+years = [2010, 2010]
+""")
+    c = check(path)["fortaseg"]
+    assert c["verdict"] == "not_checkable" and c["reason"]
 
 
 # --- claims files written here ------------------------------------------------------------
