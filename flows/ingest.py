@@ -10,7 +10,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, journal, runs, warehouse
+from seguridad import config, journal, rawfiles, runs, warehouse
 from seguridad.errors import SeguridadError
 
 
@@ -28,8 +28,8 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
         run.notes += build.notes
         tasks.prepare_warehouse(build, settings)
         for p in paths:
-            run.outcomes += tasks.ingest_file(build, Path(p), p, settings, run.run_id,
-                                              retry_rejected)
+            run.outcomes += tasks.ingest_file(build, Path(p), rawfiles.readable_name(p),
+                                              settings, run.run_id, retry_rejected)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "failed" if run.rejected else "completed")

@@ -17,10 +17,13 @@ from seguridad import config, ingest, journal, runs, warehouse
 
 @flow(name="seguridad-refresh")
 @tasks.ends_failed_on_user_errors
-def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True):
+def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
+                 force: bool = False):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
-    run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report})
+    before = warehouse.published_data_files(settings) if full else {}
+    run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report,
+                                   "force": force})
     with journal.tracked(settings, run, flow_run.get_id()), \
             warehouse.build(settings, fresh=full) as build:
         run.notes += build.notes
@@ -30,11 +33,13 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True):
         for path in ingest.discover(settings.raw_dir):
             run.outcomes += tasks.ingest_file(build, path, ingest.label_for(path), settings,
                                               run.run_id, retry_rejected=False)
-        if run.changed_data:
+        if full:
+            run.notes += tasks.guard_full_rebuild(build, settings, before, force)
+        if run.changed_data or full:
             tasks.rebuild_marts(build, settings)
         failed = run.rejected or run.failed_downloads
         tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build, keep_snapshot=run.changed_data)
+        tasks.publish(build, keep_snapshot=run.changed_data or full)
         run.published = True
     if report:
         run.report = tasks.write_report(settings,

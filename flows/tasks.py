@@ -56,6 +56,27 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     warehouse.derive(build.con, settings)
 
 
+@task(name="guard-full-rebuild", cache_policy=NO_CACHE)
+def guard_full_rebuild(build: warehouse.Build, settings: Settings, before: dict[str, str],
+                       force: bool) -> list[str]:
+    """A full rebuild replaces the published warehouse with what the landing zone holds now:
+    it refuses to replace a warehouse with data by an empty one unless forced, and names the
+    files whose data it drops (their raw file is no longer in the landing zone)."""
+    after = warehouse.data_files(build.con)
+    dropped = {sha: name for sha, name in before.items() if sha not in after}
+    if before and not after and not force:
+        raise SeguridadError(
+            f"refresh --full found no data file in the landing zone {settings.raw_dir}: it "
+            f"would replace a warehouse of {len(before)} file(s) with an empty one. Nothing "
+            "was changed. Put the raw files back (or fix SEGURIDAD_RAW), or add --force to "
+            "publish an empty warehouse (the current one is kept for `seguridad rollback`).")
+    if not dropped:
+        return []
+    names = ", ".join(sorted(dropped.values())[:10]) + (" ..." if len(dropped) > 10 else "")
+    return [f"the full rebuild drops the data of {len(dropped)} file(s) no longer in the "
+            f"landing zone: {names}; the previous warehouse is kept for `seguridad rollback`"]
+
+
 @task(name="record-run", cache_policy=NO_CACHE)
 def record_run(build: warehouse.Build, run: runs.RunSummary, status: str) -> None:
     runs.record(build.con, run, status, flow_run_id=flow_run.get_id())

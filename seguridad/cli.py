@@ -3,6 +3,7 @@ warehouse read-only and never import Prefect; writing commands run the Prefect f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -65,12 +66,47 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Raw files to ingest
     """Copy files into the landing zone, validate each, load what passes, publish once.
 
     Exits 1 if any file is rejected (the others are still loaded)."""
-    missing = [str(f) for f in files if not f.is_file()]
+    from seguridad.rawfiles import readable_name
+
+    missing = [readable_name(str(f)) for f in files if not f.is_file()]
     if missing:
         raise SeguridadError(f"no such file: {', '.join(missing)}")
+    unreadable = [readable_name(str(f)) for f in files if not os.access(f, os.R_OK)]
+    if unreadable:
+        raise SeguridadError(f"cannot read (permission denied): {', '.join(unreadable)}")
     from flows.ingest import ingest_flow
 
-    raise typer.Exit(_run_flow(ingest_flow, paths=[str(f) for f in files]))
+    with _text_names(files) as paths:
+        code = _run_flow(ingest_flow, paths=paths)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _text_names(files: list[Path]):
+    """The paths as text a flow run can carry: a name whose bytes are not UTF-8 (Latin-1, as
+    Windows and old ZIPs write them) is reached through a link named in Latin-1 text."""
+    import shutil
+    import tempfile
+
+    from seguridad.rawfiles import readable_name
+
+    links = None
+    out = []
+    for f in files:
+        text = str(f)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            links = links or Path(tempfile.mkdtemp(prefix="seguridad-names-"))
+            link = links / readable_name(f.name)
+            link.symlink_to(f.resolve())
+            text = str(link)
+        out.append(text)
+    try:
+        yield out
+    finally:
+        if links:
+            shutil.rmtree(links, ignore_errors=True)
 
 
 @app.command()
@@ -81,13 +117,17 @@ def refresh(full: Annotated[bool, typer.Option(
             help="Download the official files first (schemas/sources.toml).")] = False,
         report: Annotated[bool, typer.Option(
             help="Write the standard report set under warehouse/reports/<date>/.")] = True,
+        force: Annotated[bool, typer.Option(
+            help="With --full: publish even when the landing zone has no data file.")] =
+        False,
 ) -> None:
     """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
 
     Exits 1 only if a file is rejected for the first time (or a download fails)."""
     from flows.refresh import refresh_flow
 
-    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch, report=report))
+    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch, report=report,
+                               force=force))
 
 
 @app.command("fetch")
@@ -202,12 +242,7 @@ def report_compare(
         text = html.render_html(con, result) if fmt == "html" else report.render(result, fmt)
     finally:
         con.close()
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"written: {output}", err=True)
-    else:
-        sys.stdout.write(text)
+    _write(text, output)
 
 
 @report_app.command("spending")
@@ -394,7 +429,12 @@ def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
 
     from seguridad import warehouse
 
-    con = warehouse.connect_read_only(config.settings())
+    # Read-only, and nothing outside the warehouse: no COPY ... TO, EXPORT, ATTACH, INSTALL,
+    # reading files, or changing the configuration (SET) for the rest of the session.
+    con = warehouse.connect_read_only(config.settings(), config={
+        "enable_external_access": False, "autoload_known_extensions": False,
+        "autoinstall_known_extensions": False})
+    con.execute("SET lock_configuration = true")
     try:
         result = con.execute(query)
         names = [d[0] for d in result.description] if result.description else []
@@ -434,11 +474,7 @@ def dictionary(output: Annotated[Path | None, typer.Option(
         text = dictionary_mod.markdown(con)
     finally:
         con.close()
-    if output:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"written: {output}", err=True)
-    else:
-        sys.stdout.write(text)
+    _write(text, output)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -35,6 +35,8 @@ def parse_month(text: str) -> date:
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ComparisonRefused(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2015-11")
+    if not 1900 <= int(m.group(1)) <= 2100:
+        raise ComparisonRefused(f"{text!r}: the year must be between 1900 and 2100")
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
@@ -400,6 +402,11 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if per_100k and population_vintage and r["population_vintage"] != population_vintage:
         notes.append(t("note_vintage", lang, asked=population_vintage, place=geo.name,
                        used=r["population_vintage"]))
+    shas = r["file_sha256s"]
+    (warned,) = fetch_one(con, "SELECT count(*) FROM ops.data_warnings "
+                               "WHERE list_contains(?, file_sha256)", [shas])
+    if warned:
+        notes.append(t("note_warnings", lang, n=f"{warned:,}"))
     members = []
     if by:
         members = breakdown([row for row in rows if row["is_member"] and row is not r], r,
@@ -452,6 +459,7 @@ def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
                 measure: str, preset: str, since: date | None = None) -> date:
     """A preset's end when none is given: the last published month of the newest series
     whose windows for that preset it publishes entirely."""
+    indicator_label(con, indicator)  # an unknown indicator says so, before anything else
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
     counts = MEASURES.get(measure, ("crimes", False))[0]
     tried = []

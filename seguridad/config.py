@@ -46,14 +46,38 @@ class Settings:
         return self.warehouse_dir / "reports"
 
 
+def _number(name: str, default: str, kind: type, minimum: float) -> int | float:
+    from seguridad.errors import SeguridadError
+
+    text = os.environ.get(name, default)
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        what = "a whole number of snapshots" if kind is int else "a number of seconds"
+        raise SeguridadError(f"{name}={text!r} is not {what} (0 or more; default {default})")
+    return value
+
+
 def settings() -> Settings:
     """Read the environment now (not at import), so a test can change it per case."""
-    raw = os.environ.get("SEGURIDAD_RAW") or PROJECT_ROOT / "raw"
-    wh = os.environ.get("SEGURIDAD_WAREHOUSE") or PROJECT_ROOT / "warehouse" / "seguridad.duckdb"
+    from seguridad.errors import SeguridadError
+
+    raw = Path(os.environ.get("SEGURIDAD_RAW") or PROJECT_ROOT / "raw").resolve()
+    wh = Path(os.environ.get("SEGURIDAD_WAREHOUSE")
+              or PROJECT_ROOT / "warehouse" / "seguridad.duckdb").resolve()
+    if raw.exists() and not raw.is_dir():
+        raise SeguridadError(f"SEGURIDAD_RAW={raw} is a file: the landing zone must be a folder")
+    if wh.is_dir():
+        raise SeguridadError(f"SEGURIDAD_WAREHOUSE={wh} is a directory: give the path of the "
+                             "warehouse's .duckdb file (it is created if it does not exist)")
+    folder = next((p for p in wh.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise SeguridadError(f"SEGURIDAD_WAREHOUSE={wh}: {folder} is a file, not a folder")
     vintage = os.environ.get("SEGURIDAD_POPULATION_VINTAGE") or DEFAULT_POPULATION_VINTAGE
-    return Settings(raw_dir=Path(raw).resolve(), warehouse_path=Path(wh).resolve(),
-                    population_vintage=vintage,
-                    snapshots=int(os.environ.get("SEGURIDAD_SNAPSHOTS", "3")),
-                    lock_wait_s=float(os.environ.get("SEGURIDAD_LOCK_WAIT", "600")),
+    return Settings(raw_dir=raw, warehouse_path=wh, population_vintage=vintage,
+                    snapshots=_number("SEGURIDAD_SNAPSHOTS", "3", int, 0),
+                    lock_wait_s=_number("SEGURIDAD_LOCK_WAIT", "600", float, 0),
                     claims_dir=Path(os.environ.get("SEGURIDAD_CLAIMS")
                                     or PROJECT_ROOT / "claims").resolve())

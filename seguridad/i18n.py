@@ -36,6 +36,10 @@ TEXT = {
                            "los totales pueden quedarse cortos.",
                      "en": "Some cells of these months were empty in the source (no data "
                            "reported): totals may undercount."},
+    "note_warnings": {"es": "Los archivos de origen tienen {n} advertencia(s) (valores atípicos, "
+                            "separadores de miles...): véase ops.data_warnings.",
+                      "en": "The source files carry {n} warning(s) (outliers, thousands "
+                            "separators...): see ops.data_warnings."},
     "note_rate_contrib": {"es": "Las contribuciones solo se suman para conteos, no para tasas.",
                           "en": "Contributions add up for counts only, not for rates."},
     "current": {"es": "Periodo actual", "en": "Current window"},

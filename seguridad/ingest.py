@@ -87,9 +87,10 @@ def label_for(path: Path) -> str:
     """Name a file the way the user would: relative to the working directory when it is
     below it, else absolute."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        label = str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path.resolve())
+        label = str(path.resolve())
+    return rawfiles.readable_name(label)
 
 
 def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
@@ -427,6 +428,14 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n] + f"... ({len(text):,} characters)"
 
 
+def _fields(line: str) -> list[str]:
+    """A line's fields, trimmed; none for a line the csv module refuses (a 20 MB field)."""
+    try:
+        return [h.strip() for h in next(csv.reader([line]), [])]
+    except csv.Error:
+        return []
+
+
 def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
     """For formats exported with metadata around the table (`preamble = true`, INEGI's BIE):
     when the header of such a format comes after some lines, keep only the table: from the
@@ -438,8 +447,7 @@ def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
         return None
     with open(work, encoding="utf-8", newline="") as f:
         head = [line.rstrip("\n") for line in itertools.islice(f, scan)]
-    start = next((i for i, line in enumerate(head)
-                  if [h.strip() for h in next(csv.reader([line]), [])] in headers), None)
+    start = next((i for i, line in enumerate(head) if _fields(line) in headers), None)
     if not start:  # no such header, or already on the first line
         return None
     with open(work, encoding="utf-8", newline="") as f:

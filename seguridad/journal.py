@@ -60,12 +60,16 @@ def entries(settings: Settings) -> dict[str, dict]:
     runs: dict[str, dict] = {}
     if not path(settings).exists():
         return runs
-    for line in path(settings).read_text(encoding="utf-8").splitlines():
+    for line in path(settings).read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:  # a line cut short by a kill
+        except json.JSONDecodeError:  # a line cut short by a kill, or damaged
             continue
+        if not (isinstance(entry, dict) and isinstance(entry.get("run_id"), str)
+                and (entry.get("event") != "start" or _iso(entry.get("started_at")))):
+            continue  # a line this program did not write: the history goes on without it
         runs.setdefault(entry["run_id"], {}).update(entry)
+    runs = {k: r for k, r in runs.items() if _iso(r.get("started_at"))}
     for run in runs.values():
         if "status" not in run:
             alive = run.get("pid") == os.getpid() or pid_alive(run.get("pid"))
@@ -73,6 +77,14 @@ def entries(settings: Settings) -> dict[str, dict]:
             if not alive:
                 run["message"] = "the process stopped before the run finished"
     return runs
+
+
+def _iso(value) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def import_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -85,7 +97,8 @@ def import_into(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         if exists and exists[0][0] == run["status"]:
             continue
         started = datetime.fromisoformat(run["started_at"])
-        finished = datetime.fromisoformat(run["finished_at"]) if run.get("finished_at") else None
+        finished = (datetime.fromisoformat(run["finished_at"]) if _iso(run.get("finished_at"))
+                    else None)
         con.execute(
             "INSERT OR REPLACE INTO ops.runs (run_id, command, parameters, started_at, "
             "finished_at, status, duration_s, message, prefect_flow_run_id) "

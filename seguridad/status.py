@@ -46,12 +46,16 @@ def describe(settings: Settings) -> str:
             out.write(f"  {dataset:<20} {series:<17} {span:<18} {cut:<12} "
                       f"loaded {loaded:%Y-%m-%d %H:%M}\n")
         out.write("\nFiles:\n")
-        for name, status, fmt, cut, rows, reason in con.execute(
-                "SELECT file_name, status, format, cut_date, rows, status_reason "
-                "FROM ops.raw_files ORDER BY status, dataset, cut_date").fetchall():
+        for name, status, fmt, cut, rows, reason, warnings in con.execute(
+                "SELECT f.file_name, f.status, f.format, f.cut_date, f.rows, f.status_reason, "
+                "(SELECT count(*) FROM ops.data_warnings AS w "
+                " WHERE w.file_sha256 = f.file_sha256) "
+                "FROM ops.raw_files AS f ORDER BY status, dataset, cut_date").fetchall():
             cut_text = f"cut {cut:%Y-%m}" if cut else ""
             detail = f"{fmt or ''} {cut_text} {rows or 0:,} rows" if status != "rejected" \
                 else (reason or "")
+            if warnings:
+                detail += f"; {warnings:,} warning(s) in ops.data_warnings"
             out.write(f"  {status:<10} {name}  {detail.strip()}\n")
         out.write("\nLast runs (including those that failed or were killed):\n")
         history = sorted(journal.entries(settings).values(), key=lambda r: r["started_at"],
@@ -59,7 +63,7 @@ def describe(settings: Settings) -> str:
         for run in history[:8]:
             started = datetime.fromisoformat(run["started_at"])
             took = ""
-            if run.get("finished_at"):
+            if journal._iso(run.get("finished_at")):
                 seconds = (datetime.fromisoformat(run["finished_at"]) - started).total_seconds()
                 took = f"{seconds:6.1f}s"
             out.write(f"  {started:%Y-%m-%d %H:%M} {run['status']:<9} {took:>7}  "

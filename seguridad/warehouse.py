@@ -75,25 +75,78 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('built_at', CAST(now() AS VARCHAR))")
 
 
-def published_schema_version(settings: Settings) -> str | None:
-    """Schema version of the published warehouse; None if there is none yet."""
-    if not settings.warehouse_path.exists():
+def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
+    """What is at the published path, before anyone reads or replaces it: None (nothing yet),
+    the schema version of a seguridad warehouse, or an error that says what is wrong. A file
+    that is not a DuckDB database, or a DuckDB database that is not a seguridad warehouse, is
+    never read as one nor written over. A damaged warehouse is refused, unless `damaged_ok`
+    (a full rebuild replaces it): then 'damaged'."""
+    path = settings.warehouse_path
+    if not path.exists():
         return None
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        raise SeguridadError(f"the published warehouse {path} cannot be read: "
+                             f"{e.strerror or e}") from None
+    if len(head) < 12 or head[8:12] != b"DUCK":
+        raise SeguridadError(f"{path} is not a DuckDB database (is SEGURIDAD_WAREHOUSE the "
+                             "right path?): seguridad neither reads it nor writes over it")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as e:
+        if damaged_ok:
+            return "damaged"
+        raise SeguridadError(
+            f"the published warehouse {path} cannot be opened ({str(e).splitlines()[0]}): it "
+            "is damaged. `seguridad rollback` puts the previous one back; `seguridad refresh "
+            "--full` rebuilds it from the landing zone.") from None
     try:
         row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'schema_version'")
     except duckdb.CatalogException:
-        row = None
+        raise SeguridadError(f"{path} is a DuckDB database but not a seguridad warehouse (it "
+                             "has no ops.meta): seguridad neither reads it nor writes over it; "
+                             "point SEGURIDAD_WAREHOUSE at another path") from None
+    except duckdb.Error as e:
+        if damaged_ok:
+            return "damaged"
+        raise SeguridadError(f"the published warehouse {path} is damaged "
+                             f"({str(e).splitlines()[0]}): `seguridad rollback` puts the "
+                             "previous one back") from None
     finally:
         con.close()
     return row[0] if row else "unknown"
+
+
+def published_data_files(settings: Settings) -> dict[str, str]:
+    """sha256 -> file name of the data files the published warehouse holds (empty when
+    there is none, or it is damaged): what a full rebuild must find again."""
+    if check_published(settings, damaged_ok=True) in (None, "damaged"):
+        return {}
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return dict(con.execute("SELECT file_sha256, file_name FROM ops.raw_files WHERE status "
+                                "IN ('loaded', 'superseded')").fetchall())
+    finally:
+        con.close()
+
+
+def data_files(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {s for (s,) in con.execute("SELECT file_sha256 FROM ops.raw_files WHERE status IN "
+                                      "('loaded', 'superseded')").fetchall()}
+
+
+def published_schema_version(settings: Settings) -> str | None:
+    """Schema version of the published warehouse; None if there is none yet."""
+    return check_published(settings, damaged_ok=True)
 
 
 def needs_full_rebuild(settings: Settings) -> bool:
     """True when the published warehouse was built by another schema version: its tables
     cannot be updated in place, so the next build starts empty and reloads the landing zone."""
     version = published_schema_version(settings)
-    return version is not None and version != SCHEMA_VERSION
+    return version is not None and version != SCHEMA_VERSION and version != "damaged"
 
 
 def document_columns(con: duckdb.DuckDBPyConnection) -> None:
@@ -112,13 +165,15 @@ def document_columns(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS \'{text}\'')
 
 
-def connect_read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+def connect_read_only(settings: Settings,
+                      config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """A reader's connection to the published warehouse; never blocks or is blocked by a build."""
     path = settings.warehouse_path
     if not path.exists():
         raise NoWarehouse(
             f"No warehouse at {path}. Run `seguridad refresh` (or `make run`) to build it.")
-    return duckdb.connect(str(path), read_only=True)
+    check_published(settings)
+    return duckdb.connect(str(path), read_only=True, config=config or {})
 
 
 @contextlib.contextmanager
@@ -128,8 +183,12 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
     next one; the note it left is reported and replaced. Yields notes for the user."""
     wait_s = settings.lock_wait_s if wait_s is None else wait_s
     path = settings.lock_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise SeguridadError(f"cannot write in the warehouse's folder {path.parent} "
+                             f"({e.strerror or e}): check SEGURIDAD_WAREHOUSE") from None
     deadline = time.monotonic() + wait_s
     notes: list[str] = []
     try:
@@ -145,11 +204,13 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
                         f"waited {wait_s:.0f} s. Try again when it finishes.") from None
                 time.sleep(0.2)
         previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
-        if previous.startswith("pid "):
-            pid = int(previous.split()[1])
+        fields = previous.split()
+        if len(fields) > 1 and fields[0] == "pid":  # a note a killed writer left; any other
+            pid = int(fields[1]) if fields[1].isdigit() else None  # text is just replaced
             if pid != os.getpid() and not pid_alive(pid):
-                notes.append(f"cleared a stale lock left by process {pid}, which died while "
-                             "writing; the published warehouse was not touched")
+                notes.append(f"cleared a stale lock left by process {pid or fields[1]!r}, "
+                             "which died while writing; the published warehouse was not "
+                             "touched")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
         try:
@@ -206,7 +267,8 @@ class Build:
         # build well under the 1.5 GB target whatever the machine's RAM.
         config = {"memory_limit": BUILD_MEMORY_LIMIT,
                   "temp_directory": str(self.settings.build_dir / "spill")}
-        if published.exists() and not self.fresh:
+        state = check_published(self.settings, damaged_ok=self.fresh)
+        if state is not None and not self.fresh:
             shutil.copyfile(published, self.path)
             self.con = duckdb.connect(str(self.path), config=config)
         else:
