@@ -53,17 +53,14 @@ def test_wide_rows_and_their_long_form_have_the_same_totals(macros, rows):
                      date(y, 1, 1), date(y, 12, 1)) for i, (y, cells) in enumerate(rows)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 10**7), st.integers(1, 10**7))
-def test_percent_change_identity(current, baseline):
-    con = duckdb.connect()
-    con.execute((SQL_DIR / "schema" / "00_schemas.sql").read_text(encoding="utf-8"))
-    con.execute((SQL_DIR / "schema" / "04_macros.sql").read_text(encoding="utf-8"))
-    (pct,), = con.execute("SELECT marts.pct_change(?, ?)", [current, baseline]).fetchall()
+def test_percent_change_identity(macros, current, baseline):
+    (pct,), = macros.execute("SELECT marts.pct_change(?, ?)", [current, baseline]).fetchall()
     assert baseline + pct * baseline / 100 == pytest.approx(current, rel=1e-9, abs=1e-6)
-    (none,), = con.execute("SELECT marts.pct_change(?, 0)", [current]).fetchall()
+    (none,), = macros.execute("SELECT marts.pct_change(?, 0)", [current]).fetchall()
     assert none is None  # no percent change from a zero baseline
-    con.close()
 
 
 @settings(max_examples=200, deadline=None)
