@@ -36,8 +36,9 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
         tasks.prepare_warehouse(build, settings)
         items = backfill.plan(build.con, window, dataset)
         run.plan = backfill.describe(items, window)
-        for item in items:
-            run.rebuilt.append((item, tasks.rebuild_months(build, item, window)))
+        backfill.prepare(build.con, items, window)
+        for item in items:  # oldest cut first (the plan's order)
+            run.rebuilt.append((item, tasks.rebuild_months(build, item, window, settings)))
         if items:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "completed")

@@ -141,6 +141,8 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
 
 
 @task(name="rebuild-months", cache_policy=NO_CACHE)
-def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Window) -> int:
-    """Delete and re-insert one file's months of the window from its raw rows."""
-    return backfill.rebuild(build.con, item, window)
+def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Window,
+                   settings: Settings) -> int:
+    """Delete and re-insert one file's months of the window from its raw rows (or, for the
+    municipal file stored once per value, from its raw file in the landing zone)."""
+    return backfill.rebuild(build.con, item, window, settings)

@@ -26,8 +26,8 @@ def _number(s: pd.Series) -> pd.Series:
 # A whole number as the files write it: digits, '1.0' (pandas writes whole numbers so when a
 # column has blanks), or digits with thousands separators ('1,136': the SESNSP's Feb-2024 file
 # quotes such cells; read as the number, and warned about). Not '1e3', '+12', '1.136', '1 136'.
-WHOLE_NUMBER = r"\s*(\d+(\.0*)?|\d{1,3}(,\d{3})+)\s*"
-THOUSANDS = r"\s*\d{1,3}(,\d{3})+\s*"
+WHOLE_NUMBER = r"\s*([0-9]+(\.0*)?|[0-9]{1,3}(,[0-9]{3})+)\s*"
+THOUSANDS = r"\s*[0-9]{1,3}(,[0-9]{3})+\s*"
 # No count, population or amount of any file comes near these: above them is damage, and
 # their sums would overflow the warehouse's integers.
 MAX_COUNT = 1_000_000_000
@@ -38,7 +38,7 @@ MAX_PESOS = 10**14
 def whole_number(s: pd.Series) -> pd.Series:
     """Blank, or a whole number as WHOLE_NUMBER says. Plain digits are told at C speed; only
     the rest (rare) goes through the regular expression."""
-    ok = blank(s) | s.str.isdigit().fillna(False).astype(bool)
+    ok = blank(s) | (s.str.isascii() & s.str.isdigit()).fillna(False).astype(bool)
     rest = ~ok
     if rest.any():
         ok[rest] = s[rest].str.fullmatch(WHOLE_NUMBER).fillna(False).astype(bool)
@@ -144,11 +144,10 @@ def municipality_of_state(code: pd.Series, state: pd.Series) -> pd.Series:
 
 
 def _five_digits(value: object) -> str | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    number = pd.to_numeric(pd.Series([value], dtype="str"), errors="coerce").iloc[0]
+    if pd.isna(number) or number % 1 != 0 or not 0 < number < 100_000:
         return None
-    return f"{int(number):05d}" if number.is_integer() and 0 < number < 100_000 else None
+    return f"{int(number):05d}"
 
 
 def _municipality_code(code: pd.Series) -> pd.Series:
@@ -179,3 +178,37 @@ def municipality_name_matches(code: pd.Series, name: pd.Series) -> pd.Series:
     five = _municipality_code(code)
     verdict = {pair: same(*pair) for pair in set(zip(five, name, strict=True))}
     return pd.Series([verdict[p] for p in zip(five, name, strict=True)], index=code.index)
+
+
+# --- the same rules in SQL -----------------------------------------------------------------
+# Twins of the checks above, for the files too big for pandas (seguridad/sqlvalidate.py runs
+# them inside DuckDB). Each is an expression that is true where the cell is acceptable, with
+# {c} for the quoted column; NULL cells are left to the nullable rule, as pandera does. The
+# numbers are read as pandas.to_numeric reads them (staging.pandas_number), so both engines
+# say the same of every cell; tests/test_sqlvalidate.py holds them to it.
+SQL_PLAIN_COUNT = "CAST(TRY_CAST({c} AS UINTEGER) AS VARCHAR) = {c} AND length({c}) <= 9"
+SQL_TWINS = {
+    "count_is_whole": "trim({c}) = '' OR regexp_full_match({c}, '" + WHOLE_NUMBER + "')",
+    "count_not_negative": "coalesce(NOT (staging.pandas_number({c}) < 0), true)",
+    "count_not_too_large": "coalesce(NOT (staging.pandas_number(replace({c}, ',', '')) > "
+                           f"{MAX_COUNT} AND NOT isnan(staging.pandas_number(replace({{c}}, "
+                           "',', '')))), true)",
+    "state_code_valid": "trim({c}) IN (" + ", ".join(f"'{v}'" for v in sorted(_VALID_CODES))
+                        + ")",
+    "state_name_known": "staging.normalize_name({c}) IN (SELECT name FROM ref_state_names)",
+    "municipality_exists": "staging.municipality_code({c}) IS NULL OR "
+                           "staging.municipality_code({c}) IN (SELECT code FROM "
+                           "ref_municipalities)",
+}
+# Checks across the columns of a row: the column they flag, and the expression.
+SQL_ROW_TWINS = {
+    "name_matches_code": ("{name}", "coalesce((SELECT code FROM ref_state_names WHERE name = "
+                                    "staging.normalize_name({name})) = lpad(trim({code}), 2, "
+                                    "'0'), true)"),
+    "municipality_in_state": ("{municipality}",
+                              "coalesce(staging.pandas_number({municipality}) % 1 = 0 AND "
+                              "staging.pandas_number({municipality}) BETWEEN 1001 AND 32999 "
+                              "AND floor(staging.pandas_number({municipality}) / 1000) = "
+                              "staging.pandas_number({code}) AND "
+                              "staging.pandas_number({municipality}) % 1000 <> 0, false)"),
+}

@@ -27,6 +27,11 @@ _TOO_LARGE = f"is too large to be a count (over {checks.MAX_COUNT:,})"
 _PARTIAL_MONTH = "is empty although other rows of the same year have a count for this month"
 
 
+# SQL twins of this module's own checks (the shared ones are in schemas.checks.SQL_TWINS).
+SQL_TWINS = {"year_in_range": "coalesce(staging.pandas_number({c}) BETWEEN 1997 AND "
+                              f"{LAST_YEAR}, false)"}
+
+
 def _month(alias: str) -> object:
     return pa.Field(alias=alias, nullable=True, description=_MONTH_NOTE)
 

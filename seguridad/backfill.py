@@ -48,7 +48,8 @@ def plan(con: duckdb.DuckDBPyConnection, window: Window,
         WHERE fm.month BETWEEN ? AND ? AND rf.status IN ('loaded', 'superseded')
           AND (CAST(? AS VARCHAR) IS NULL OR rf.dataset = ?)
         GROUP BY ALL
-        ORDER BY rf.dataset, rf.series, rf.cut_date NULLS FIRST, rf.file_name""",
+        ORDER BY rf.dataset, rf.series, rf.cut_date NULLS FIRST, max(rf.loaded_at),
+                 rf.file_sha256 DESC""",
                        [window.start, window.end, dataset, dataset])
     return [PlanItem(**r, table=formats()[r["format"]]["core_table"]) for r in rows]
 
@@ -70,10 +71,73 @@ def describe(items: list[PlanItem], window: Window) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window) -> int:
+def prepare(con: duckdb.DuckDBPyConnection, items: list[PlanItem], window: Window) -> None:
+    """Before the files of a versioned dataset (municipal crimes, stored once per value) are
+    rebuilt in cut order: delete every version of the window's months of their series, so
+    that each file writes again what it adds to the one before it. The fingerprints of the
+    rows of those years are dropped (the next load compares their cells one by one)."""
+    for series in sorted({i.series for i in items if formats()[i.format].get("versioned")}):
+        con.execute("DELETE FROM core.crime_municipal_cells WHERE series = ? "
+                    "AND month BETWEEN ? AND ?", [series, window.start, window.end])
+        con.execute("DELETE FROM core.crime_municipal_revised_cells WHERE series = ? "
+                    "AND month BETWEEN ? AND ?", [series, window.start, window.end])
+        con.execute("DELETE FROM core.crime_municipal_row_hashes WHERE series = ? "
+                    "AND year BETWEEN ? AND ?", [series, window.start.year, window.end.year])
+
+
+def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window,
+                      settings) -> int:
+    """One municipal file's months of the window, staged again from its raw bytes in the
+    landing zone (the warehouse keeps no raw copy of 32M cells)."""
+    from seguridad import ingest
+
+    path = _raw_path(con, item, settings)
+    work = settings.build_dir / f"backfill-{item.file_sha256[:16]}.csv"
+    try:
+        ingest.check_file(con, path, item.file_name, item.file_sha256, work)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            set_variables(con, file_sha256=item.file_sha256, series=item.series,
+                          dataset=item.dataset, month_from=window.start, month_to=window.end)
+            run_sql_file(con, SQL_DIR / "load" / "municipal" / "10_stage.sql")
+            run_sql_file(con, SQL_DIR / "load" / "municipal" / "20_backfill.sql")
+            (written,) = fetch_one(con, "SELECT count(*) FROM new_cells")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        work.unlink(missing_ok=True)
+        for temp in ("landing", "staged", "staged_catalogue", "staged_months", "new_cells"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
+        con.execute("DROP VIEW IF EXISTS staged_cells")
+    return written
+
+
+def _raw_path(con: duckdb.DuckDBPyConnection, item: PlanItem, settings):
+    from pathlib import Path
+
+    from seguridad import rawfiles
+
+    (landing,) = fetch_one(con, "SELECT landing_path FROM ops.raw_files WHERE file_sha256 = ?",
+                           [item.file_sha256])
+    if "!" in landing:
+        raise SeguridadError(f"{item.file_name}: a member of an archive; run `seguridad refresh "
+                             "--full` to rebuild its months")
+    path = Path(landing) if Path(landing).is_absolute() else settings.raw_dir / landing
+    if not path.is_file() or rawfiles.sha256_of(path) != item.file_sha256:
+        raise SeguridadError(f"{item.file_name}: its raw file is no longer in the landing zone "
+                             f"as {path} (or its bytes changed): nothing was rebuilt")
+    return path
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window,
+            settings=None) -> int:
     """Delete and re-insert one file's months of the window from its raw rows; returns the
     core rows written. Files of yearly figures (population, spending) are reloaded whole."""
     spec = formats()[item.format]
+    if spec.get("versioned"):
+        return rebuild_versioned(con, item, window, settings)
     (raw_rows,) = fetch_one(con, f"SELECT count(*) FROM {spec['raw_table']} "
                                  "WHERE file_sha256 = ?", [item.file_sha256])
     if raw_rows == 0:

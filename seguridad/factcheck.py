@@ -211,7 +211,7 @@ def _is_municipal_group(con: duckdb.DuckDBPyConnection, geo: Geo) -> bool:
 
 
 def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
-                geos: list[tuple[str, str]]) -> str:
+                geos: list[tuple[str, str]], said_on: date | None = None) -> str:
     """Fill the temp table claim_facts (the shape of core.indicator_by_file, one 'claim'
     indicator) with the claim's values by file, month and geography; return the dataset."""
     indicators = claim.indicators or []
@@ -235,32 +235,43 @@ def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
         if len(indicators) > 1:
             raise ComparisonRefused("several indicators are added up for the nation, states "
                                     "and groups of states; for municipalities give one")
+        # Municipal figures are stored once per value; the marts hold each municipality's
+        # newest publication, and what a cut of the day said comes from core.municipal_as_of.
         con.execute("""
             CREATE OR REPLACE TEMP TABLE claim_facts AS
             WITH muni AS (
-                SELECT * FROM core.indicator_by_file
-                WHERE indicator = ? AND geo_level = 'municipality'
-                  AND list_contains(?, geo_code)
+                SELECT 'newest' AS view, file_sha256, series, geo_code, month, value,
+                       has_missing_cells
+                FROM marts.indicator_monthly
+                WHERE indicator = $indicator AND geo_level = 'municipality'
+                  AND list_contains($codes, geo_code)
+                UNION ALL
+                SELECT 'as_of', file_sha256, series, municipality_code, month, value,
+                       has_missing_cells
+                FROM core.municipal_as_of($said_on, $codes)
+                WHERE indicator = $indicator
             ),
             grouped AS (
-                -- a group of municipalities: only in files and months every member publishes
-                SELECT m.file_sha256, m.series, 'group' AS geo_level, g.group_key AS geo_code,
-                       m.month, sum(m.value) AS value, sum(m.cells) AS cells,
-                       sum(m.reported_cells) AS reported_cells
+                -- a group of municipalities: only where every member is published
+                SELECT max(m.file_sha256) AS file_sha256, m.series, 'group' AS geo_level,
+                       g.group_key AS geo_code, m.month, sum(m.value) AS value,
+                       bool_or(m.has_missing_cells) AS has_missing_cells
                 FROM muni AS m
                 JOIN core.geo_municipal_group_member AS g ON g.municipality_code = m.geo_code
-                WHERE g.group_key = ?
-                GROUP BY ALL
+                WHERE g.group_key = $group
+                GROUP BY m.view, m.series, g.group_key, m.month
                 HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member
-                                   WHERE group_key = ?)
+                                   WHERE group_key = $group)
             )
-            SELECT file_sha256, series, geo_level, geo_code, 'claim' AS indicator, month,
-                   CAST(value AS BIGINT) AS value, reported_cells < cells AS has_missing_cells
+            SELECT DISTINCT file_sha256, series, 'municipality' AS geo_level, geo_code,
+                   'claim' AS indicator, month, CAST(value AS BIGINT) AS value,
+                   has_missing_cells
             FROM muni
             UNION ALL
             SELECT file_sha256, series, geo_level, geo_code, 'claim', month,
-                   CAST(value AS BIGINT), reported_cells < cells
-            FROM grouped""", [indicators[0], codes, geo.code, geo.code])
+                   CAST(value AS BIGINT), has_missing_cells
+            FROM grouped""", {"indicator": indicators[0], "codes": codes, "group": geo.code,
+                              "said_on": said_on})
         return "crime_municipal"
     if len(indicators) == 1:
         con.execute("""
@@ -446,7 +457,7 @@ def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
     check.geo = geo
     members = _member_geos(con, geo)
     try:
-        dataset = stage_facts(con, claim, geo, [(geo.level, geo.code), *members])
+        dataset = stage_facts(con, claim, geo, [(geo.level, geo.code), *members], st.said_on)
     except ComparisonRefused as e:
         check.reason = str(e)
         return check

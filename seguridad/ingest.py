@@ -20,7 +20,7 @@ import pandas as pd
 
 from schemas import reference
 from schemas.reference import formats
-from seguridad import archives, budget_xls, rawfiles, xlsx
+from seguridad import archives, budget_xls, rawfiles, sqlvalidate, xlsx
 from seguridad.config import SQL_DIR, Settings
 from seguridad.errors import Failure, FileRejected
 from seguridad.progress import progress
@@ -203,6 +203,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
         con.execute("DROP TABLE IF EXISTS landing_row_map")
 
 
+# The encodings DuckDB's CSV reader decodes itself, by the names it knows them by.
+DUCKDB_ENCODINGS = {"ascii": "utf-8", "utf-8": "utf-8", "latin-1": "latin-1"}
+
+
 def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
                work: Path, archive: ArchiveRef | None = None,
                learned: dict | None = None) -> CheckedFile:
@@ -213,20 +217,28 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
     if workbook:
         source_rows = xlsx.to_csv(path, label, work)
         facts = rawfiles.TextFacts(encoding=workbook, line_ending="n/a", final_newline=True)
+        text, encoding = work, "utf-8"
     else:
         facts = rawfiles.inspect_text(path, label)
-        rawfiles.normalize(path, facts, work)
-        source_rows = strip_preamble(work, label)
+        if facts.encoding in DUCKDB_ENCODINGS and facts.line_ending in ("LF", "CRLF"):
+            # DuckDB reads these as they are: no transcoded copy of a 400 MB file
+            text, encoding = path, DUCKDB_ENCODINGS[facts.encoding]
+        else:  # Windows-1252, a BOM, CR-only or mixed line ends: a UTF-8, LF copy first
+            rawfiles.normalize(path, facts, work)
+            text, encoding = work, "utf-8"
+        source_rows = strip_preamble(text, encoding, work, label)
+        if source_rows is not None:
+            text, encoding = work, "utf-8"
     learned["facts"] = facts
-    header = read_header(work, label)
+    header = read_header(text, label, encoding)
     fmt = detect_format(header, label, workbook is not None)
     spec = formats()[fmt]
     learned.update(fmt=fmt, dataset=spec["dataset"])
-    rows = read_into_landing(con, work, header, label)
+    rows = read_into_landing(con, text, header, label, encoding)
     mapped = map_rows(con, source_rows)
     model = load_model(spec["model"])
     if spec.get("validation") == "batched":
-        failures = validate_in_batches(con, model, rows)
+        failures = validate_big(con, model, header, rows)
         if not any(f.check in HEADER_CHECKS for f in failures):  # rules across rows
             failures += file_check_failures(con, spec)
     else:
@@ -272,6 +284,23 @@ def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
         sql += f" WHERE {order} >= {int(first)} AND {order} < {int(first) + int(limit)}"
     frame = con.sql(sql + f" ORDER BY {order}").df()
     return frame.set_index("__row").astype("str")
+
+
+def validate_big(con: duckdb.DuckDBPyConnection, model, header: list[str],
+                 rows: int) -> list[Failure]:
+    """The model over a file too big for one pandas frame: the header by pandera itself (on
+    no rows), then every row rule inside DuckDB (seguridad.sqlvalidate); in pandas batches
+    only if the model has a rule without an SQL twin."""
+    failures = validate(model, landing_frame(con, 0, 0))
+    if any(f.check in HEADER_CHECKS for f in failures):
+        return failures
+    in_sql = sqlvalidate.validate(con, model, header)
+    if in_sql is not None:
+        if len(in_sql) >= QUARANTINE_LIMIT:
+            in_sql.append(Failure("validation_stopped", f"validation stopped after "
+                                  f"{QUARANTINE_LIMIT:,} failures"))
+        return in_sql
+    return validate_in_batches(con, model, rows)
 
 
 def validate_in_batches(con: duckdb.DuckDBPyConnection, model, rows: int,
@@ -365,9 +394,9 @@ MONTH_NAMES = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "
                "Septiembre", "Octubre", "Noviembre", "Diciembre"]
 
 
-def read_header(work: Path, label: str) -> list[str]:
+def read_header(work: Path, label: str, encoding: str = "utf-8") -> list[str]:
     """The column names, trimmed (some files pad them with spaces)."""
-    with open(work, encoding="utf-8", newline="") as f:
+    with open(work, encoding=encoding, newline=None) as f:
         first = f.readline(1_000_000)
     if len(first) >= 1_000_000 and not first.endswith("\n"):
         commas = first.count(",")
@@ -436,7 +465,8 @@ def _fields(line: str) -> list[str]:
         return []
 
 
-def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
+def strip_preamble(text: Path, encoding: str, work: Path, label: str,
+                   scan: int = 30) -> list[int] | None:
     """For formats exported with metadata around the table (`preamble = true`, INEGI's BIE):
     when the header of such a format comes after some lines, keep only the table: from the
     header to the first blank line (what follows is notes). Returns the file's line number of
@@ -445,12 +475,12 @@ def strip_preamble(work: Path, label: str, scan: int = 30) -> list[int] | None:
     headers = [spec["header"] for spec in formats().values() if spec.get("preamble")]
     if not headers:
         return None
-    with open(work, encoding="utf-8", newline="") as f:
+    with open(text, encoding=encoding, newline=None) as f:
         head = [line.rstrip("\n") for line in itertools.islice(f, scan)]
     start = next((i for i, line in enumerate(head) if _fields(line) in headers), None)
     if not start:  # no such header, or already on the first line
         return None
-    with open(work, encoding="utf-8", newline="") as f:
+    with open(text, encoding=encoding, newline=None) as f:
         lines = f.read().split("\n")  # a small export: the header was near the top
     end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
     width = len(next(csv.reader([lines[start]])))
@@ -472,7 +502,7 @@ _CSV_ERROR = re.compile(r"CSV Error on Line: (\d+).*?Expected Number of Columns:
 
 
 def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[str],
-                      label: str) -> int:
+                      label: str, encoding: str = "utf-8") -> int:
     """Parse the normalized file with DuckDB (fixed dialect, no sniffing, all text) into the
     temp table `landing`. Insertion order is the file's order, so rowid + 2 is the row number
     a spreadsheet shows (the header is row 1)."""
@@ -481,7 +511,8 @@ def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[s
         con.execute(
             "CREATE OR REPLACE TEMP TABLE landing AS SELECT * FROM read_csv(?, header = true, "
             "auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false)", [str(work), columns])
+            "strict_mode = true, null_padding = false, encoding = ?)",
+            [str(work), columns, encoding])
     except duckdb.InvalidInputException as e:
         m = _CSV_ERROR.search(str(e))
         if not m:
@@ -495,7 +526,7 @@ def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[s
     rows = fetch_one(con, "SELECT count(*) FROM landing")[0]
     if rows == 0:
         raise FileRejected(label, "the file has a header but no data rows")
-    _no_hidden_extra_field(con, work, len(header), label)
+    _no_hidden_extra_field(con, work, len(header), label, encoding)
     return rows
 
 
@@ -505,7 +536,7 @@ def read_into_landing(con: duckdb.DuckDBPyConnection, work: Path, header: list[s
 _EXTRA_FIELD_SQL = """
 SELECT count(*) FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '',
                               escape = '', header = false, auto_detect = false,
-                              strict_mode = false)
+                              strict_mode = false, encoding = ?)
 WHERE ends_with(line, ',')
   AND length(regexp_replace(line, '"[^"]*"', '', 'g'))
       - length(replace(regexp_replace(line, '"[^"]*"', '', 'g'), ',', '')) + 1 > ?
@@ -513,11 +544,11 @@ WHERE ends_with(line, ',')
 
 
 def _no_hidden_extra_field(con: duckdb.DuckDBPyConnection, work: Path, columns: int,
-                           label: str) -> None:
-    (extra,) = fetch_one(con, _EXTRA_FIELD_SQL, [str(work), columns])
+                           label: str, encoding: str = "utf-8") -> None:
+    (extra,) = fetch_one(con, _EXTRA_FIELD_SQL, [str(work), encoding, columns])
     if not extra:
         return
-    with open(work, encoding="utf-8", newline="") as f:  # the slow path: find the row
+    with open(work, encoding=encoding, newline="") as f:  # the slow path: find the row
         for line, fields in enumerate(csv.reader(f), start=1):
             if len(fields) > columns:
                 raise FileRejected(label, f"row {line:,} has {len(fields)} fields but the "
@@ -544,11 +575,13 @@ def detect_series(con: duckdb.DuckDBPyConnection, spec: dict, label: str) -> str
     series = by_years[0]
     markers = reference.load("series_markers")
     found: dict[str, list[str]] = {}
+    values: dict[str, set[str]] = {}  # each marker column's distinct values, read once
     for m in markers.itertuples():
         if m.series in spec["series_candidates"] and m.column in spec["header"]:
-            n = fetch_one(con, f'SELECT count(*) FROM landing WHERE trim("{m.column}") = ?',
-                          [m.value])[0]
-            if n:
+            if m.column not in values:
+                values[m.column] = {v for (v,) in con.execute(
+                    f'SELECT DISTINCT trim("{m.column}") FROM landing').fetchall()}
+            if m.value in values[m.column]:
                 found.setdefault(m.series, []).append(f"{m.column} {m.value!r}")
     others = {s: v for s, v in found.items() if s != series}
     if others:
@@ -566,9 +599,10 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
     spec = checked.spec
     con.execute("BEGIN TRANSACTION")
     try:
-        numbered, _ = _numbered(checked.row_map)
-        con.execute(f"INSERT INTO {spec['raw_table']} BY NAME SELECT ? AS file_sha256, "
-                    f"* RENAME (__row AS row_number) FROM ({numbered})", [checked.sha256])
+        if not spec.get("versioned"):  # a raw copy, for backfills (versioned files reread)
+            numbered, _ = _numbered(checked.row_map)
+            con.execute(f"INSERT INTO {spec['raw_table']} BY NAME SELECT ? AS file_sha256, "
+                        f"* RENAME (__row AS row_number) FROM ({numbered})", [checked.sha256])
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
                       dataset=spec["dataset"], core_table=spec["core_table"],
                       month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
@@ -580,6 +614,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         known = catalogue_ids(con, checked.series)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
+        if spec.get("versioned"):
+            load_versions(con, checked)
         if known:  # a series already seen: rows new to it are worth a word
             checked.warnings += new_crime_rows(con, checked.series, known)
         checked.warnings += outlier_warnings(con, spec)
@@ -630,6 +666,30 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
         f"{span}; {checked.facts.encoding}, {checked.facts.line_ending}){warned}",
         checked.format, spec["dataset"], checked.series, cut, checked.rows)
+
+
+def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
+    """Write what a staged municipal file adds or revises (warehouse/sql/load/municipal/):
+    `first` for the first file of its series, `in_order` for a file newer than every file of
+    its series (the monthly case), `general` for one older than some (a backfill, a late
+    copy). Returns the path taken."""
+    (cut,) = fetch_one(con, "SELECT max(month) FROM core.file_months WHERE file_sha256 = ? "
+                            "AND published_cells > 0", [checked.sha256])
+    (cells,) = fetch_one(con, "SELECT count(*) FROM (SELECT 1 FROM core.crime_municipal_cells "
+                              "WHERE series = ? LIMIT 1)", [checked.series])
+    (newer,) = fetch_one(con, """
+        SELECT count(*) FROM ops.raw_files
+        WHERE dataset = ? AND series = ? AND status IN ('loaded', 'superseded')
+          AND file_sha256 <> ? AND cut_date > ?""",
+                         [checked.spec["dataset"], checked.series, checked.sha256, cut])
+    mode = "first" if not cells else "in_order" if not newer else "general"
+    set_variables(con, cut=cut)
+    run_sql_file(con, SQL_DIR / "load" / "municipal" / f"20_{mode}.sql")
+    for temp in ("staged", "staged_catalogue", "staged_months", "changed_rows", "new_cells",
+                 "incoming", "prior", "restored", "touched_cells", "file_rank", "this_rank"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
+    con.execute("DROP VIEW IF EXISTS staged_cells")
+    return mode
 
 
 def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,

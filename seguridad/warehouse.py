@@ -22,7 +22,7 @@ from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.errors import NoWarehouse, SeguridadError, WarehouseBusy
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
 BUILD_MEMORY_LIMIT = "700MB"
@@ -63,8 +63,9 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Rebuild the derived core tables and the marts from core."""
     set_variables(con, population_vintage=settings.population_vintage)
-    for step in DERIVE_STEPS:
-        run_step(con, step)
+    run_step(con, "core")
+    municipal_indicators(con)
+    run_step(con, "marts")
     from seguridad import standard  # the comparison engine, applied to the standard presets
 
     standard.build(con, settings.population_vintage)
@@ -135,6 +136,37 @@ def published_data_files(settings: Settings) -> dict[str, str]:
 def data_files(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {s for (s,) in con.execute("SELECT file_sha256 FROM ops.raw_files WHERE status IN "
                                       "('loaded', 'superseded')").fetchall()}
+
+
+def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring core.municipal_indicator_newest up to date: for the places and months the loads
+    since the last build changed, or all of them when the crosswalk or the expected rows
+    changed (a fingerprint of both is kept in ops.meta). Returns which it did."""
+    (fingerprint,) = fetch_one(con, """
+        SELECT CAST(coalesce(sum(hash(indicator, series, crime_id, is_attempt)), 0) AS VARCHAR)
+               || '/' || (SELECT CAST(coalesce(sum(hash(series, indicator, expected_rows)), 0)
+                                  AS VARCHAR) FROM core.indicator_expected_rows)
+        FROM core.crime_indicator_map""")
+    known = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'municipal_indicator_map'")
+    if known is None or known[0] != fingerprint:
+        con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT fm.series, "
+                    "g.geo_code AS municipality_code, fm.month FROM core.file_months AS fm "
+                    "JOIN core.file_geos AS g USING (file_sha256) "
+                    "WHERE fm.dataset = 'crime_municipal' AND fm.published_cells > 0")
+        con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT * FROM core.crime_municipal_cells")
+        done = "all"
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
+                    "SELECT DISTINCT * FROM core.municipal_touched")
+        con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT c.* FROM "
+                    "core.crime_municipal_cells AS c SEMI JOIN touched AS t "
+                    "USING (series, municipality_code, month)")
+        done = "touched"
+    run_sql_file(con, SQL_DIR / "municipal" / "indicators.sql")
+    con.execute("DROP VIEW scope")
+    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('municipal_indicator_map', ?)",
+                [fingerprint])
+    return done
 
 
 def published_schema_version(settings: Settings) -> str | None:

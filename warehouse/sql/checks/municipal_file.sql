@@ -7,9 +7,14 @@
 --
 -- A template: {key_columns} and {key_match} are the format's row key (formats.toml
 -- `row_key`), filled in by seguridad.ingest.file_check_failures.
-WITH keys AS (
+WITH repeated_hashes AS (
+    -- one 64-bit hash per row first: grouping 2.7M rows by six text columns is slow
+    SELECT hash({key_columns}) AS h FROM landing GROUP BY h HAVING count(*) > 1
+),
+keys AS (
     SELECT {key_columns}
     FROM landing
+    WHERE hash({key_columns}) IN (SELECT h FROM repeated_hashes)
     GROUP BY ALL
     HAVING count(*) > 1
 ),

@@ -30,28 +30,5 @@ SELECT
     count(*) AS states
 FROM state_values AS s
 JOIN core.geo_member AS gm USING (state_code)
-GROUP BY ALL
-
-UNION ALL
-
--- Municipal files give municipality rows only (state totals come from the state files), and
--- only for the indicators the file covers completely.
-SELECT
-    f.file_sha256,
-    f.series,
-    'municipality' AS geo_level,
-    f.municipality_code AS geo_code,
-    m.indicator,
-    f.month,
-    CAST(sum(f.value) FILTER (WHERE NOT m.is_attempt) AS BIGINT) AS value,
-    CAST(sum(f.value) FILTER (WHERE m.is_attempt) AS BIGINT) AS attempts,
-    count(*) AS cells,
-    count(f.value) AS reported_cells,
-    1 AS states
-FROM core.crime_municipal_monthly AS f
-JOIN published AS p USING (file_sha256, month)
-JOIN core.crime_indicator_map AS m USING (series, crime_id)
-JOIN core.file_indicator_coverage AS cov
-  ON cov.file_sha256 = f.file_sha256 AND cov.indicator = m.indicator AND cov.complete
 GROUP BY ALL;
-COMMENT ON TABLE core.indicator_by_file IS 'Indicator x month x geography as each loaded file gives it (every cut, published months only).';
+COMMENT ON TABLE core.indicator_by_file IS 'Indicator x month x geography (nation, states, groups) as each loaded state file gives it (every cut, published months only). Municipal figures are stored once per value (core.crime_municipal_cells) and summed in core.municipal_indicator_newest.';

@@ -4,20 +4,27 @@
 -- a newer file that covers only part of the country or of the catalogue (a slice) never
 -- hides what an older, fuller file publishes.
 CREATE OR REPLACE TABLE marts.indicator_monthly AS
-WITH current_values AS (
+WITH state_values AS (
     SELECT * EXCLUDE (published_on) FROM core.newest_cut('core.indicator_by_file')
+),
+municipal_values AS (
+    SELECT file_sha256, series, 'municipality' AS geo_level, municipality_code AS geo_code,
+           indicator, month, value, attempts, cells, reported_cells, 1 AS states, cut_date
+    FROM core.municipal_indicator_newest
+),
+current_values AS (
+    SELECT * FROM state_values UNION ALL BY NAME SELECT * FROM municipal_values
 ),
 municipal_groups AS (
     -- A group of municipalities, only in months every member publishes.
-    SELECT v.file_sha256, v.series, 'group' AS geo_level, gm.group_key AS geo_code,
-           v.indicator, v.month, CAST(sum(v.value) AS BIGINT) AS value,
+    SELECT max(v.file_sha256) AS file_sha256, v.series, 'group' AS geo_level,
+           gm.group_key AS geo_code, v.indicator, v.month, CAST(sum(v.value) AS BIGINT) AS value,
            CAST(sum(v.attempts) AS BIGINT) AS attempts, sum(v.cells) AS cells,
            sum(v.reported_cells) AS reported_cells, count(*) AS states, max(v.cut_date)
                AS cut_date
-    FROM current_values AS v
-    JOIN core.geo_municipal_group_member AS gm
-      ON v.geo_level = 'municipality' AND v.geo_code = gm.municipality_code
-    GROUP BY v.file_sha256, v.series, gm.group_key, v.indicator, v.month
+    FROM municipal_values AS v
+    JOIN core.geo_municipal_group_member AS gm ON v.geo_code = gm.municipality_code
+    GROUP BY v.series, gm.group_key, v.indicator, v.month
     HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member AS m
                        WHERE m.group_key = gm.group_key)
 ),

@@ -20,15 +20,89 @@ CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
 );
 COMMENT ON TABLE core.crime_state_monthly IS 'Crimes (carpetas de investigación) per state, crime row and month, for every cut ever loaded. value NULL means the file did not publish that month (an empty cell), never zero.';
 
-CREATE TABLE IF NOT EXISTS core.crime_municipal_monthly (
-    file_sha256 VARCHAR NOT NULL,
+-- Municipal crimes, stored once per value (a municipal file is 32M cells and the SESNSP
+-- republishes all of it every month): a cell's value is written when a cut first publishes
+-- it, and again only when a later cut revises it. What cut X said of a cell is its version
+-- from the newest file up to X (files ordered as core.newest_cut orders them) that covers it.
+CREATE TABLE IF NOT EXISTS core.crime_municipal_cells (
     series VARCHAR NOT NULL,
     municipality_code VARCHAR NOT NULL,
     crime_id BIGINT NOT NULL,
     month DATE NOT NULL,
-    value BIGINT
+    value BIGINT,
+    file_sha256 VARCHAR NOT NULL,
+    is_newest BOOLEAN NOT NULL
 );
-COMMENT ON TABLE core.crime_municipal_monthly IS 'Crimes per municipality (5-digit INEGI code), crime row and month, for every cut loaded. value NULL means not published.';
+COMMENT ON TABLE core.crime_municipal_cells IS 'Crimes per municipality (5-digit INEGI code), crime row and month, one row per value a cut published that the cut before it (in cut order) did not: the first publication and each revision. file_sha256 is the file that published the value; is_newest marks the value of the newest cut. value NULL: the month was published with the cell empty.';
+
+-- The revisions among the municipal cells: a value a cut published in place of the one the
+-- cut before it gave (first publications are not revisions). marts.revisions sums them by
+-- indicator.
+CREATE TABLE IF NOT EXISTS core.crime_municipal_revised_cells (
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    month DATE NOT NULL,
+    old_value BIGINT,
+    new_value BIGINT,
+    file_sha256 VARCHAR NOT NULL
+);
+COMMENT ON TABLE core.crime_municipal_revised_cells IS 'Each municipal cell a cut revised: the value before and after, and the revising file.';
+
+-- A fingerprint of each municipal file row (municipality x crime row x year) as last written
+-- by a cut loaded in order, so a new cut compares 2.7M fingerprints, not 32M cells, and looks
+-- at the cells of the rows that changed only.
+CREATE TABLE IF NOT EXISTS core.crime_municipal_row_hashes (
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL,
+    year INTEGER NOT NULL,
+    row_hash UBIGINT NOT NULL
+);
+COMMENT ON TABLE core.crime_municipal_row_hashes IS 'Fingerprint (hash of the twelve months) of each municipal file row as the last cut loaded in order wrote it: a change detector, not data.';
+
+-- What each municipal file covers (a file is a rectangle: its municipalities x its crime
+-- rows x its published months, see core.file_months).
+CREATE TABLE IF NOT EXISTS core.file_geos (
+    file_sha256 VARCHAR NOT NULL,
+    geo_code VARCHAR NOT NULL
+);
+COMMENT ON TABLE core.file_geos IS 'The municipalities each municipal file lists.';
+CREATE TABLE IF NOT EXISTS core.file_crime_rows (
+    file_sha256 VARCHAR NOT NULL,
+    crime_id BIGINT NOT NULL
+);
+COMMENT ON TABLE core.file_crime_rows IS 'The crime rows each municipal file lists.';
+
+-- Municipalities and months whose newest cells a load changed since the last build: the
+-- build recomputes their indicators (core.municipal_indicator_newest) and clears this.
+CREATE TABLE IF NOT EXISTS core.municipal_touched (
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    month DATE NOT NULL
+);
+
+-- Municipal files loaded in cut order since the last build: the newest to publish what they
+-- cover, so the build makes them the source of the indicators they did not change.
+CREATE TABLE IF NOT EXISTS core.municipal_new_files (
+    file_sha256 VARCHAR NOT NULL
+);
+
+-- Municipal indicators of the newest cut, kept up to date by each load for the municipalities
+-- and months it changed (a new cut does not re-add 32M cells).
+CREATE TABLE IF NOT EXISTS core.municipal_indicator_newest (
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    value BIGINT,
+    attempts BIGINT,
+    cells BIGINT NOT NULL,
+    reported_cells BIGINT NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    cut_date DATE
+);
+COMMENT ON TABLE core.municipal_indicator_newest IS 'Each municipal indicator by month as the newest file that lists all of its crime rows gives it (file_sha256, cut_date): what the marts publish for municipalities.';
 
 CREATE TABLE IF NOT EXISTS core.municipality_name (
     file_sha256 VARCHAR NOT NULL,

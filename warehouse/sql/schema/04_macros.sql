@@ -2,9 +2,11 @@
 
 -- A count as the SESNSP writes it: empty = not published (NULL); '1.0' (a pandas re-save) = 1;
 -- '1,136' (a thousands separator, quoted in the file; warned about at ingest) = 1136.
+-- (Plain digits, all but a few cells of any file, take the fast cast.)
 CREATE OR REPLACE MACRO staging.parse_count(x) AS
-    CASE WHEN x IS NULL OR trim(x) = '' THEN NULL
-         ELSE CAST(CAST(replace(trim(x), ',', '') AS DECIMAL(38, 6)) AS BIGINT) END;
+    coalesce(TRY_CAST(x AS BIGINT),
+             CASE WHEN trim(x) = '' THEN NULL
+                  ELSE CAST(CAST(replace(trim(x), ',', '') AS DECIMAL(38, 6)) AS BIGINT) END);
 
 CREATE OR REPLACE MACRO staging.state_code(x) AS lpad(trim(x), 2, '0');
 
@@ -66,3 +68,19 @@ CREATE OR REPLACE MACRO staging.by_month(wide) AS TABLE
     FROM query_table(wide) UNPIVOT INCLUDE NULLS (
         value FOR month_name IN (COLUMNS(lambda c: staging.month_number(c) > 0))
     );
+
+-- A cell's number as pandas.to_numeric(errors='coerce') reads it (the raw-format checks are
+-- written for pandas; their SQL twins must agree on every cell): decimal and scientific
+-- notation, a sign, inf and nan, surrounding spaces; NULL for anything else ('1_000', '0x10',
+-- '1,136' are not numbers to pandas).
+CREATE OR REPLACE MACRO staging.pandas_number(x) AS
+    CASE WHEN regexp_full_match(x, '\s*[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|'
+                                   || '(?i:inf|infinity|nan))\s*')
+         THEN TRY_CAST(trim(x) AS DOUBLE) END;
+
+-- The 5-digit INEGI municipality code of a cell as the files write it ('1001', '11020',
+-- '11020.0'); NULL where it is not a whole number from 1 to 99,999.
+CREATE OR REPLACE MACRO staging.municipality_code(x) AS
+    CASE WHEN staging.pandas_number(x) % 1 = 0 AND staging.pandas_number(x) > 0
+              AND staging.pandas_number(x) < 100000
+         THEN lpad(CAST(CAST(staging.pandas_number(x) AS BIGINT) AS VARCHAR), 5, '0') END;

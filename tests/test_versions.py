@@ -1,0 +1,214 @@
+"""Municipal figures stored once per value: twelve monthly cuts of a municipal file, each
+revising some past cells, give the marts and marts.revisions that loading each cut alone and
+diffing gives (computed here from the files), whatever the order they arrive in; storage
+grows with what the cuts change, not with the cuts; a backfill changes nothing that was
+right."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import NM_FILE, query, read_csv_rows, use_paths
+from flows.ingest import ingest_flow
+
+MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+          "Septiembre", "Octubre", "Noviembre", "Diciembre"]
+HEADER = ["Año", "Clave_Ent", "Entidad", "Cve. Municipio", "Municipio",
+          "Bien jurídico afectado", "Tipo de delito", "Subtipo de delito", "Modalidad", *MONTHS]
+STATE = ("6", "Colima")
+COLIMA = [("6001", "Armería"), ("6002", "Colima"), ("6003", "Comala"), ("6004", "Coquimatlán"),
+          ("6005", "Cuauhtémoc"), ("6006", "Ixtlahuacán"), ("6007", "Manzanillo"),
+          ("6008", "Minatitlán"), ("6009", "Tecomán"), ("6010", "Villa de Álvarez")]
+YEAR = 2025
+CUTS = 12
+# Written from the indicators' definitions, not read from the crosswalk.
+INDICATORS = {"delitos_total": lambda crime: True,
+              "homicidio_doloso": lambda crime: crime[2] == "Homicidio doloso"}
+
+
+def catalogue() -> list[tuple[str, str, str, str]]:
+    seen: dict = {}
+    for r in read_csv_rows(NM_FILE, "latin-1"):
+        seen.setdefault((r["Bien jurídico afectado"], r["Tipo de delito"],
+                         r["Subtipo de delito"], r["Modalidad"]), None)
+    return list(seen)
+
+
+def cut_values(crimes) -> list[dict]:
+    """values[k][(municipality, crime, month)] for cuts k = 1..12: cut k publishes January to
+    month k; each cut revises ~2% of the cells the cut before it published."""
+    rng = random.Random(11)
+    current: dict = {}
+    out = []
+    for k in range(1, CUTS + 1):
+        current = dict(current)
+        for key in list(current):
+            if rng.random() < 0.02:
+                current[key] = max(0, current[key] + rng.choice([-1, 1, 2]))
+        for code, _ in COLIMA:
+            for crime in crimes:
+                current[(code, crime, k)] = rng.randint(0, 6)
+        out.append(current)
+    return out
+
+
+def write_cut(folder: Path, k: int, values: dict, crimes) -> Path:
+    path = folder / f"Municipal-Delitos - {MONTHS[k - 1]} {YEAR} ({YEAR}-{YEAR}).csv"
+    with open(path, "w", encoding="latin-1", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(HEADER)
+        for code, name in COLIMA:
+            for crime in crimes:
+                cells = [str(values[(code, crime, m)]) if m <= k else "" for m in range(1, 13)]
+                w.writerow([YEAR, *STATE, code, name, *crime, *cells])
+    return path
+
+
+def indicator(values: dict, code: str, name: str, month: int, crimes) -> int:
+    keep = INDICATORS[name]
+    return sum(values[(code, c, month)] for c in crimes if keep(c))
+
+
+@pytest.fixture(scope="module")
+def cuts(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cuts")
+    crimes = catalogue()
+    values = cut_values(crimes)
+    paths = [write_cut(folder, k, values[k - 1], crimes) for k in range(1, CUTS + 1)]
+    return {"paths": paths, "values": values, "crimes": crimes}
+
+
+def load(root: Path, paths: list[Path]) -> Path:
+    wh = root / "warehouse" / "seguridad.duckdb"
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, root / "raw", wh)
+    try:
+        state = ingest_flow([str(p) for p in paths], return_state=True)
+        assert state.is_completed(), state.message
+    finally:
+        mp.undo()
+    return wh
+
+
+@pytest.fixture(scope="module")
+def in_order(cuts, tmp_path_factory):
+    return load(tmp_path_factory.mktemp("in_order"), cuts["paths"])
+
+
+@pytest.fixture(scope="module")
+def shuffled(cuts, tmp_path_factory):
+    order = list(cuts["paths"])
+    random.Random(5).shuffle(order)
+    assert order != cuts["paths"]
+    return load(tmp_path_factory.mktemp("shuffled"), order)
+
+
+def expected_marts(cuts) -> set[tuple]:
+    newest = cuts["values"][-1]
+    return {(f"{int(code):05d}", ind, date(YEAR, m, 1), indicator(newest, code, ind, m,
+                                                                  cuts["crimes"]))
+            for code, _ in COLIMA for ind in INDICATORS for m in range(1, 13)}
+
+
+def expected_revisions(cuts) -> set[tuple]:
+    """Each consecutive pair of cuts, diffed: what loading each cut alone would show."""
+    out = set()
+    for k in range(2, CUTS + 1):
+        before, after = cuts["values"][k - 2], cuts["values"][k - 1]
+        for code, _ in COLIMA:
+            for ind in INDICATORS:
+                for m in range(1, k):
+                    old = indicator(before, code, ind, m, cuts["crimes"])
+                    new = indicator(after, code, ind, m, cuts["crimes"])
+                    if old != new:
+                        out.add((f"{int(code):05d}", ind, date(YEAR, m, 1),
+                                 date(YEAR, k - 1, 1), date(YEAR, k, 1), old, new))
+    return out
+
+
+def marts(wh: Path) -> set[tuple]:
+    return set(query(wh, "SELECT geo_code, indicator, month, value FROM marts.indicator_monthly "
+                         "WHERE geo_level = 'municipality' AND indicator IN "
+                         "('delitos_total', 'homicidio_doloso')"))
+
+
+def revisions(wh: Path) -> set[tuple]:
+    return set(query(wh, "SELECT geo_code, indicator, month, previous_cut, revised_cut, "
+                         "old_value, new_value FROM marts.revisions WHERE geo_level = "
+                         "'municipality' AND indicator IN ('delitos_total', 'homicidio_doloso')"))
+
+
+def test_the_marts_are_the_newest_cut(cuts, in_order):
+    assert marts(in_order) == expected_marts(cuts)
+    assert query(in_order, "SELECT DISTINCT cut_date FROM marts.indicator_monthly "
+                           "WHERE geo_level = 'municipality'") == [(date(YEAR, CUTS, 1),)]
+
+
+def test_revisions_are_the_diffs_of_consecutive_cuts(cuts, in_order):
+    expected = expected_revisions(cuts)
+    assert expected and revisions(in_order) == expected
+
+
+def test_any_arrival_order_gives_the_same(cuts, shuffled):
+    assert marts(shuffled) == expected_marts(cuts)
+    assert revisions(shuffled) == expected_revisions(cuts)
+
+
+def test_storage_grows_with_what_the_cuts_change(cuts, in_order):
+    """One row per value a cut published that the cut before it did not: the first cut's
+    cells, then each cut's new month and its revisions."""
+    values = cuts["values"]
+    changes = len(values[0])
+    for before, after in zip(values, values[1:], strict=False):
+        changes += sum(1 for key, v in after.items() if before.get(key) != v)
+    (stored,), = query(in_order, "SELECT count(*) FROM core.crime_municipal_cells")
+    assert stored == changes
+    every_cut_whole = sum(len(v) for v in values)
+    assert stored < every_cut_whole / 5  # twelve cuts kept whole would be ~6.5x the newest
+
+
+def test_what_each_cut_said_is_kept(cuts, in_order):
+    """As of cut 3 (its file is still known by its sha256), the values of cut 3."""
+    (sha,), = query(in_order, "SELECT file_sha256 FROM ops.raw_files WHERE cut_date = ? "
+                              "AND dataset = 'crime_municipal'", [date(YEAR, 3, 1)])
+    got = dict(((code, crime_id, month), value) for code, crime_id, month, value in query(
+        in_order, """
+        WITH ranked AS (
+            SELECT c.*, rf.cut_date FROM core.crime_municipal_cells AS c
+            JOIN ops.raw_files AS rf USING (file_sha256) WHERE rf.cut_date <= ?
+            QUALIFY row_number() OVER (PARTITION BY municipality_code, crime_id, month
+                                       ORDER BY rf.cut_date DESC) = 1)
+        SELECT municipality_code, crime_id, month, value FROM ranked""", [date(YEAR, 3, 1)]))
+    assert sha and len(got) == len(COLIMA) * len(cuts["crimes"]) * 3
+    ids = dict(query(in_order, "SELECT tipo || '|' || subtipo || '|' || modalidad || '|' || "
+                               "bien_juridico, crime_id FROM core.crime_catalogue "
+                               "WHERE series = 'cnsp_2015'"))
+    third = cuts["values"][2]
+    for (code, crime, month), value in third.items():
+        key = f"{crime[1]}|{crime[2]}|{crime[3]}|{crime[0]}"
+        assert got[(f"{int(code):05d}", ids[key], date(YEAR, month, 1))] == value
+
+
+def test_a_backfill_changes_nothing_that_was_right(cuts, in_order, tmp_path):
+    root = tmp_path / "copy"
+    shutil.copytree(in_order.parent.parent, root)
+    wh = root / "warehouse" / "seguridad.duckdb"
+    before_marts, before_revisions = marts(wh), revisions(wh)
+    (cells,), = query(wh, "SELECT count(*) FROM core.crime_municipal_cells")
+    from flows.backfill import backfill_flow
+
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, root / "raw", wh)
+    try:
+        state = backfill_flow(from_month="2025-03", to_month="2025-07", return_state=True)
+        assert state.is_completed(), state.message
+    finally:
+        mp.undo()
+    assert marts(wh) == before_marts and revisions(wh) == before_revisions
+    assert query(wh, "SELECT count(*) FROM core.crime_municipal_cells") == [(cells,)]

@@ -1,0 +1,56 @@
+-- What the municipal figures were on a date: for the municipalities in p_codes, each
+-- indicator by month as the newest file published by p_as_of (core.publication_date) that
+-- lists all of the indicator's crime rows gave it, each cell read from its history (its
+-- version up to that file). The marts hold the newest publication; this is for "what did the
+-- data say when the minister spoke" (check-claims, --as-of).
+CREATE OR REPLACE MACRO core.municipal_as_of(p_as_of, p_codes) AS TABLE
+WITH files AS (
+    SELECT file_sha256, series, cut_date, dataset,
+           row_number() OVER (PARTITION BY series ORDER BY cut_date ASC NULLS FIRST,
+                                                        loaded_at ASC,
+                                                        file_sha256 DESC) AS rank
+    FROM ops.raw_files
+    WHERE dataset = 'crime_municipal' AND status IN ('loaded', 'superseded')
+),
+public AS (
+    SELECT * FROM files WHERE core.publication_date(dataset, cut_date) <= p_as_of
+),
+complete AS (
+    SELECT r.file_sha256, m.indicator
+    FROM core.file_crime_rows AS r
+    JOIN public AS f USING (file_sha256)
+    JOIN core.crime_indicator_map AS m ON m.series = f.series AND m.crime_id = r.crime_id
+    JOIN core.indicator_expected_rows AS e ON e.series = f.series AND e.indicator = m.indicator
+    GROUP BY r.file_sha256, m.indicator, e.expected_rows
+    HAVING count(*) = e.expected_rows
+),
+indicator_file AS (
+    SELECT f.series, g.geo_code AS municipality_code, fm.month, c.indicator,
+           arg_max(f.file_sha256, f.rank) AS file_sha256, max(f.rank) AS rank,
+           arg_max(f.cut_date, f.rank) AS cut_date
+    FROM public AS f
+    JOIN core.file_months AS fm USING (file_sha256)
+    JOIN core.file_geos AS g USING (file_sha256)
+    JOIN complete AS c USING (file_sha256)
+    WHERE fm.published_cells > 0 AND list_contains(p_codes, g.geo_code)
+    GROUP BY ALL
+),
+cells AS (
+    SELECT i.series, i.municipality_code, i.month, i.indicator, i.file_sha256 AS of_file,
+           i.cut_date AS of_cut, c.value, m.is_attempt
+    FROM indicator_file AS i
+    JOIN core.crime_municipal_cells AS c
+      ON c.series = i.series AND c.municipality_code = i.municipality_code
+     AND c.month = i.month
+    JOIN files AS f ON f.file_sha256 = c.file_sha256 AND f.rank <= i.rank
+    JOIN core.crime_indicator_map AS m
+      ON m.series = c.series AND m.crime_id = c.crime_id AND m.indicator = i.indicator
+    QUALIFY row_number() OVER (PARTITION BY i.series, i.municipality_code, i.month,
+                                            i.indicator, c.crime_id ORDER BY f.rank DESC) = 1
+)
+SELECT series, municipality_code, indicator, month,
+       CAST(sum(value) FILTER (WHERE NOT is_attempt) AS BIGINT) AS value,
+       count(value) < count(*) AS has_missing_cells,
+       any_value(of_file) AS file_sha256, any_value(of_cut) AS cut_date
+FROM cells
+GROUP BY ALL;
