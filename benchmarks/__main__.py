@@ -126,6 +126,7 @@ class Bench:
         self.base_ws: Path | None = None  # a warehouse holding the file of (d)
         self.started, self.load_start = time.monotonic(), os.getloadavg()
         self.output: Path | None = None
+        self.git = git_state()  # the code measured: read before the first run
 
     def save(self, done: bool) -> str:
         """Write the results file; while the run goes on it says so (a run that is stopped
@@ -461,6 +462,16 @@ def targets(bench: Bench) -> list[tuple[str, str, bool | None]]:
     return out
 
 
+def git_state() -> tuple[str, str, str]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True,
+                              cwd=REPO).stdout.strip()
+
+    return (git("rev-parse", "--short", "HEAD") or "unknown", git("rev-parse", "--abbrev-ref",
+            "HEAD"), git("status", "--porcelain", "--untracked-files=no", "--", "seguridad",
+                         "flows", "schemas", "warehouse", "benchmarks"))
+
+
 def report(bench: Bench, done: bool = True) -> str:
     import duckdb
     import pandas
@@ -470,12 +481,7 @@ def report(bench: Bench, done: bool = True) -> str:
     args = bench.args
     started, load_start, full_run = bench.started, bench.load_start, args.full_run
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=REPO).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, cwd=REPO).stdout.strip()
-    branch = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], capture_output=True,
-                            text=True, cwd=REPO).stdout.strip()
+    commit, branch, dirty = bench.git
     load_end = os.getloadavg()
     command = "python -m benchmarks " + " ".join(args.argv) if args.argv else \
         "python -m benchmarks"
@@ -496,7 +502,7 @@ def report(bench: Bench, done: bool = True) -> str:
         f"- Python {platform.python_version()}, DuckDB {duckdb.__version__}, Prefect "
         f"{prefect.__version__}, pandas {pandas.__version__}, pandera {pandera.__version__}.",
         f"- Code measured: commit `{commit}` (branch `{branch}`"
-        f"{', with uncommitted changes' if dirty else ''}).",
+        f"{', with uncommitted changes to the code' if dirty else ''}).",
         f"- Flows: {prefect_mode}.",
         f"- Runs: {args.runs} of each item (a, b, c, d, e, h interleaved round by round; "
         f"(c) again beside each (g) round); (f) is one sequence of {args.cuts} cuts. "
