@@ -5,7 +5,10 @@ we can ship, so this writes one: the real crime catalogue (the 98 rows of the sh
 file, with their exact text, quoting and accents), the real municipalities (codes and names of
 the shipped municipal population file), Latin-1 bytes, CRLF line ends, municipality codes as
 integers (4 digits for states 1-9), empty cells for the months after the cut. The counts are
-random (seeded): they are not SESNSP figures.
+random (seeded): they are not SESNSP figures. Any cut can be written (`generate_cut`): the
+next cut of a file has one more month published and ~0.1% of its past cells revised, and a
+file can hold any run of years, so the benchmark (`python -m benchmarks`) ingests successive
+cuts and histories of 1 to 11 years.
 
     python -m benchmarks.municipal              # generate a full-size file and time its ingest
     python -m benchmarks.municipal --rows-only  # only generate (prints the path)
@@ -60,28 +63,91 @@ def municipalities(states: set[str] | None = None) -> list[tuple[str, str, str]]
     return out
 
 
+MONTH_NAMES = HEADER[9:]
+FIRST_YEAR = 2015  # the first year of the new methodology, and of every generated history
+REVISION_SHARE = 0.001  # each cut revises ~0.1% of the cells published before it
+
+
+def cut_file_name(year: int, month: int, first_year: int = FIRST_YEAR) -> str:
+    """The name the SESNSP gives the cut (its month and year are checked against the data)."""
+    return f"Municipal-Delitos - {MONTH_NAMES[month - 1]} {year} ({first_year}-{year}).csv"
+
+
+def _month_index(year: int, month: int) -> int:
+    return (year - FIRST_YEAR) * 12 + month - 1
+
+
+def _counts(years: range, last_month: int, n_places: int, n_crimes: int,
+            seed: int) -> dict[int, np.ndarray]:
+    """The counts of the cut (years[-1], last_month) for every municipality of the country,
+    {year: int32 array (12 months, places, crimes)}. Deterministic by seed, and the same
+    numbers whatever part of the country or of the history a file holds:
+
+    - each year's counts are drawn once, from the seed and the year (Poisson, mean 0.4);
+    - every cut since February 2015 revises ~0.1% of the cells published before it (drawn
+      from the seed and the cut's month: -1, +1 or +2, never below zero), so the file of a
+      cut holds every revision of the cuts up to it, and the next cut differs from it by one
+      more month and ~0.1% of the past cells."""
+    cells_per_month = n_places * n_crimes
+    first = _month_index(years[0], 1)
+    counts = {year: np.random.default_rng([seed, year]).poisson(
+                  0.4, size=(12, n_places, n_crimes)).astype(np.int32)
+              for year in years}
+    for cut in range(1, _month_index(years[-1], last_month) + 1):
+        rng = np.random.default_rng([seed, 1_000_000 + cut])
+        picked = rng.integers(0, cut * cells_per_month,
+                              size=round(cut * cells_per_month * REVISION_SHARE))
+        delta = rng.choice(np.array([-1, 1, 2], dtype=np.int32), size=picked.size)
+        month, rest = np.divmod(picked, cells_per_month)
+        keep = month >= first  # revisions of years before the file's first are not in it
+        month, rest, delta = month[keep], rest[keep], delta[keep]
+        place, crime = np.divmod(rest, n_crimes)
+        year = FIRST_YEAR + month // 12
+        for y in np.unique(year):
+            sel = year == y
+            at = (month[sel] % 12, place[sel], crime[sel])
+            old = counts[int(y)][at]
+            new = old + delta[sel]
+            counts[int(y)][at] = np.where(new < 0, old + 1, new)
+    return counts
+
+
 def generate(target: Path, years: range = range(2015, 2026), last_month: int = 11,
              states: set[str] | None = None, seed: int = 7) -> int:
-    """Write a municipal file; return its number of data rows."""
+    """Write the municipal file of the cut (years[-1], last_month) covering `years`, for the
+    municipalities of `states` (all if None); return its number of data rows."""
     crimes = catalogue()
-    places = municipalities(states)
-    rng = np.random.default_rng(seed)
+    every_place = municipalities()
+    chosen = [i for i, p in enumerate(every_place) if states is None or p[0] in states]
+    counts = _counts(years, last_month, len(every_place), len(crimes), seed)
+    # The text before the counts of each (municipality, crime row), quoted as csv would.
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for i in chosen:
+        state, code, name, state_name = every_place[i]
+        for crime in crimes:
+            w.writerow([int(state), state_name, code, name, *crime])
+    prefixes = buf.getvalue().split("\n")[:-1]
+    text = [str(v) for v in range(max(int(c.max()) for c in counts.values()) + 1)]
     rows = 0
     with open(target, "w", encoding="latin-1", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(HEADER)
+        f.write(",".join(HEADER) + "\r\n")
         for year in years:
             published = 12 if year < years[-1] else last_month
-            for state, code, name, state_name in places:
-                counts = rng.poisson(0.4, size=(len(crimes), published))
-                buf = io.StringIO()
-                w = csv.writer(buf, lineterminator="\r\n")
-                for crime, values in zip(crimes, counts, strict=True):
-                    cells = [str(v) for v in values] + [""] * (12 - published)
-                    w.writerow([year, int(state), state_name, code, name, *crime, *cells])
-                f.write(buf.getvalue())
-                rows += len(crimes)
+            cells = counts[year][:published, chosen, :].reshape(published, -1).T.tolist()
+            empty = "," * (12 - published) + "\r\n"
+            lead = f"{year},"
+            f.write("".join([lead + prefix + "," + ",".join([text[v] for v in values]) + empty
+                             for prefix, values in zip(prefixes, cells, strict=True)]))
+            rows += len(prefixes)
     return rows
+
+
+def generate_cut(out_dir: Path, year: int, month: int, first_year: int = FIRST_YEAR,
+                 states: set[str] | None = None, seed: int = 7) -> tuple[Path, int]:
+    """The file of one publication cut, named as the SESNSP names it; (path, rows)."""
+    target = out_dir / cut_file_name(year, month, first_year)
+    return target, generate(target, range(first_year, year + 1), month, states, seed)
 
 
 VICTIMS_HEADER = [*HEADER[:9], "Sexo", "Rango de edad", *HEADER[9:]]
