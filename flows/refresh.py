@@ -24,6 +24,15 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     before = warehouse.published_data_files(settings) if full else {}
     run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report,
                                    "force": force})
+    if not full and not fetch:
+        known = tasks.known_landing_zone(settings)
+        if known is not None:  # nothing new: no build, no copy, no publish
+            with journal.tracked(settings, run, flow_run.get_id()):
+                run.known_files = known
+            folder = settings.reports_dir / date.today().isoformat()
+            if report and not (folder / "index.html").exists():
+                run.report = tasks.write_report(settings, folder)
+            return run
     with journal.tracked(settings, run, flow_run.get_id()), \
             warehouse.build(settings, fresh=full) as build:
         run.notes += build.notes

@@ -56,6 +56,23 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     warehouse.derive(build.con, settings)
 
 
+def known_landing_zone(settings: Settings) -> int | None:
+    """The number of files in the landing zone when the published warehouse has seen every
+    one of them (by path, size and modification time); None when something is new, or there
+    is no warehouse to compare with."""
+    if warehouse.check_published(settings) is None:
+        return None
+    con = warehouse.connect_read_only(settings)
+    try:
+        if warehouse.needs_full_rebuild(settings):
+            return None
+        if ingest.unseen(con, settings):
+            return None
+        return len(ingest.discover(settings.raw_dir))
+    finally:
+        con.close()
+
+
 @task(name="guard-full-rebuild", cache_policy=NO_CACHE)
 def guard_full_rebuild(build: warehouse.Build, settings: Settings, before: dict[str, str],
                        force: bool) -> list[str]:

@@ -4,8 +4,6 @@ their own pandera models, and shared by the raw-format checks and the warehouse.
 from __future__ import annotations
 
 import re
-import tomllib
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -13,15 +11,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
-FORMATS_FILE = Path(__file__).resolve().parent / "formats.toml"
-
-
-def normalize_name(name: str) -> str:
-    """Compare place names the way people read them: no accents, any case, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.upper().replace(".", ". ").split())
+from schemas.names import (  # noqa: F401 (re-exported: the light half of this module)
+    FORMATS_FILE,
+    REFERENCE_DIR,
+    formats,
+    is_yearly,
+    normalize_name,
+)
 
 
 class States(pa.DataFrameModel):
@@ -324,12 +320,3 @@ def municipality_names() -> dict[str, str]:
     return dict(zip(m["municipality_code"], m["municipality_name"], strict=True))
 
 
-@cache
-def formats() -> dict[str, dict]:
-    with open(FORMATS_FILE, "rb") as f:
-        return tomllib.load(f)["formats"]
-
-
-def is_yearly(format_name: str) -> bool:
-    """Whether a format's figures are yearly (its core table has a year, not a month)."""
-    return formats()[format_name].get("grain", "month") == "year"

@@ -212,6 +212,9 @@ def report_compare(
     age_group: Annotated[str, typer.Option(
         help="Victims only: an age band as published, or Total.")] = "Total",
     low_count: Annotated[int, typer.Option(help="Flag counts under this.")] = 10,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Use only the cuts published by this date (YYYY-MM-DD): what the "
+                        "data said then.")] = None,
 ) -> None:
     """Compare an indicator between two windows of equal length (or a preset)."""
     from seguridad import compare, html, report, warehouse
@@ -220,6 +223,7 @@ def report_compare(
         raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md, json or html")
     if lang not in ("es", "en"):
         raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    as_of_date = _a_date(as_of, "--as-of") if as_of else None
     con = warehouse.connect_read_only(config.settings())
     try:
         if preset:
@@ -227,7 +231,7 @@ def report_compare(
                 raise SeguridadError("use either --preset or --current/--baseline, not both")
             since_month = compare.parse_month(since) if since else None
             last = compare.parse_month(end) if end else compare.default_end(
-                con, indicator, geo, measure, preset, since_month)
+                con, indicator, geo, measure, preset, since_month, as_of_date)
             cur_w, base_w = compare.preset_windows(preset, last, since_month)
         elif current and baseline:
             cur_w, base_w = compare.Window.parse(current), compare.Window.parse(baseline)
@@ -238,7 +242,7 @@ def report_compare(
             con, indicator=indicator, geo=geo, current=cur_w, baseline=base_w,
             measure=measure, series=series, population_vintage=population_vintage, lang=lang,
             allow_break=allow_break, include_attempts=include_attempts, sex=sex,
-            age_group=age_group, by=by, low_count=low_count)
+            age_group=age_group, by=by, low_count=low_count, as_of=as_of_date)
         text = html.render_html(con, result) if fmt == "html" else report.render(result, fmt)
     finally:
         con.close()
@@ -286,6 +290,9 @@ def check_claims(
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
     lang: Annotated[str | None, typer.Option(
         help="es or en (default: the statement's, else es).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Check against only the cuts published by this date (YYYY-MM-DD) "
+                        "instead of the newest.")] = None,
 ) -> None:
     """Check every figure of a statement against the published warehouse: the verdict, the
     definitions that reproduce it, how far it moves under the others, and the caveats."""
@@ -298,7 +305,8 @@ def check_claims(
     loaded = claims.load(file, str(file))
     con = warehouse.connect_read_only(config.settings())
     try:
-        result = factcheck.check_file(con, loaded, lang or loaded.statement.lang or "es")
+        result = factcheck.check_file(con, loaded, lang or loaded.statement.lang or "es",
+                                      as_of=_a_date(as_of, "--as-of") if as_of else None)
     finally:
         con.close()
     _write(factcheck_report.render(result, fmt), output)
@@ -363,6 +371,19 @@ def draft_claims(
                f"{len(draft.skipped)} kept as comments"
                + (f"; check them with: seguridad check-claims {output}" if output else ""),
                err=True)
+
+
+def _a_date(text: str, option: str):
+    from datetime import date
+
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        raise SeguridadError(f"{option} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
+                             "2015-12-18") from None
+    if not 1900 <= value.year <= 2100:
+        raise SeguridadError(f"{option} {text!r}: the year must be between 1900 and 2100")
+    return value
 
 
 def _write(text: str, output: Path | None) -> None:

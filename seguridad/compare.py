@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from schemas.reference import normalize_name
+from schemas.names import normalize_name
 from seguridad.errors import ComparisonRefused
 from seguridad.i18n import t
 from seguridad.warehouse import fetch_dicts, fetch_one
@@ -184,6 +184,8 @@ class Comparison:
     low_count: int = LOW_COUNT
     by: str | None = None  # 'state' or 'member' when the members were broken down
     members: list[dict] = field(default_factory=list)  # one dict per member, ranked
+    as_of: date | None = None  # only cuts published by then (--as-of)
+    facts: str = "marts.measure_monthly"  # the monthly values it was computed from
 
     @property
     def counts(self) -> str:
@@ -211,13 +213,68 @@ def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = 
     return row[0]
 
 
+NEWEST = "marts.measure_monthly"  # the newest cut of every month
+AS_OF = "as_of_facts"  # a temp table: what the cuts published by a date said (as_of_facts())
+
+
+def _facts(facts: str) -> str:
+    if facts not in (NEWEST, AS_OF):  # a table name in SQL text: only these two
+        raise ValueError(f"not a table of monthly facts: {facts!r}")
+    return facts
+
+
 def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, series: str,
                      counts: str = "crimes", sex: str = "Total",
-                     age_group: str = "Total") -> set[date]:
+                     age_group: str = "Total", facts: str = NEWEST) -> set[date]:
     return {m for (m,) in con.execute(
-        "SELECT month FROM marts.measure_monthly WHERE measure = ? AND indicator = ? "
+        f"SELECT month FROM {_facts(facts)} WHERE measure = ? AND indicator = ? "
         "AND series = ? AND geo_level = ? AND geo_code = ? AND sex = ? AND age_group = ?",
         [counts, indicator, series, geo.level, geo.code, sex, age_group]).fetchall()}
+
+
+def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo) -> str:
+    """The temp table `as_of_facts`, in the shape of marts.measure_monthly, of what the cuts
+    published by `as_of` said (core.newest_cut, core.municipal_as_of; the publication rule is
+    schemas/reference/publication_calendar.csv). Crimes only: victims are read from their
+    newest cut."""
+    municipalities = [c for (c,) in con.execute(
+        "SELECT ? WHERE ? = 'municipality' UNION ALL SELECT municipality_code FROM "
+        "core.geo_municipal_group_member WHERE group_key = ?",
+        [geo.code, geo.level, geo.code]).fetchall()]
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE as_of_facts AS
+        WITH states AS (
+            SELECT b.month, b.series, b.geo_level, b.geo_code, b.indicator, b.value,
+                   b.attempts, b.reported_cells < b.cells AS has_missing_cells, b.cut_date,
+                   b.file_sha256
+            FROM core.newest_cut('core.indicator_by_file', p_as_of := $as_of) AS b
+            WHERE b.indicator = $indicator
+        ),
+        municipal AS (
+            SELECT month, series, 'municipality' AS geo_level, municipality_code AS geo_code,
+                   indicator, value, CAST(NULL AS BIGINT) AS attempts, has_missing_cells,
+                   cut_date, file_sha256
+            FROM core.municipal_as_of($as_of, $codes)
+            WHERE indicator = $indicator
+        ),
+        groups AS (
+            SELECT m.month, m.series, 'group', g.group_key, m.indicator,
+                   CAST(sum(m.value) AS BIGINT), NULL, bool_or(m.has_missing_cells),
+                   max(m.cut_date), max(m.file_sha256)
+            FROM municipal AS m
+            JOIN core.geo_municipal_group_member AS g ON g.municipality_code = m.geo_code
+            GROUP BY m.month, m.series, g.group_key, m.indicator
+            HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member AS x
+                               WHERE x.group_key = g.group_key)
+        )
+        SELECT 'crimes' AS measure, f.month, f.series, f.geo_level, f.geo_code, g.geo_name,
+               f.indicator, 'Total' AS sex, 'Total' AS age_group, f.value, f.attempts,
+               f.has_missing_cells, f.cut_date, f.file_sha256
+        FROM (SELECT * FROM states UNION ALL SELECT * FROM municipal
+              UNION ALL SELECT * FROM groups) AS f
+        JOIN marts.geo AS g USING (geo_level, geo_code)""",
+                {"as_of": as_of, "indicator": indicator, "codes": municipalities})
+    return AS_OF
 
 
 def _span(months: list[date]) -> str:
@@ -236,7 +293,7 @@ def _span(months: list[date]) -> str:
 def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, current: Window,
                   baseline: Window, series: str | None = None, allow_break: bool = False,
                   counts: str = "crimes", sex: str = "Total",
-                  age_group: str = "Total") -> tuple[str, str]:
+                  age_group: str = "Total", facts: str = NEWEST) -> tuple[str, str]:
     """(current series, baseline series): the requested series, or the newest methodology that
     publishes every month of both windows. Only with `allow_break` may the windows come from
     two methodologies (the newest covering each), and the result is then flagged."""
@@ -246,7 +303,7 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
         raise ComparisonRefused(f"unknown series {series!r}; known: {', '.join(candidates)}")
     coverage: dict[str, tuple[list[date], list[date], list[date]]] = {}
     for s in [series] if series else candidates:
-        have = published_months(con, indicator, geo, s, counts, sex, age_group)
+        have = published_months(con, indicator, geo, s, counts, sex, age_group, facts)
         coverage[s] = (sorted(have), [m for m in current.month_list() if m not in have],
                        [m for m in baseline.month_list() if m not in have])
         if not coverage[s][1] and not coverage[s][2]:
@@ -326,7 +383,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             series: str | None = None, population_vintage: str | None = None,
             lang: str = "es", allow_break: bool = False, include_attempts: bool = False,
             sex: str = "Total", age_group: str = "Total", by: str | None = None,
-            low_count: int = LOW_COUNT) -> Comparison:
+            low_count: int = LOW_COUNT, as_of: date | None = None) -> Comparison:
     if measure not in MEASURES:
         raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
     counts, per_100k = MEASURES[measure]
@@ -355,13 +412,20 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             f"the windows have different lengths ({current} is {current.months} months, "
             f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
             "Use windows of the same number of months.")
+    facts = NEWEST
+    if as_of is not None:
+        if counts != "crimes":
+            raise ComparisonRefused("--as-of reads the crime files as they stood on a date; "
+                                    "victims are compared from their newest cut")
+        facts = as_of_facts(con, as_of, indicator, geo)
     cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
-                                            allow_break, counts, sex, age_group)
+                                            allow_break, counts, sex, age_group, facts)
     vintage = population_vintage or default_vintage(con)
     rows = fetch_dicts(
         con, "SELECT c.*, g.short_name, m.code IS NOT NULL AS is_member "
              "FROM marts.compare_windows($1, $2, $3, $4, $5, $6, $7, p_vintage := $8, "
-             "p_include_attempts := $9, p_measure := $10, p_sex := $11, p_age_group := $12) "
+             "p_include_attempts := $9, p_measure := $10, p_sex := $11, p_age_group := $12, "
+             "p_facts := $15) "
              "AS c "
              "JOIN marts.geo AS g USING (geo_level, geo_code) "
              # members: the states of a group or of the nation, or a group's municipalities
@@ -373,7 +437,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
              "  ON c.geo_level = m.level AND c.geo_code = m.code "
              "WHERE (c.geo_level = $13 AND c.geo_code = $14) OR m.code IS NOT NULL",
         [indicator, cur_series, current.start, current.end, base_series, baseline.start,
-         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code])
+         baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code,
+         facts])
     (r,) = [row for row in rows if row["geo_level"] == geo.level and row["geo_code"] == geo.code]
     if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
@@ -393,6 +458,9 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                        comparability=brk["comparability"], note=brk["note"]))
     if include_attempts:
         notes.append(t("note_attempts", lang))
+    if as_of is not None:
+        notes.append(t("note_as_of", lang, date=f"{as_of:%Y-%m-%d}",
+                       cut=f"{r['cut_date']:%Y-%m}" if r["cut_date"] else "?"))
     if r["baseline_value"] == 0:
         notes.append(t("note_zero_base", lang))
     if min(r["current_value"], r["baseline_value"]) < low_count:
@@ -425,7 +493,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         sources=sources(con, r["file_sha256s"] + (population_files(con, r["population_vintage"])
                                                   if per_100k else [])),
         notes=notes, lang=lang, low_count=low_count,
-        by=by, members=members)
+        by=by, members=members, as_of=as_of, facts=facts)
 
 
 def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) -> list[dict]:
@@ -456,15 +524,17 @@ def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) ->
 
 
 def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
-                measure: str, preset: str, since: date | None = None) -> date:
+                measure: str, preset: str, since: date | None = None,
+                as_of: date | None = None) -> date:
     """A preset's end when none is given: the last published month of the newest series
     whose windows for that preset it publishes entirely."""
     indicator_label(con, indicator)  # an unknown indicator says so, before anything else
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
     counts = MEASURES.get(measure, ("crimes", False))[0]
+    facts = as_of_facts(con, as_of, indicator, geo) if as_of and counts == "crimes" else NEWEST
     tried = []
     for (series,) in con.execute("SELECT series FROM core.series ORDER BY rank DESC").fetchall():
-        have = published_months(con, indicator, geo, series, counts)
+        have = published_months(con, indicator, geo, series, counts, facts=facts)
         if not have:
             continue
         last = max(have)

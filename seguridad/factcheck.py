@@ -112,6 +112,7 @@ class FactCheck:
     lang: str
     checks: list[ClaimCheck]
     built_at: str | None = None
+    as_of: date | None = None
 
 
 # --- judging a figure ---------------------------------------------------------------------
@@ -211,7 +212,8 @@ def _is_municipal_group(con: duckdb.DuckDBPyConnection, geo: Geo) -> bool:
 
 
 def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
-                geos: list[tuple[str, str]], said_on: date | None = None) -> str:
+                geos: list[tuple[str, str]], said_on: date | None = None,
+                as_of: date | None = None) -> str:
     """Fill the temp table claim_facts (the shape of core.indicator_by_file, one 'claim'
     indicator) with the claim's values by file, month and geography; return the dataset."""
     indicators = claim.indicators or []
@@ -244,7 +246,12 @@ def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
                        has_missing_cells
                 FROM marts.indicator_monthly
                 WHERE indicator = $indicator AND geo_level = 'municipality'
-                  AND list_contains($codes, geo_code)
+                  AND list_contains($codes, geo_code) AND $as_of IS NULL
+                UNION ALL
+                SELECT 'newest', file_sha256, series, municipality_code, month, value,
+                       has_missing_cells
+                FROM core.municipal_as_of($as_of, $codes)
+                WHERE indicator = $indicator AND $as_of IS NOT NULL
                 UNION ALL
                 SELECT 'as_of', file_sha256, series, municipality_code, month, value,
                        has_missing_cells
@@ -271,7 +278,7 @@ def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
             SELECT file_sha256, series, geo_level, geo_code, 'claim', month,
                    CAST(value AS BIGINT), has_missing_cells
             FROM grouped""", {"indicator": indicators[0], "codes": codes, "group": geo.code,
-                              "said_on": said_on})
+                              "said_on": said_on, "as_of": as_of})
         return "crime_municipal"
     if len(indicators) == 1:
         con.execute("""
@@ -311,7 +318,7 @@ EVALUATE_SQL = """
 CREATE OR REPLACE TEMP TABLE claim_totals AS
 WITH windows AS (SELECT unnest($windows, recursive := true)),
 facts AS (
-    SELECT 'newest' AS view, * FROM core.newest_cut('claim_facts')
+    SELECT 'newest' AS view, * FROM core.newest_cut('claim_facts', p_as_of := $as_of)
     UNION ALL
     SELECT 'said_on', * FROM core.newest_cut('claim_facts', p_as_of := $said_on)
     WHERE $as_of_too
@@ -432,7 +439,7 @@ def cut_words(cut: date | None, lang: str) -> str:
 # --- checking a change claim ----------------------------------------------------------------
 
 def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
-                 lang: str, default_vintage: str) -> ClaimCheck:
+                 lang: str, default_vintage: str, as_of: date | None = None) -> ClaimCheck:
     st = loaded.statement
     written = loaded.raw_numbers.get(claim.id)
     decimals = stated_decimals(written, claim.change_pct)
@@ -457,7 +464,8 @@ def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
     check.geo = geo
     members = _member_geos(con, geo)
     try:
-        dataset = stage_facts(con, claim, geo, [(geo.level, geo.code), *members], st.said_on)
+        dataset = stage_facts(con, claim, geo, [(geo.level, geo.code), *members], st.said_on,
+                              as_of)
     except ComparisonRefused as e:
         check.reason = str(e)
         return check
@@ -472,7 +480,7 @@ def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
              for i, (_, cur, base, averaged) in enumerate(windows_spec)]
     victims = claim.measure in ("victims", "victims_rate")
     con.execute(EVALUATE_SQL, {"windows": windows, "said_on": st.said_on,
-                               "as_of_too": not victims})
+                               "as_of_too": not victims, "as_of": as_of})
     vintages = population_vintages(con, geo) if claim.measure in (None, "rate",
                                                                   "victims_rate") else []
     population, pop_params = _population_sql(vintages)
@@ -991,7 +999,9 @@ def _known_programs(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def check_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, lang: str = "es",
-               default_vintage: str | None = None) -> FactCheck:
+               default_vintage: str | None = None, as_of: date | None = None) -> FactCheck:
+    """Every claim of the file; with `as_of`, against only the cuts published by that date
+    instead of the newest."""
     from seguridad.compare import default_vintage as vintage_of
 
     validate_against_warehouse(con, loaded)
@@ -1002,7 +1012,7 @@ def check_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, lang: str = "es",
             if claim.kind == "spending":
                 c = check_spending(con, loaded, claim, lang)
             else:
-                c = check_change(con, loaded, claim, lang, vintage)
+                c = check_change(con, loaded, claim, lang, vintage, as_of)
         except SeguridadError as e:  # a claim the warehouse cannot answer, said as such
             c = ClaimCheck(claim, "", "not_checkable", reason=str(e))
         checks.append(c)
@@ -1010,4 +1020,4 @@ def check_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, lang: str = "es",
         con.execute("DROP TABLE IF EXISTS claim_facts")
         con.execute("DROP TABLE IF EXISTS claim_totals")
     built = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'built_at'")
-    return FactCheck(loaded, lang, checks, built[0] if built else None)
+    return FactCheck(loaded, lang, checks, built[0] if built else None, as_of)

@@ -158,6 +158,7 @@ def to_dict(fc: FactCheck) -> dict:
             "source": st.source, "claims_file": fc.loaded.label,
         },
         "checked_on": date.today().isoformat(),
+        "as_of": fc.as_of.isoformat() if fc.as_of else None,
         "warehouse_built_at": fc.built_at,
         "claims": [claim_dict(c, fc.lang) for c in fc.checks],
     }

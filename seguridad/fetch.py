@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.reference import FORMATS_FILE
+from schemas.names import FORMATS_FILE
 from seguridad import __version__, rawfiles
 
 SOURCES_FILE = FORMATS_FILE.with_name("sources.toml")

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 
 from seguridad import __version__
-from seguridad.compare import Comparison, add_months
+from seguridad.compare import Comparison, _facts, add_months
 from seguridad.i18n import t
 from seguridad.report import headline, member_table, provenance_lines, summary_rows, top_movers
 
@@ -44,7 +44,7 @@ def monthly_points(con: duckdb.DuckDBPyConnection, c: Comparison) -> dict[str, l
     last = max(c.baseline.end, c.current.end)
     rows = con.execute(
         "SELECT series, month, value + CASE WHEN ? THEN coalesce(attempts, 0) ELSE 0 END "
-        "FROM marts.measure_monthly WHERE measure = ? AND indicator = ? AND geo_level = ? "
+        f"FROM {_facts(c.facts)} WHERE measure = ? AND indicator = ? AND geo_level = ? "
         "AND geo_code = ? AND sex = ? AND age_group = ? AND series IN (?, ?) "
         "AND month BETWEEN ? AND ? ORDER BY series, month",
         [c.include_attempts, c.counts, c.indicator, c.geo.level, c.geo.code, c.sex,

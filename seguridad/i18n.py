@@ -36,6 +36,10 @@ TEXT = {
                            "los totales pueden quedarse cortos.",
                      "en": "Some cells of these months were empty in the source (no data "
                            "reported): totals may undercount."},
+    "note_as_of": {"es": "Con los datos publicados al {date}: el corte más reciente de entonces "
+                         "era {cut}; las cifras pueden haberse revisado después.",
+                   "en": "With the data published by {date}: the newest cut then was {cut}; "
+                         "the figures may have been revised since."},
     "note_warnings": {"es": "Los archivos de origen tienen {n} advertencia(s) (valores atípicos, "
                             "separadores de miles...): véase ops.data_warnings.",
                       "en": "The source files carry {n} warning(s) (outliers, thousands "

@@ -83,6 +83,21 @@ def discover(raw_dir: Path) -> list[Path]:
     return found
 
 
+def unseen(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
+    """The landing zone's files the warehouse has not seen, told by path, size and
+    modification time as ops.raw_files recorded them: a nightly run with nothing new reads no
+    file (a municipal file is 400 MB to hash)."""
+    known = {(path, size, mtime) for path, size, mtime in con.execute(
+        "SELECT landing_path, bytes, mtime_ns FROM ops.raw_files "
+        "WHERE mtime_ns IS NOT NULL").fetchall()}
+    out = []
+    for path in discover(settings.raw_dir):
+        stat = path.stat()
+        if (_landing_path(path, settings), stat.st_size, stat.st_mtime_ns) not in known:
+            out.append(path)
+    return out
+
+
 def label_for(path: Path) -> str:
     """Name a file the way the user would: relative to the working directory when it is
     below it, else absolute."""
@@ -123,6 +138,11 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
     its own sha256, and the archive's)."""
     sha = rawfiles.sha256_of(source)
     known = known_file(con, sha)
+    if known:
+        con.execute("UPDATE ops.raw_files SET mtime_ns = ? WHERE file_sha256 = ? "
+                    "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
+                    [source.stat().st_mtime_ns, sha, _landing_path(source, settings),
+                     source.stat().st_mtime_ns])
     if known and known[0] == "unpacked":
         return [FileOutcome(label, sha, "unchanged", "archive already unpacked; nothing to do")]
     if known and known[0] == "rejected" and not retry_rejected:
@@ -164,6 +184,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
         return FileOutcome(label, "", "rejected",
                            f"{label}: rejected: the file cannot be read ({e.strerror or e})")
     known = known_file(con, sha)
+    if known and not archive:  # remember how it looks, so the next refresh need not read it
+        con.execute("UPDATE ops.raw_files SET mtime_ns = ? WHERE file_sha256 = ? "
+                    "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
+                    [source.stat().st_mtime_ns, sha, _landing_path(source, settings),
+                     source.stat().st_mtime_ns])
     if known and known[0] in ("loaded", "superseded"):
         cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
         same = "" if known[1] == label else f" (same bytes as {known[1]})"
@@ -710,6 +735,7 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
         "status": status, "status_reason": reason, "first_seen_at": now,
         "loaded_at": now if status in ("loaded", "unpacked") else None, "updated_at": now,
         "run_id": run_id, "archive_sha256": archive.archive_sha256 if archive else None,
+        "mtime_ns": None if archive else path.stat().st_mtime_ns,
     }
     updates = ", ".join(f"{k} = excluded.{k}" for k in values
                         if k not in ("file_sha256", "first_seen_at"))

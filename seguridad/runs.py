@@ -27,6 +27,7 @@ class RunSummary:
     plan: str | None = None  # a backfill's plan, as printed
     notes: list[str] = field(default_factory=list)  # things the user should know
     rebuilt: list = field(default_factory=list)  # a backfill's (plan item, core rows)
+    known_files: int = 0  # files a refresh recognised without reading them
 
     @property
     def loaded(self) -> list[FileOutcome]:
@@ -60,6 +61,9 @@ class RunSummary:
             done = sum(1 for d in self.downloads if d["status"] == "downloaded")
             return (f"{done} downloaded, {len(self.failed_downloads)} failed; nothing new to "
                     "ingest.")
+        if not self.outcomes and self.known_files:
+            return (f"Nothing new: {self.known_files} file(s) already known; the warehouse is "
+                    "unchanged.")
         if not self.outcomes:
             return "Nothing to ingest: the landing zone has no data files."
         if not self.loaded and not self.rejected:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from schemas.reference import is_yearly
+from schemas.names import is_yearly
 from seguridad import journal, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse

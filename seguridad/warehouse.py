@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.reference import REFERENCE_DIR
+from schemas.names import REFERENCE_DIR
 from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.errors import NoWarehouse, SeguridadError, WarehouseBusy

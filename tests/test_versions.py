@@ -173,26 +173,28 @@ def test_storage_grows_with_what_the_cuts_change(cuts, in_order):
     assert stored < every_cut_whole / 5  # twelve cuts kept whole would be ~6.5x the newest
 
 
-def test_what_each_cut_said_is_kept(cuts, in_order):
-    """As of cut 3 (its file is still known by its sha256), the values of cut 3."""
-    (sha,), = query(in_order, "SELECT file_sha256 FROM ops.raw_files WHERE cut_date = ? "
-                              "AND dataset = 'crime_municipal'", [date(YEAR, 3, 1)])
-    got = dict(((code, crime_id, month), value) for code, crime_id, month, value in query(
-        in_order, """
-        WITH ranked AS (
-            SELECT c.*, rf.cut_date FROM core.crime_municipal_cells AS c
-            JOIN ops.raw_files AS rf USING (file_sha256) WHERE rf.cut_date <= ?
-            QUALIFY row_number() OVER (PARTITION BY municipality_code, crime_id, month
-                                       ORDER BY rf.cut_date DESC) = 1)
-        SELECT municipality_code, crime_id, month, value FROM ranked""", [date(YEAR, 3, 1)]))
-    assert sha and len(got) == len(COLIMA) * len(cuts["crimes"]) * 3
-    ids = dict(query(in_order, "SELECT tipo || '|' || subtipo || '|' || modalidad || '|' || "
-                               "bien_juridico, crime_id FROM core.crime_catalogue "
-                               "WHERE series = 'cnsp_2015'"))
-    third = cuts["values"][2]
-    for (code, crime, month), value in third.items():
-        key = f"{crime[1]}|{crime[2]}|{crime[3]}|{crime[0]}"
-        assert got[(f"{int(code):05d}", ids[key], date(YEAR, month, 1))] == value
+def cut_as_stored(wh: Path, k: int) -> dict:
+    """Cut k as core.crime_municipal_monthly rebuilds it from the stored versions."""
+    ids = dict(query(wh, "SELECT crime_id, bien_juridico || '|' || tipo || '|' || subtipo "
+                         "|| '|' || modalidad FROM core.crime_catalogue "
+                         "WHERE series = 'cnsp_2015'"))
+    rows = query(wh, """
+        SELECT m.municipality_code, m.crime_id, m.month, m.value
+        FROM core.crime_municipal_monthly AS m JOIN ops.raw_files AS rf USING (file_sha256)
+        WHERE rf.cut_date = ? AND rf.dataset = 'crime_municipal'""", [date(YEAR, k, 1)])
+    return {(code, tuple(ids[crime_id].split("|")), month.month): value
+            for code, crime_id, month, value in rows}
+
+
+@pytest.mark.parametrize("order", ["in_order", "shuffled"])
+def test_what_each_cut_said_is_kept(cuts, order, request):
+    """Every cut, rebuilt from the values stored once, is the file that was loaded: each
+    municipality x crime row x published month with the value that cut gave."""
+    wh = request.getfixturevalue(order)
+    for k in range(1, CUTS + 1):
+        expected = {(f"{int(code):05d}", crime, month): value
+                    for (code, crime, month), value in cuts["values"][k - 1].items()}
+        assert cut_as_stored(wh, k) == expected, f"cut {k}"
 
 
 def test_a_backfill_changes_nothing_that_was_right(cuts, in_order, tmp_path):
@@ -212,3 +214,30 @@ def test_a_backfill_changes_nothing_that_was_right(cuts, in_order, tmp_path):
         mp.undo()
     assert marts(wh) == before_marts and revisions(wh) == before_revisions
     assert query(wh, "SELECT count(*) FROM core.crime_municipal_cells") == [(cells,)]
+
+
+def test_as_of_a_date_uses_the_cut_published_by_then(cuts, in_order, monkeypatch):
+    """Cut k (month k) comes out on the 20th of month k + 1: on 25 April the newest public cut
+    was March's, and its figures are the ones compared, revised since or not."""
+    import csv as csv_module
+    import io
+
+    from conftest import run_cli
+
+    use_paths(monkeypatch, in_order.parent.parent / "raw", in_order)
+    args = ["report", "compare", "--indicator", "delitos_total", "--geo", "06002", "--current",
+            "2025-02:2025-03", "--baseline", "2025-01:2025-02", "--format", "csv"]
+    for as_of, k in (("2025-04-25", 3), ("2025-04-19", 2), ("2026-01-25", 12)):
+        if k < 3:  # March was not public yet: the windows are not covered
+            result = run_cli(*args, "--as-of", as_of)
+            assert result.returncode == 1 and "2025-03" in result.stderr
+            continue
+        result = run_cli(*args, "--as-of", as_of)
+        assert result.returncode == 0, result.stderr
+        (row,) = [r for r in csv_module.DictReader(io.StringIO(result.stdout))
+                  if r["role"] == "total"]
+        values = cuts["values"][k - 1]
+        expected = [sum(indicator(values, "6002", "delitos_total", m, cuts["crimes"])
+                        for m in months) for months in ((2, 3), (1, 2))]
+        assert [int(row["current_value"]), int(row["baseline_value"])] == expected
+        assert row["cut_date"] == f"2025-{k:02d}"

@@ -311,6 +311,18 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/backfill.py", "item.table"),
     ("seguridad/fetch.py", "', '.join(row)"),
     ("seguridad/fetch.py", "', '.join(('?' for _ in row))"),
+    # the two tables of monthly facts, checked by _facts() against a closed list
+    ("seguridad/compare.py", "_facts(facts)"),
+    ("seguridad/html.py", "_facts(c.facts)"),
+    # SQL validation: header names go through _q() (quoted, quotes doubled); rules come from
+    # the models' SQL twins; mask and LIMIT are integers the code computes
+    ("seguridad/sqlvalidate.py", "grouping"),
+    ("seguridad/sqlvalidate.py", "cols"),
+    ("seguridad/sqlvalidate.py", "mask"),
+    ("seguridad/sqlvalidate.py", "r.ok"),
+    ("seguridad/sqlvalidate.py", "match"),
+    ("seguridad/sqlvalidate.py", "LIMIT"),
+    ("seguridad/sqlvalidate.py", "_q(r.column)"),
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"

@@ -4,16 +4,10 @@
 -- version up to that file). The marts hold the newest publication; this is for "what did the
 -- data say when the minister spoke" (check-claims, --as-of).
 CREATE OR REPLACE MACRO core.municipal_as_of(p_as_of, p_codes) AS TABLE
-WITH files AS (
-    SELECT file_sha256, series, cut_date, dataset,
-           row_number() OVER (PARTITION BY series ORDER BY cut_date ASC NULLS FIRST,
-                                                        loaded_at ASC,
-                                                        file_sha256 DESC) AS rank
-    FROM ops.raw_files
-    WHERE dataset = 'crime_municipal' AND status IN ('loaded', 'superseded')
-),
+WITH files AS (SELECT * FROM core.municipal_file_order),
 public AS (
-    SELECT * FROM files WHERE core.publication_date(dataset, cut_date) <= p_as_of
+    -- qualified: inside the macro's subquery a bare `dataset` would be the calendar's own
+    SELECT f.* FROM files AS f WHERE core.publication_date(f.dataset, f.cut_date) <= p_as_of
 ),
 complete AS (
     SELECT r.file_sha256, m.indicator

@@ -10,7 +10,9 @@
 --       rates. The two series are the same except across a methodology break.
 --
 --   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
---   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total').
+--   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total'),
+--   p_facts (the table of monthly values, default marts.measure_monthly, the newest cut; a
+--   temp table of the values as of a date for --as-of, see seguridad.compare.as_of_facts).
 --   An indicator of NULL gives every indicator at once (one row per indicator x geography).
 --
 --   SELECT * FROM marts.compare_windows('homicidio_doloso',
@@ -24,13 +26,14 @@ CREATE OR REPLACE MACRO marts.window_totals(p_indicator, p_series, p_start, p_en
                                             p_vintage := 'conapo_2023',
                                             p_include_attempts := false,
                                             p_measure := 'crimes', p_sex := 'Total',
-                                            p_age_group := 'Total')
+                                            p_age_group := 'Total',
+                                            p_facts := 'marts.measure_monthly')
 AS TABLE
 WITH facts AS (
     SELECT *,
            value + CASE WHEN p_include_attempts THEN coalesce(attempts, 0) ELSE 0 END
                AS counted
-    FROM marts.measure_monthly
+    FROM query_table(p_facts)
     WHERE measure = p_measure AND (p_indicator IS NULL OR indicator = p_indicator)
       AND series = p_series
       AND sex = p_sex AND age_group = p_age_group
@@ -84,21 +87,22 @@ CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_current_series, p_c
                                               p_vintage := 'conapo_2023',
                                               p_include_attempts := false,
                                               p_measure := 'crimes', p_sex := 'Total',
-                                              p_age_group := 'Total')
+                                              p_age_group := 'Total',
+                                              p_facts := 'marts.measure_monthly')
 AS TABLE
 WITH cur AS (
     SELECT * FROM marts.window_totals(p_indicator, p_current_series, p_current_start,
                                       p_current_end, p_vintage := p_vintage,
                                       p_include_attempts := p_include_attempts,
                                       p_measure := p_measure, p_sex := p_sex,
-                                      p_age_group := p_age_group)
+                                      p_age_group := p_age_group, p_facts := p_facts)
 ),
 base AS (
     SELECT * FROM marts.window_totals(p_indicator, p_baseline_series, p_baseline_start,
                                       p_baseline_end, p_vintage := p_vintage,
                                       p_include_attempts := p_include_attempts,
                                       p_measure := p_measure, p_sex := p_sex,
-                                      p_age_group := p_age_group)
+                                      p_age_group := p_age_group, p_facts := p_facts)
 )
 SELECT
     coalesce(cur.indicator, base.indicator) AS indicator,

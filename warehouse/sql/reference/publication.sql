@@ -9,7 +9,8 @@ FROM read_csv(getvariable('reference_dir') || '/publication_calendar.csv', heade
 COMMENT ON TABLE core.publication_calendar IS 'When a month''s figures are published: the cut of month M comes out on day `day` of month M + months_after (schemas/reference/publication_calendar.csv).';
 
 -- The day the figures of month p_month of a dataset came out (the cut of that month); NULL for
--- datasets without a publication calendar (projections, budgets).
+-- datasets without a publication calendar (projections, budgets). Pass qualified columns
+-- (f.dataset): a bare `dataset` would bind to the calendar's own column inside the subquery.
 CREATE OR REPLACE MACRO core.publication_date(p_dataset, p_month) AS (
     SELECT CAST(date_trunc('month', CAST(p_month AS DATE)) + to_months(c.months_after) AS DATE)
            + (c."day" - 1)

@@ -27,8 +27,10 @@ CREATE TABLE IF NOT EXISTS ops.raw_files (
 );
 -- Added after the first release; kept in place (no rebuild needed).
 ALTER TABLE ops.raw_files ADD COLUMN IF NOT EXISTS archive_sha256 VARCHAR;
+ALTER TABLE ops.raw_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
 COMMENT ON TABLE ops.raw_files IS 'One row per distinct file (by sha256) the pipeline has seen. status: loaded (some month of it is in the marts), superseded (every month it publishes is published by a newer cut), rejected (failed validation; see ops.quarantine), unpacked (a ZIP archive whose members have their own rows).';
 COMMENT ON COLUMN ops.raw_files.archive_sha256 IS 'For a member of a ZIP archive: the sha256 of the archive it came in (landing_path is archive!member).';
+COMMENT ON COLUMN ops.raw_files.mtime_ns IS 'Modification time of the landed file (nanoseconds): with its size, how a refresh knows a file it has seen without reading it.';
 COMMENT ON COLUMN ops.raw_files.file_name IS 'The path as the user gave it (or as found in the landing zone by refresh).';
 COMMENT ON COLUMN ops.raw_files.landing_path IS 'Where the bytes are kept, relative to the landing zone. Raw files are never modified or deleted.';
 COMMENT ON COLUMN ops.raw_files.encoding IS 'Detected encoding: ascii, utf-8, utf-8-sig (with BOM), latin-1 or cp1252.';

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS core.crime_municipal_cells (
     is_newest BOOLEAN NOT NULL
 );
 COMMENT ON TABLE core.crime_municipal_cells IS 'Crimes per municipality (5-digit INEGI code), crime row and month, one row per value a cut published that the cut before it (in cut order) did not: the first publication and each revision. file_sha256 is the file that published the value; is_newest marks the value of the newest cut. value NULL: the month was published with the cell empty.';
+COMMENT ON COLUMN core.crime_municipal_cells.is_newest IS 'True for the version the newest cut of the series gives (what core.municipal_indicator_newest and the marts read).';
 
 -- The revisions among the municipal cells: a value a cut published in place of the one the
 -- cut before it gave (first publications are not revisions). marts.revisions sums them by

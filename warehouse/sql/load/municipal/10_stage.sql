@@ -75,7 +75,10 @@ FROM landing;
 -- municipal file has no empty cell in a month it publishes (warehouse/sql/checks/
 -- municipal_file.sql), so the cells of its unpublished months are exactly its empty ones.
 CREATE OR REPLACE TEMP VIEW staged_cells AS
-SELECT municipality_code, crime_id,
-       make_date(year, CAST(right(name, 2) AS INTEGER), 1) AS month, value
-FROM staged UNPIVOT (value FOR name IN (m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11,
-                                         m12));
+SELECT municipality_code, crime_id, make_date(year, m, 1) AS month, value
+FROM (
+    SELECT municipality_code, crime_id, year, unnest(range(1, 13)) AS m,
+           unnest([m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12]) AS value
+    FROM staged
+)
+WHERE value IS NOT NULL;
