@@ -25,10 +25,15 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report,
                                    "force": force})
     if not full and not fetch:
-        known = tasks.known_landing_zone(settings)
-        if known is not None:  # nothing new: no build, no copy, no publish
+        # Under the writer lock (wait for a writer at work; clear what a dead one left), but
+        # with no build copy: nothing new means nothing to copy, check or publish.
+        with warehouse.writer_session(settings) as notes:
+            known = tasks.known_landing_zone(settings)
+        run.notes += notes
+        if known is not None:
             with journal.tracked(settings, run, flow_run.get_id()):
-                run.known_files = known
+                run.known_files, skipped = known
+                run.outcomes += skipped
             folder = settings.reports_dir / date.today().isoformat()
             if report and not (folder / "index.html").exists():
                 run.report = tasks.write_report(settings, folder)

@@ -56,10 +56,11 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     warehouse.derive(build.con, settings)
 
 
-def known_landing_zone(settings: Settings) -> int | None:
-    """The number of files in the landing zone when the published warehouse has seen every
-    one of them (by path, size and modification time); None when something is new, or there
-    is no warehouse to compare with."""
+def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome]] | None:
+    """When the published warehouse has seen every file of the landing zone (by path, size
+    and modification time): how many, and the outcome of each one it rejected before (skipped,
+    as a full pass would say). None when something is new, or there is no warehouse to
+    compare with. The caller holds the writer lock, so no build is half-way through."""
     if warehouse.check_published(settings) is None:
         return None
     con = warehouse.connect_read_only(settings)
@@ -68,7 +69,7 @@ def known_landing_zone(settings: Settings) -> int | None:
             return None
         if ingest.unseen(con, settings):
             return None
-        return len(ingest.discover(settings.raw_dir))
+        return len(ingest.discover(settings.raw_dir)), ingest.known_rejections(con, settings)
     finally:
         con.close()
 

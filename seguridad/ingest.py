@@ -98,6 +98,23 @@ def unseen(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
     return out
 
 
+def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[FileOutcome]:
+    """The landing zone's files the warehouse rejected before, as a refresh reports them
+    (skipped, with the reason), told by path, size and modification time like `unseen`."""
+    rejected = {(path, size, mtime): (sha, reason) for path, size, mtime, sha, reason in
+                con.execute("SELECT landing_path, bytes, mtime_ns, file_sha256, status_reason "
+                            "FROM ops.raw_files WHERE status = 'rejected' "
+                            "AND mtime_ns IS NOT NULL").fetchall()}
+    out = []
+    for path in discover(settings.raw_dir):
+        stat = path.stat()
+        hit = rejected.get((_landing_path(path, settings), stat.st_size, stat.st_mtime_ns))
+        if hit:
+            out.append(FileOutcome(label_for(path), hit[0], "skipped",
+                                   f"rejected before, skipped: {hit[1]}"))
+    return out
+
+
 def label_for(path: Path) -> str:
     """Name a file the way the user would: relative to the working directory when it is
     below it, else absolute."""

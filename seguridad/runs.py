@@ -61,7 +61,7 @@ class RunSummary:
             done = sum(1 for d in self.downloads if d["status"] == "downloaded")
             return (f"{done} downloaded, {len(self.failed_downloads)} failed; nothing new to "
                     "ingest.")
-        if not self.outcomes and self.known_files:
+        if not self.loaded and not self.rejected and self.known_files:
             return (f"Nothing new: {self.known_files} file(s) already known; the warehouse is "
                     "unchanged.")
         if not self.outcomes:

@@ -389,16 +389,23 @@ def rollback(settings: Settings) -> Path:
 
 
 @contextlib.contextmanager
+def writer_session(settings: Settings) -> Iterator[list[str]]:
+    """Hold the writer lock with the build folder cleared of what a writer that died left;
+    yields the notes for the user (a stale lock, leftover files)."""
+    with writer_lock(settings) as notes:
+        removed = clean_build_dir(settings)
+        if removed:
+            notes.append(f"removed {len(removed)} leftover build file(s) of a writer that died")
+        yield notes
+
+
+@contextlib.contextmanager
 def build(settings: Settings, fresh: bool = False) -> Iterator[Build]:
     """Lock, open a build copy (or an empty one if `fresh`), and always clean up; publishing
     is the caller's decision."""
-    with writer_lock(settings) as notes:
-        removed = clean_build_dir(settings)
+    with writer_session(settings) as notes:
         b = Build(settings, fresh)
         b.notes += notes
-        if removed:
-            b.notes.append(f"removed {len(removed)} leftover build file(s) of a writer that "
-                           "died")
         try:
             b.open()
             yield b
