@@ -49,11 +49,15 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
                                               run.run_id, retry_rejected=False)
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)
-        if run.changed_data or full:
+        reference = not full and warehouse.reference_changed(build.con)
+        if reference:
+            run.notes.append("the reference data (schemas/reference/) changed since the last "
+                             "build: the marts were rebuilt from core")
+        if run.changed_data or full or reference:
             tasks.rebuild_marts(build, settings)
         failed = run.rejected or run.failed_downloads
         tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build, keep_snapshot=run.changed_data or full)
+        tasks.publish(build, keep_snapshot=run.changed_data or full or reference)
         run.published = True
     if report:
         run.report = tasks.write_report(settings,

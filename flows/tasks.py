@@ -13,7 +13,17 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
-from seguridad import backfill, faults, fetch, ingest, journal, nightly, runs, warehouse
+from seguridad import (
+    backfill,
+    faults,
+    fetch,
+    ingest,
+    journal,
+    nightly,
+    runs,
+    standard,
+    warehouse,
+)
 from seguridad.compare import Window
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
@@ -52,8 +62,12 @@ def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settin
 
 @task(name="rebuild-marts", cache_policy=NO_CACHE)
 def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
-    """Pick the newest cut for every month, derive core tables and rebuild the marts."""
+    """Pick the newest cut for every month, derive core tables and rebuild the marts, compute
+    the standard comparisons over them, and check the data rules (a failure stops the run
+    before anything is published)."""
     warehouse.derive(build.con, settings)
+    standard.build(build.con, settings.population_vintage)
+    warehouse.seal(build.con)
 
 
 def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome]] | None:
@@ -67,7 +81,7 @@ def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome
     try:
         if warehouse.needs_full_rebuild(settings):
             return None
-        if ingest.unseen(con, settings):
+        if ingest.unseen(con, settings) or warehouse.reference_changed(con):
             return None
         return len(ingest.discover(settings.raw_dir)), ingest.known_rejections(con, settings)
     finally:

@@ -14,9 +14,9 @@ import duckdb
 from schemas.reference import formats, is_yearly
 from seguridad.compare import Window
 from seguridad.config import SQL_DIR
+from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import SeguridadError
 from seguridad.status import coverage
-from seguridad.warehouse import fetch_dicts, fetch_one, run_sql_file, set_variables
 
 
 @dataclass(frozen=True)

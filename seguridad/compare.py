@@ -11,9 +11,9 @@ from datetime import date
 import duckdb
 
 from schemas.names import normalize_name
+from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
 from seguridad.i18n import t
-from seguridad.warehouse import fetch_dicts, fetch_one
 
 MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
                   "septiembre", "octubre", "noviembre", "diciembre"]

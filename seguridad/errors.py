@@ -63,3 +63,7 @@ class NoWarehouse(SeguridadError):
 
 class ComparisonRefused(SeguridadError):
     """A comparison that would mislead (unpublished months, unequal windows, mixed series)."""
+
+
+class BuildRefused(SeguridadError):
+    """A data rule of warehouse/sql/checks/build/ failed on a build: nothing is published."""

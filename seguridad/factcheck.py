@@ -24,8 +24,8 @@ from seguridad.compare import (
     resolve_geo,
     sources,
 )
+from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused, SeguridadError
-from seguridad.warehouse import fetch_dicts, fetch_one
 
 VERDICTS = ("reproduced", "reproduced_as_rate", "not_reproduced", "not_checkable")
 # Candidate families, in the order a tie is broken (the plainest reading first).

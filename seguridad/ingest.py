@@ -22,10 +22,10 @@ from schemas import reference
 from schemas.reference import formats
 from seguridad import archives, budget_xls, rawfiles, sqlvalidate, xlsx
 from seguridad.config import SQL_DIR, Settings
+from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import Failure, FileRejected
 from seguridad.progress import progress
 from seguridad.validate import HEADER_CHECKS, load_model, validate
-from seguridad.warehouse import fetch_dicts, fetch_one, run_sql_file, set_variables
 
 QUARANTINE_LIMIT = 10_000
 ALL_MONTHS = (date(1, 1, 1), date(9999, 12, 1))  # the month range of a whole file

@@ -12,6 +12,7 @@ import duckdb
 
 from seguridad import __version__, claims, compare, factcheck, factcheck_report, html, spending
 from seguridad.compare import LOW_COUNT, sources
+from seguridad.db import fetch_dicts
 from seguridad.errors import SeguridadError
 from seguridad.factcheck import cut_words, series_words
 from seguridad.factcheck_report import (
@@ -24,7 +25,6 @@ from seguridad.factcheck_report import (
 )
 from seguridad.i18n import t
 from seguridad.report import headline, source_line
-from seguridad.warehouse import fetch_dicts
 
 TITLES = {
     "r12": {"es": "Últimos 12 meses contra los 12 anteriores",

@@ -14,9 +14,9 @@ from decimal import Decimal
 import duckdb
 
 from seguridad.compare import Window, default_vintage, population_files, sources
+from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
 from seguridad.report import source_line
-from seguridad.warehouse import fetch_dicts
 
 
 @dataclass

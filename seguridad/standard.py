@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from seguridad.compare import preset_windows
-from seguridad.warehouse import fetch_dicts
+from seguridad.db import fetch_dicts
 
 PRESETS = ("mom", "yoy", "ytd", "r12")
 

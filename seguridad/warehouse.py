@@ -17,10 +17,11 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.names import REFERENCE_DIR
+from schemas.names import REFERENCE_DIR, formats
 from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
-from seguridad.errors import NoWarehouse, SeguridadError, WarehouseBusy
+from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
+from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
 
 SCHEMA_VERSION = "4"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
@@ -30,14 +31,14 @@ BUILD_MEMORY_LIMIT = "550MB"
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
 SETUP_STEPS = ("schema", "reference", "staging")
 DERIVE_STEPS = ("core", "marts")
+# The data rules every build must pass before it is published (see check_rules).
+RULES_DIR = SQL_DIR / "checks" / "build"
 
 
 def sql_files(step: str) -> list[Path]:
     return sorted((SQL_DIR / step).glob("*.sql"))
 
 
-def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    con.execute(path.read_text(encoding="utf-8"))
 
 
 def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
@@ -45,35 +46,128 @@ def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
         run_sql_file(con, path)
 
 
-def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:
-    """Bind values the SQL files read with getvariable(); never pasted into SQL text."""
-    for name, value in values.items():
-        con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def raw_table_ddl(spec: dict) -> str:
+    """The raw table of a format, from its one declaration in schemas/formats.toml: the
+    header's columns, all text, exactly as the files hold them, after the file's sha256 and
+    row_number (the row as a spreadsheet numbers it, header = 1; for an export with metadata
+    lines, the line of the file), so a value can be found in the original file."""
+    columns = ", ".join('"' + c.replace('"', '""') + '" VARCHAR' for c in spec["header"])
+    return (f"CREATE TABLE IF NOT EXISTS {spec['raw_table']} (file_sha256 VARCHAR NOT NULL, "
+            f"row_number BIGINT NOT NULL, {columns})")
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Every format's raw table (raw.<format>), derived from schemas/formats.toml."""
+    for spec in formats().values():
+        if spec.get("raw_table"):
+            # DDL from our own declaration file (identifiers cannot be bound as parameters)
+            con.execute(raw_table_ddl(spec))
 
 
 def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Create or update schemas, reference tables and staging views (all idempotent)."""
+    """Create or update schemas, reference tables and staging views (all idempotent). The
+    reference CSVs are validated by their pandera models first: a bad row stops the build."""
+    validate_reference(REFERENCE_DIR)
     set_variables(con, reference_dir=str(REFERENCE_DIR),
                   population_vintage=settings.population_vintage)
     for step in SETUP_STEPS:
         run_step(con, step)
+        if step == "schema":
+            create_raw_tables(con)
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
 
+def reference_fingerprint(directory: Path | None = None) -> str:
+    """sha256 over the reference CSVs (names and bytes): the marts are rebuilt when it
+    differs from the one the published build was made with (ops.meta reference_sha256)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((directory or REFERENCE_DIR).glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def reference_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the reference data (schemas/reference/) changed since this warehouse's marts
+    were built: a new indicator or crosswalk row needs a rebuild of the marts, not a reload."""
+    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'reference_sha256'")
+    return row is None or row[0] != reference_fingerprint()
+
+
+def validate_reference(directory: Path) -> None:
+    """Validate every reference table (schemas/reference/*.csv) by its pandera model, as the
+    build reads them; raise FileRejected naming the file, row, column and value."""
+    import pandas as pd
+
+    from schemas.reference import REFERENCE_MODELS
+    from seguridad import validate
+    from seguridad.errors import FileRejected
+
+    for name, model in REFERENCE_MODELS.items():
+        path = directory / f"{name}.csv"
+        df = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
+        df.index += 2  # the row as a spreadsheet numbers it (header = 1)
+        failures = validate.validate(model, df)
+        if failures:
+            raise FileRejected(str(path), "a reference table breaks its rules "
+                               f"(schemas/reference.py, {model.__name__}); the build stopped "
+                               "and nothing was published", failures)
+
+
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Rebuild the derived core tables and the marts from core."""
+    """Rebuild the derived core tables and the marts from core (SQL only; the standard
+    comparisons are the next step, seguridad.standard.build, then `seal`)."""
     set_variables(con, population_vintage=settings.population_vintage)
     run_step(con, "core")
     municipal_indicators(con)
     run_step(con, "marts")
-    from seguridad import standard  # the comparison engine, applied to the standard presets
 
-    standard.build(con, settings.population_vintage)
+
+def seal(con: duckdb.DuckDBPyConnection) -> None:
+    """The last step before publishing: the data rules (refuse a build that breaks one),
+    the columns' descriptions, and a fingerprint of the build so a reader can check it sees
+    one whole build."""
+    check_rules(con)
     document_columns(con)
-    # A fingerprint of this build, so a reader can check it sees one whole build.
     con.execute("INSERT OR REPLACE INTO ops.meta SELECT 'marts_rows', CAST(count(*) AS VARCHAR) "
                 "FROM marts.indicator_monthly")
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('built_at', CAST(now() AS VARCHAR))")
+    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('reference_sha256', ?)",
+                [reference_fingerprint()])
+
+
+def rule_failures(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[dict]]]:
+    """Run every rule of warehouse/sql/checks/build/ (each a query returning its failing rows)
+    and return, for each rule that fails, how many rows fail and the first five."""
+    failed = {}
+    for path in sorted(RULES_DIR.glob("*.sql")):
+        con.execute("CREATE OR REPLACE TEMP TABLE rule_failures AS "
+                    + path.read_text(encoding="utf-8"))
+        (count,) = fetch_one(con, "SELECT count(*) FROM rule_failures")
+        if count:
+            failed[path.stem] = (count, fetch_dicts(con, "SELECT * FROM rule_failures LIMIT 5"))
+    con.execute("DROP TABLE IF EXISTS rule_failures")
+    return failed
+
+
+def check_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse the build when a data rule fails, naming the rule, what it says and its first
+    failing rows; the caller then publishes nothing."""
+    failed = rule_failures(con)
+    if not failed:
+        return
+    lines = []
+    for rule, (count, rows) in failed.items():
+        said = " ".join(line.removeprefix("--").strip() for line in
+                        (RULES_DIR / f"{rule}.sql").read_text(encoding="utf-8").splitlines()
+                        if line.startswith("--"))
+        lines.append(f"rule {rule} failed on {count:,} row(s): {said}")
+        lines += ["    " + ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows]
+    raise BuildRefused("the build breaks the warehouse's data rules (warehouse/sql/checks/"
+                       "build/); nothing was published:\n  " + "\n  ".join(lines))
 
 
 def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
@@ -413,18 +507,3 @@ def build(settings: Settings, fresh: bool = False) -> Iterator[Build]:
         finally:
             if not b.published:
                 b.discard()
-
-
-def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
-    """First row of a query. Fetches everything: with DuckDB 2.0 a half-read result (a bare
-    fetchone()) blocks every later statement on the connection."""
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0] if rows else None
-
-
-def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str,
-                params: list | dict | None = None) -> list[dict]:
-    """Rows as dicts keyed by column name (NULL stays None, unlike a pandas round trip)."""
-    result = con.execute(sql, params or [])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -21,7 +21,7 @@ from xlsx_writer import write_xlsx
 from conftest import REPO, SHIPPED_RAW, TEST_DATA, query, read_csv_rows, run_cli, use_paths
 from flows.ingest import ingest_flow
 from seguridad.config import SQL_DIR
-from seguridad.warehouse import run_sql_file, set_variables
+from seguridad.db import run_sql_file, set_variables
 
 CP_CSV = TEST_DATA / "cuenta_publica"
 CP_XLS = SHIPPED_RAW / "budget" / "cuenta_publica"

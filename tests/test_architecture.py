@@ -1,0 +1,145 @@
+"""The shape of the code, checked: the import graph of seguridad, flows and schemas has no
+cycle (imports inside functions count: they are how cycles hide), the warehouse module does
+not pull in the reports, and ARCHITECTURE.md names files that exist."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("seguridad", "flows", "schemas")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports, anywhere in its body (ast, not by hand)."""
+    modules = {module_name(p): p for pkg in PACKAGES for p in (REPO / pkg).rglob("*.py")}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]
+                                    + ([base] if base else []))
+                # `from seguridad import ingest` imports the module seguridad.ingest
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                           for a in node.names]
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name and not (
+                        path.name == "__init__.py" and target == name):
+                    graph[name].add(target)
+    # a package's __init__ is imported by every module inside it: not an edge worth a cycle
+    return {m: {t for t in ts if not m.startswith(t + ".")} for m, ts in graph.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, out = {}, {}, [], set(), []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_graph_is_read_as_it_is_written():
+    graph = import_graph()
+    assert "seguridad.db" in graph["seguridad.compare"]
+    assert "seguridad.warehouse" in graph["flows.tasks"]
+    assert "schemas.names" in graph["seguridad.warehouse"]
+    # a cycle is found when there is one
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_import_graph_has_no_cycle():
+    assert cycles(import_graph()) == []
+
+
+def test_the_warehouse_module_does_not_import_the_reports():
+    probe = ("import sys, seguridad.warehouse; "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('seguridad'))))")
+    loaded = set(subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                                text=True, check=True).stdout.split())
+    assert "seguridad.warehouse" in loaded
+    reports = {"seguridad.report", "seguridad.nightly", "seguridad.standard",
+               "seguridad.compare", "seguridad.factcheck", "seguridad.factcheck_report",
+               "seguridad.html"}
+    assert loaded & reports == set()
+
+
+def test_architecture_names_files_that_exist():
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:seguridad|flows|schemas|warehouse|tests|benchmarks)/"
+                           r"[\w./-]+\.(?:py|sql|csv|toml|md))", text))
+    assert len(named) >= 30
+    missing = sorted(p for p in named if not (REPO / p).exists())
+    assert missing == []
+
+
+def test_each_raw_format_is_declared_once_and_its_model_agrees():
+    """schemas/formats.toml is the one declaration of a format's header; the raw table is
+    derived from it (warehouse.raw_table_ddl), and the pandera model must name the same
+    columns (a regex column of the model covers the columns it matches)."""
+    import duckdb
+
+    from schemas.names import formats
+    from seguridad import warehouse
+    from seguridad.validate import load_model
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    warehouse.create_raw_tables(con)
+    for name, spec in formats().items():
+        header = spec["header"]
+        assert len(set(header)) == len(header), name
+        if spec.get("raw_table"):
+            schema, table = spec["raw_table"].split(".")
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? "
+                "AND table_name = ? ORDER BY column_index", [schema, table]).fetchall()]
+            assert columns == ["file_sha256", "row_number", *header], name
+        model = load_model(spec["model"]).to_schema().columns
+        patterns = [re.compile(k) for k, c in model.items() if c.regex]
+        named = {k for k, c in model.items() if not c.regex}
+        assert named <= set(header), (name, named - set(header))
+        uncovered = [h for h in header if h not in named
+                     and not any(p.fullmatch(h) for p in patterns)]
+        assert uncovered == [], (name, uncovered)
+    # and a drift is caught: a model column the header lacks
+    assert "Clave_Ent" in load_model(formats()["sesnsp_state_nm"]["model"]).to_schema().columns
