@@ -37,6 +37,8 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
             folder = settings.reports_dir / date.today().isoformat()
             if report and not (folder / "index.html").exists():
                 run.report = tasks.write_report(settings, folder)
+            if settings.lake_dir:
+                _exported(run, tasks.export_lake(settings))
             return run
     with journal.tracked(settings, run, flow_run.get_id()), \
             warehouse.build(settings, fresh=full) as build:
@@ -62,6 +64,8 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     if report:
         run.report = tasks.write_report(settings,
                                         settings.reports_dir / date.today().isoformat())
+    if settings.lake_dir and run.published:
+        _exported(run, tasks.export_lake(settings))
     if run.report:
         create_markdown_artifact(key="seguridad-change-report", markdown=run.report["text"],
                                  description="Standard change report of the nightly refresh")
@@ -73,3 +77,9 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
                               + "; ".join([o.label for o in run.rejected]
                                           + [d["url"] for d in run.failed_downloads]), data=run)
     return run
+
+
+def _exported(run, manifest: dict | None) -> None:
+    if manifest:
+        run.notes.append(f"lake: publication {manifest['publication']} exported "
+                         f"({len(manifest['tables'])} tables) and made current")

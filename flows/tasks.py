@@ -121,6 +121,21 @@ def publish(build: warehouse.Build, keep_snapshot: bool = True) -> None:
     faults.point("after-publish")
 
 
+@task(name="export-lake", cache_policy=NO_CACHE)
+def export_lake(settings: Settings) -> dict | None:
+    """When SEGURIDAD_LAKE is set: publish the published warehouse as the Parquet lake, unless
+    the lake's current publication already comes from this build."""
+    from seguridad import lake
+
+    if settings.lake_dir is None:
+        return None
+    con = warehouse.connect_read_only(settings)
+    try:
+        return lake.export_if_stale(con, settings.lake_dir)
+    finally:
+        con.close()
+
+
 @task(name="write-report", cache_policy=NO_CACHE)
 def write_report(settings: Settings, out_dir: Path) -> dict | None:
     """The standard report set (Markdown, CSV, an HTML page per indicator), from the

@@ -433,6 +433,30 @@ def rollback() -> None:
                f"({len(warehouse.snapshots(settings))} earlier snapshot(s) left).")
 
 
+@app.command("export")
+def export_command(
+    to: Annotated[Path, typer.Option("--to", help="The lake folder (created if missing).")],
+    tables: Annotated[str | None, typer.Option(
+        help="Comma-separated schema.table names (default: every marts table and the core "
+             "facts).")] = None,
+) -> None:
+    """Publish the warehouse as a Parquet lake (Hive-partitioned, ZSTD, with _manifest.json)
+    that Spark, DuckDB, BigQuery or Trino read; the new publication replaces `current`
+    atomically."""
+    from seguridad import lake, warehouse
+
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+        manifest = lake.export(con, to.resolve(), wanted)
+    finally:
+        con.close()
+    rows = sum(t["rows"] for t in manifest["tables"])
+    typer.echo(f"exported {len(manifest['tables'])} table(s), {rows:,} rows, from "
+               f"{len(manifest['sources'])} source file(s): {to.resolve() / 'current'} -> "
+               f"publications/{manifest['publication']}")
+
+
 @app.command()
 def status() -> None:
     """What is in the warehouse: each series' coverage and cut, files, last runs."""

@@ -22,6 +22,8 @@ class Settings:
     snapshots: int = 3
     lock_wait_s: float = 600.0
     claims_dir: Path | None = None  # claims files the nightly refresh re-checks
+    lake_dir: Path | None = None  # SEGURIDAD_LAKE: the refresh also exports the Parquet lake
+    memory_limit: str = "700MB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
 
     @property
     def warehouse_dir(self) -> Path:
@@ -60,6 +62,22 @@ def _number(name: str, default: str, kind: type, minimum: float) -> int | float:
     return value
 
 
+def _memory(name: str, default: str) -> str:
+    """A DuckDB memory size such as 700MB or 2GB (at least 100MB)."""
+    import re
+
+    from seguridad.errors import SeguridadError
+
+    text = (os.environ.get(name) or default).strip()
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(MB|GB)", text, re.IGNORECASE)
+    size = float(match.group(1)) * (1024 if match.group(2).upper() == "GB" else 1) \
+        if match else 0
+    if size < 100:
+        raise SeguridadError(f"{name}={text!r} is not a memory size of 100MB or more "
+                             f"(e.g. 700MB or 2GB; default {default})")
+    return f"{match.group(1)}{match.group(2).upper()}"
+
+
 def settings() -> Settings:
     """Read the environment now (not at import), so a test can change it per case."""
     from seguridad.errors import SeguridadError
@@ -80,4 +98,7 @@ def settings() -> Settings:
                     snapshots=_number("SEGURIDAD_SNAPSHOTS", "3", int, 0),
                     lock_wait_s=_number("SEGURIDAD_LOCK_WAIT", "600", float, 0),
                     claims_dir=Path(os.environ.get("SEGURIDAD_CLAIMS")
-                                    or PROJECT_ROOT / "claims").resolve())
+                                    or PROJECT_ROOT / "claims").resolve(),
+                    lake_dir=Path(os.environ["SEGURIDAD_LAKE"]).resolve()
+                    if os.environ.get("SEGURIDAD_LAKE") else None,
+                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "700MB"))

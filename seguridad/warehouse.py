@@ -26,7 +26,6 @@ from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, Warehous
 SCHEMA_VERSION = "4"
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
-BUILD_MEMORY_LIMIT = "550MB"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
 SETUP_STEPS = ("schema", "reference", "staging")
@@ -389,10 +388,11 @@ class Build:
     def open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         published = self.settings.warehouse_path
-        # A bounded memory budget (DuckDB spills to disk beyond it) keeps a full municipal
-        # file's ingest under 1 GB of peak RSS whatever the machine's RAM (863 MB measured at
-        # 550MB, as fast as at 700MB, which peaked at 1.1 GB).
-        config = {"memory_limit": BUILD_MEMORY_LIMIT,
+        # A bounded memory budget (DuckDB spills to disk beyond it; SEGURIDAD_MEMORY_LIMIT,
+        # default 700MB). At 550MB a full municipal ingest peaks at 863 MB of RSS instead of
+        # 1.1 GB, but the municipal indicators of a warehouse holding it and the shipped files
+        # ran out of memory (not every operator spills), so the default keeps the headroom.
+        config = {"memory_limit": self.settings.memory_limit,
                   "temp_directory": str(self.settings.build_dir / "spill")}
         state = check_published(self.settings, damaged_ok=self.fresh)
         if state is not None and not self.fresh:

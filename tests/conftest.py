@@ -92,7 +92,7 @@ def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary", "check-claims"}
+READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary", "check-claims", "export"}
 
 
 def run_cli(*args: str, cwd: Path | None = None,

@@ -25,8 +25,8 @@ SELECT
     s.month,
     CAST(sum(s.value) AS BIGINT) AS value,
     CAST(sum(s.attempts) AS BIGINT) AS attempts,
-    sum(s.cells) AS cells,
-    sum(s.reported_cells) AS reported_cells,
+    CAST(sum(s.cells) AS BIGINT) AS cells,
+    CAST(sum(s.reported_cells) AS BIGINT) AS reported_cells,
     count(*) AS states
 FROM state_values AS s
 JOIN core.geo_member AS gm USING (state_code)

@@ -60,7 +60,7 @@ spending AS (
 population AS (
     -- Mid-year population of the default vintage (states add up to groups and the nation);
     -- municipalities from the municipal projections.
-    SELECT gm.geo_level, gm.geo_code, p.year, sum(p.population_mid_year) AS population
+    SELECT gm.geo_level, gm.geo_code, p.year, CAST(sum(p.population_mid_year) AS BIGINT) AS population
     FROM core.population_yearly AS p
     JOIN core.current_file_months AS c
       ON c.file_sha256 = p.file_sha256 AND c.month = make_date(p.year, 1, 1)
