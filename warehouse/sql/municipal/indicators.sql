@@ -108,13 +108,26 @@ SELECT series, municipality_code, indicator, month,
 FROM as_of
 GROUP BY ALL;
 
--- restated places and months: the same values, now from the newest file
-UPDATE core.municipal_indicator_newest AS n
-SET file_sha256 = i.file_sha256, cut_date = i.cut_date
-FROM (SELECT f.* FROM indicator_file AS f
+-- restated places and months: the same values, now from the newest file. Rewritten as a
+-- delete and an insert, not an UPDATE: a monthly cut restates every place and month it
+-- publishes (~3M rows), and DuckDB keeps an UPDATE's old values in memory (it ran out of
+-- memory there), while a table, a delete and an insert spill to disk.
+CREATE OR REPLACE TEMP TABLE restated_rows AS
+SELECT n.* EXCLUDE (file_sha256, cut_date), i.file_sha256, i.cut_date
+FROM core.municipal_indicator_newest AS n
+JOIN (SELECT f.* FROM indicator_file AS f
       SEMI JOIN restated AS r USING (series, municipality_code, month)) AS i
-WHERE n.series = i.series AND n.municipality_code = i.municipality_code
-  AND n.month = i.month AND n.indicator = i.indicator AND n.file_sha256 <> i.file_sha256;
+  ON n.series = i.series AND n.municipality_code = i.municipality_code
+ AND n.month = i.month AND n.indicator = i.indicator AND n.file_sha256 <> i.file_sha256;
+
+DELETE FROM core.municipal_indicator_newest AS n
+USING restated_rows AS r
+WHERE n.series = r.series AND n.municipality_code = r.municipality_code
+  AND n.month = r.month AND n.indicator = r.indicator;
+
+INSERT INTO core.municipal_indicator_newest BY NAME SELECT * FROM restated_rows;
+
+DROP TABLE restated_rows;
 
 DELETE FROM core.municipal_touched;
 DELETE FROM core.municipal_new_files;

@@ -1,9 +1,11 @@
 -- Every crosswalk rule (schemas/reference/crime_crosswalk.csv) matches at least one row of
--- the crime catalogue of its series, once a file of that series is loaded: a rule that
+-- the crime catalogue of its series, once a state crime file of that series (which lists the
+-- whole catalogue; a victims file or a slice lists only some crimes) is loaded: a rule that
 -- matches nothing is a typo that silently drops crimes from an indicator.
 SELECT cw.indicator, cw.series, cw.bien_juridico, cw.tipo, cw.subtipo, cw.modalidad
 FROM core.crime_crosswalk AS cw
-WHERE cw.series IN (SELECT DISTINCT series FROM core.crime_catalogue)
+WHERE cw.series IN (SELECT series FROM ops.raw_files WHERE dataset = 'crime_state'
+                    AND status IN ('loaded', 'superseded'))
   AND NOT EXISTS (
     SELECT 1 FROM core.crime_catalogue AS c WHERE c.series = cw.series
       AND coalesce(c.bien_juridico, '') LIKE cw.bien_juridico AND c.tipo LIKE cw.tipo
