@@ -23,7 +23,7 @@ class Settings:
     lock_wait_s: float = 600.0
     claims_dir: Path | None = None  # claims files the nightly refresh re-checks
     lake_dir: Path | None = None  # SEGURIDAD_LAKE: the refresh also exports the Parquet lake
-    memory_limit: str = "700MB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
+    memory_limit: str = "1GB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
 
     @property
     def warehouse_dir(self) -> Path:
@@ -101,4 +101,4 @@ def settings() -> Settings:
                                     or PROJECT_ROOT / "claims").resolve(),
                     lake_dir=Path(os.environ["SEGURIDAD_LAKE"]).resolve()
                     if os.environ.get("SEGURIDAD_LAKE") else None,
-                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "700MB"))
+                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "1GB"))

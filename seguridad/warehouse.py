@@ -389,9 +389,9 @@ class Build:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         published = self.settings.warehouse_path
         # A bounded memory budget (DuckDB spills to disk beyond it; SEGURIDAD_MEMORY_LIMIT,
-        # default 700MB). At 550MB a full municipal ingest peaks at 863 MB of RSS instead of
-        # 1.1 GB, but the municipal indicators of a warehouse holding it and the shipped files
-        # ran out of memory (not every operator spills), so the default keeps the headroom.
+        # default 1GB). Not every operator spills: with a full municipal file and the state
+        # files in one warehouse, marts/20_indicator_monthly.sql and municipal/indicators.sql
+        # ran out of memory at 550MB and at 700MB (benchmark of issue 11).
         config = {"memory_limit": self.settings.memory_limit,
                   "temp_directory": str(self.settings.build_dir / "spill")}
         state = check_published(self.settings, damaged_ok=self.fresh)
