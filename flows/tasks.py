@@ -81,9 +81,10 @@ def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome
     try:
         if warehouse.needs_full_rebuild(settings):
             return None
-        if ingest.unseen(con, settings) or warehouse.reference_changed(con):
+        paths = ingest.discover(settings.raw_dir)  # listed once: stat() only, no reading
+        if ingest.unseen(con, settings, paths) or warehouse.reference_changed(con):
             return None
-        return len(ingest.discover(settings.raw_dir)), ingest.known_rejections(con, settings)
+        return len(paths), ingest.known_rejections(con, settings, paths)
     finally:
         con.close()
 

@@ -292,11 +292,19 @@ def reference_path(name: str) -> Path:
     return REFERENCE_DIR / f"{name}.csv"
 
 
+def read(name: str, directory: Path = REFERENCE_DIR) -> pd.DataFrame:
+    """A reference table as text (codes keep their zeros), indexed by its row in the file as a
+    spreadsheet numbers it (header = 1), not yet validated."""
+    df = pd.read_csv(directory / f"{name}.csv", dtype="str", keep_default_na=False,
+                     na_values=[""])
+    df.index += 2
+    return df
+
+
 @cache
 def load(name: str) -> pd.DataFrame:
-    """A reference table, read as text (codes keep their zeros) and validated."""
-    df = pd.read_csv(reference_path(name), dtype="str", keep_default_na=False, na_values=[""])
-    return REFERENCE_MODELS[name].validate(df, lazy=True)
+    """A reference table, read as text and validated."""
+    return REFERENCE_MODELS[name].validate(read(name).reset_index(drop=True), lazy=True)
 
 
 @cache

@@ -101,6 +101,7 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
                           dataset=item.dataset, month_from=window.start, month_to=window.end)
             run_sql_file(con, SQL_DIR / "load" / "municipal" / "10_stage.sql")
             run_sql_file(con, SQL_DIR / "load" / "municipal" / "20_backfill.sql")
+            run_sql_file(con, SQL_DIR / "load" / "municipal" / "30_write_cells.sql")
             (written,) = fetch_one(con, "SELECT count(*) FROM new_cells")
             con.execute("COMMIT")
         except BaseException:

@@ -83,7 +83,8 @@ def discover(raw_dir: Path) -> list[Path]:
     return found
 
 
-def unseen(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
+def unseen(con: duckdb.DuckDBPyConnection, settings: Settings,
+           paths: list[Path] | None = None) -> list[Path]:
     """The landing zone's files the warehouse has not seen, told by path, size and
     modification time as ops.raw_files recorded them: a nightly run with nothing new reads no
     file (a municipal file is 400 MB to hash)."""
@@ -91,14 +92,15 @@ def unseen(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[Path]:
         "SELECT landing_path, bytes, mtime_ns FROM ops.raw_files "
         "WHERE mtime_ns IS NOT NULL").fetchall()}
     out = []
-    for path in discover(settings.raw_dir):
+    for path in discover(settings.raw_dir) if paths is None else paths:
         stat = path.stat()
         if (_landing_path(path, settings), stat.st_size, stat.st_mtime_ns) not in known:
             out.append(path)
     return out
 
 
-def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[FileOutcome]:
+def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings,
+                     paths: list[Path]) -> list[FileOutcome]:
     """The landing zone's files the warehouse rejected before, as a refresh reports them
     (skipped, with the reason), told by path, size and modification time like `unseen`."""
     rejected = {(path, size, mtime): (sha, reason) for path, size, mtime, sha, reason in
@@ -106,7 +108,7 @@ def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings) -> list
                             "FROM ops.raw_files WHERE status = 'rejected' "
                             "AND mtime_ns IS NOT NULL").fetchall()}
     out = []
-    for path in discover(settings.raw_dir):
+    for path in paths:
         stat = path.stat()
         hit = rejected.get((_landing_path(path, settings), stat.st_size, stat.st_mtime_ns))
         if hit:
@@ -727,6 +729,8 @@ def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
     mode = "first" if not cells else "in_order" if not newer else "general"
     set_variables(con, cut=cut)
     run_sql_file(con, SQL_DIR / "load" / "municipal" / f"20_{mode}.sql")
+    if mode == "in_order":
+        run_sql_file(con, SQL_DIR / "load" / "municipal" / "30_write_cells.sql")
     for temp in ("staged", "staged_catalogue", "staged_months", "changed_rows", "new_cells",
                  "incoming", "prior", "restored", "touched_cells", "file_rank", "this_rank"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")

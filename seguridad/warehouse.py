@@ -99,19 +99,14 @@ def reference_changed(con: duckdb.DuckDBPyConnection) -> bool:
 def validate_reference(directory: Path) -> None:
     """Validate every reference table (schemas/reference/*.csv) by its pandera model, as the
     build reads them; raise FileRejected naming the file, row, column and value."""
-    import pandas as pd
-
-    from schemas.reference import REFERENCE_MODELS
+    from schemas import reference
     from seguridad import validate
     from seguridad.errors import FileRejected
 
-    for name, model in REFERENCE_MODELS.items():
-        path = directory / f"{name}.csv"
-        df = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
-        df.index += 2  # the row as a spreadsheet numbers it (header = 1)
-        failures = validate.validate(model, df)
+    for name, model in reference.REFERENCE_MODELS.items():
+        failures = validate.validate(model, reference.read(name, directory))
         if failures:
-            raise FileRejected(str(path), "a reference table breaks its rules "
+            raise FileRejected(str(directory / f"{name}.csv"), "a reference table breaks its rules "
                                f"(schemas/reference.py, {model.__name__}); the build stopped "
                                "and nothing was published", failures)
 

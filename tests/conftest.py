@@ -152,3 +152,14 @@ def national_population(year_month_pairs):
         slope = mid[y + 1] - mid[y] if t >= 0 else mid[y] - mid[y - 1]
         out.append(mid[y] + slope * t)
     return out
+
+
+def add_revised_cut(workspace: Path, name: str = "estatal_RNID_2026_mar2026_rev.csv") -> Path:
+    """New work for a refresh: the March-2026 file as re-issued with one count revised
+    (real bytes but one; small, so the test is quick)."""
+    data = RNID_2026_FILE.read_bytes()
+    revised = data.replace(b",Con arma blanca,1,1,1,", b",Con arma blanca,2,1,1,", 1)
+    assert revised != data
+    target = workspace / "raw" / name
+    target.write_bytes(revised)
+    return target

@@ -10,21 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MONTHS, NM_FILE, REPO, RNID_2026_FILE, query, read_csv_rows, run_cli
+from conftest import MONTHS, NM_FILE, REPO, add_revised_cut, query, read_csv_rows, run_cli
 from flows.refresh import refresh_flow
 from seguridad import warehouse
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def new_work(workspace: Path) -> None:
-    """Something for a refresh to load: the March-2026 file re-issued with one count revised."""
-    data = RNID_2026_FILE.read_bytes()
-    revised = data.replace(b",Con arma blanca,1,1,1,", b",Con arma blanca,2,1,1,", 1)
-    assert revised != data
-    (workspace / "raw" / "estatal_RNID_2026_mar2026_rev.csv").write_bytes(revised)
 
 
 @pytest.fixture
@@ -83,7 +75,7 @@ def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(workspace,
                     "AND series = 'cnsp_2015' AND month = DATE '2016-05-01'")
 
     monkeypatch.setattr(warehouse, "derive", derive_with_a_bug)
-    new_work(workspace)
+    add_revised_cut(workspace)
     state = refresh_flow(return_state=True)
     assert state.is_failed()
     assert "rule groups_sum_their_states failed on 1 row(s)" in state.message

@@ -14,20 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import RNID_2026_FILE, query, run_cli
+from conftest import add_revised_cut, query, run_cli
 from flows.refresh import refresh_flow
 from seguridad import config, warehouse
-
-
-def add_revised_cut(workspace: Path, name: str = "estatal_RNID_2026_mar2026_rev.csv") -> Path:
-    """New work for a refresh: the March-2026 file as re-issued with one count revised
-    (real bytes but one; small, so the test is quick)."""
-    data = RNID_2026_FILE.read_bytes()
-    revised = data.replace(b",Con arma blanca,1,1,1,", b",Con arma blanca,2,1,1,", 1)
-    assert revised != data
-    target = workspace / "raw" / name
-    target.write_bytes(revised)
-    return target
 
 
 def sha(path: Path) -> str:

@@ -8,12 +8,7 @@
 -- newest cells; otherwise its values are read from the history of each cell.
 
 CREATE OR REPLACE TEMP TABLE municipal_files AS
-SELECT f.file_sha256, f.series, f.cut_date,
-       row_number() OVER (PARTITION BY f.series ORDER BY f.cut_date ASC NULLS FIRST,
-                                                          f.loaded_at ASC,
-                                                          f.file_sha256 DESC) AS rank
-FROM ops.raw_files AS f
-WHERE f.dataset = 'crime_municipal' AND f.status IN ('loaded', 'superseded');
+SELECT file_sha256, series, cut_date, rank FROM core.municipal_file_order;
 
 CREATE OR REPLACE TEMP TABLE file_indicators AS
 WITH present AS (

@@ -14,21 +14,7 @@ LEFT JOIN (SELECT * FROM core.crime_municipal_cells
 WHERE i.month BETWEEN getvariable('month_from') AND getvariable('month_to')
   AND (c.month IS NULL OR c.value IS DISTINCT FROM i.value);
 
-UPDATE core.crime_municipal_cells AS c SET is_newest = false
-FROM new_cells AS n
-WHERE c.is_newest AND c.series = getvariable('series')
-  AND c.municipality_code = n.municipality_code AND c.crime_id = n.crime_id
-  AND c.month = n.month;
-
-INSERT INTO core.crime_municipal_cells
-SELECT getvariable('series'), municipality_code, crime_id, month, value,
-       getvariable('file_sha256'), true
-FROM new_cells;
-
-INSERT INTO core.crime_municipal_revised_cells
-SELECT getvariable('series'), municipality_code, crime_id, month, old_value, value,
-       getvariable('file_sha256')
-FROM new_cells WHERE revises;
+-- the cells are written by 30_write_cells.sql, which runs next
 
 INSERT INTO core.municipal_touched
 SELECT getvariable('series'), g.geo_code, m.month
