@@ -292,11 +292,11 @@ def reference_path(name: str) -> Path:
     return REFERENCE_DIR / f"{name}.csv"
 
 
-def read(name: str, directory: Path = REFERENCE_DIR) -> pd.DataFrame:
+def read(name: str, directory: Path | None = None) -> pd.DataFrame:
     """A reference table as text (codes keep their zeros), indexed by its row in the file as a
     spreadsheet numbers it (header = 1), not yet validated."""
-    df = pd.read_csv(directory / f"{name}.csv", dtype="str", keep_default_na=False,
-                     na_values=[""])
+    path = (directory or REFERENCE_DIR) / f"{name}.csv"  # read at call time: tests move it
+    df = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
     df.index += 2
     return df
 
