@@ -1,5 +1,7 @@
-"""`seguridad backfill --from YYYY-MM --to YYYY-MM [--dataset D] [--dry-run]`: rebuild those
-months from the raw vintages the warehouse keeps, then the marts; publish once."""
+"""`seguridad backfill --from YYYY-MM --to YYYY-MM [--dataset D] [--dry-run] [--workers N]`:
+rebuild those months from the raw vintages the warehouse keeps, then the marts; publish once.
+With --workers N the files read again from the landing zone are checked in parallel on a
+Dask cluster (flows/tasks.py: task_runner), and this flow, the one writer, loads them."""
 
 from __future__ import annotations
 
@@ -15,14 +17,14 @@ from seguridad.errors import SeguridadError
 @flow(name="seguridad-backfill")
 @tasks.ends_failed_on_user_errors
 def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
-                  dry_run: bool = False):
+                  dry_run: bool = False, workers: int = 1):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
         raise SeguridadError("the published warehouse was built by another version of "
                              "seguridad; run `seguridad refresh --full` instead")
     window = Window.parse(f"{from_month}:{to_month}")
     run = runs.new_run("backfill", {"from": from_month, "to": to_month, "dataset": dataset,
-                                    "dry_run": dry_run})
+                                    "dry_run": dry_run, "workers": workers})
     if dry_run:
         con = warehouse.connect_read_only(settings)
         try:
@@ -37,8 +39,14 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
         items = backfill.plan(build.con, window, dataset)
         run.plan = backfill.describe(items, window)
         backfill.prepare(build.con, items, window)
-        for item in items:  # oldest cut first (the plan's order)
-            run.rebuilt.append((item, tasks.rebuild_months(build, item, window, settings)))
+        staged = tasks.stage_backfill(build, items, settings, workers)
+        try:
+            for item in items:  # oldest cut first (the plan's order)
+                future = staged.pop(item.file_sha256, None)
+                run.rebuilt.append((item, tasks.rebuild_months(
+                    build, item, window, settings, future.result() if future else None)))
+        finally:
+            tasks.discard_staged(staged)
         if items:
             tasks.rebuild_marts(build, settings)
         tasks.record_run(build, run, "completed")

@@ -18,12 +18,12 @@ from seguridad import config, ingest, journal, runs, warehouse
 @flow(name="seguridad-refresh")
 @tasks.ends_failed_on_user_errors
 def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
-                 force: bool = False):
+                 force: bool = False, workers: int = 1):
     settings = config.settings()
     full = full or warehouse.needs_full_rebuild(settings)
     before = warehouse.published_data_files(settings) if full else {}
     run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report,
-                                   "force": force})
+                                   "force": force, "workers": workers})
     if not full and not fetch:
         # Under the writer lock (wait for a writer at work; clear what a dead one left), but
         # with no build copy: nothing new means nothing to copy, check or publish.
@@ -46,9 +46,8 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
         tasks.prepare_warehouse(build, settings)
         if fetch:  # download first; the new files are then found in the landing zone
             tasks.download_all(build, settings, run, None, ingest_them=False)
-        for path in ingest.discover(settings.raw_dir):
-            run.outcomes += tasks.ingest_file(build, path, ingest.label_for(path), settings,
-                                              run.run_id, retry_rejected=False)
+        run.outcomes += tasks.ingest_all(build, ingest.discover(settings.raw_dir), settings,
+                                         run.run_id, retry_rejected=False, workers=workers)
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)
         reference = not full and warehouse.reference_changed(build.con)

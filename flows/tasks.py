@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +15,11 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
+from schemas.reference import formats
 from seguridad import (
+    archives,
     backfill,
+    fanout,
     faults,
     fetch,
     ingest,
@@ -56,6 +61,63 @@ def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settin
     """Land, validate and load one file (or each member of a ZIP archive); a bad file is
     recorded as rejected, not raised."""
     outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
+    faults.point("after-first-file")
+    return outcomes
+
+
+@task(name="stage-file", cache_policy=NO_CACHE)
+def stage_file(path: Path, label: str, settings: Settings,
+               threads: int | None) -> fanout.Staged:
+    """Check one raw file and stage its parsed rows as Parquet, on a worker of the cluster
+    (no warehouse connection: the writer loads what this stages)."""
+    return fanout.stage_file(path, label, settings, threads)
+
+
+def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, run_id: str,
+               retry_rejected: bool, workers: int = 1) -> list[ingest.FileOutcome]:
+    """Ingest the files in their order. With workers > 1 the files the warehouse has not
+    seen are first checked and staged in parallel (a `stage-file` task each, on the flow's
+    task runner: a Dask cluster from the CLI); this one writer then loads them in the same
+    order as the serial path, so both give the same warehouse. ZIP archives and files seen
+    before go the serial way (an archive's members are unpacked by the writer)."""
+    futures = {}
+    if workers > 1:
+        new = set(ingest.unseen(build.con, settings, paths))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        for path in paths:
+            if path in new and not archives.is_zip_archive(path):
+                futures[path] = stage_file.submit(path, ingest.label_for(path), settings,
+                                                  threads)
+    outcomes: list[ingest.FileOutcome] = []
+    try:
+        for path in paths:
+            label = ingest.label_for(path)
+            future = futures.pop(path, None)
+            if future is None:
+                outcomes += ingest_file(build, path, label, settings, run_id, retry_rejected)
+            else:
+                outcomes += load_staged(build, path, label, settings, run_id, retry_rejected,
+                                        future.result())
+    finally:
+        discard_staged(futures)
+    return outcomes
+
+
+def discard_staged(futures: dict) -> None:
+    """After a failure of the writer: what the workers staged and nobody loaded is not left
+    behind in the build's scratch space."""
+    for future in futures.values():
+        with contextlib.suppress(Exception):
+            future.result().discard()
+
+
+@task(name="load-staged", cache_policy=NO_CACHE)
+def load_staged(build: warehouse.Build, path: Path, label: str, settings: Settings,
+                run_id: str, retry_rejected: bool,
+                staged: fanout.Staged) -> list[ingest.FileOutcome]:
+    """The writer's half of a fanned-out file: load what a worker checked and staged."""
+    outcomes = [ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected,
+                                   staged=staged)]
     faults.point("after-first-file")
     return outcomes
 
@@ -188,9 +250,55 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
                                         settings, run.run_id, True)
 
 
+def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
+                   settings: Settings, workers: int) -> dict:
+    """With workers > 1: the files a backfill reads again from the landing zone (the
+    municipal files, stored once per value) checked and staged in parallel, a `stage-file`
+    task each; {sha256: future}. The other files are rebuilt from the raw rows the warehouse
+    keeps: nothing to read, nothing to fan out."""
+    futures: dict = {}
+    if workers <= 1:
+        return futures
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    for item in items:
+        if formats()[item.format].get("versioned") and item.file_sha256 not in futures:
+            path = backfill.raw_path(build.con, item, settings, verify=False)
+            futures[item.file_sha256] = stage_file.submit(path, item.file_name, settings,
+                                                          threads)
+    return futures
+
+
 @task(name="rebuild-months", cache_policy=NO_CACHE)
 def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Window,
-                   settings: Settings) -> int:
+                   settings: Settings, staged: fanout.Staged | None = None) -> int:
     """Delete and re-insert one file's months of the window from its raw rows (or, for the
     municipal file stored once per value, from its raw file in the landing zone)."""
-    return backfill.rebuild(build.con, item, window, settings)
+    return backfill.rebuild(build.con, item, window, settings, staged)
+
+
+def task_runner(settings: Settings, workers: int):
+    """The task runner the `stage-file` tasks fan out on: None (the flow's own, serial) for
+    one worker; else a Dask cluster through prefect-dask, the one at SEGURIDAD_DASK_ADDRESS
+    or a LocalCluster of `workers` processes. Its workers report their task runs to this
+    process's Prefect API: when that is the temporary local server, it is started here first,
+    so that each worker does not start one of its own."""
+    if workers <= 1:
+        return None
+    import logging
+
+    from prefect.settings import PREFECT_API_URL
+    from prefect_dask import DaskTaskRunner
+
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    env = {}
+    if not PREFECT_API_URL.value():
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        server.start()
+        env["PREFECT_API_URL"] = server.api_url
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+        "n_workers": workers, "threads_per_worker": 1, "processes": True,
+        "dashboard_address": None, "silence_logs": logging.ERROR, "env": env})

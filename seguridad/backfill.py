@@ -86,15 +86,23 @@ def prepare(con: duckdb.DuckDBPyConnection, items: list[PlanItem], window: Windo
 
 
 def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window,
-                      settings) -> int:
+                      settings, staged=None) -> int:
     """One municipal file's months of the window, staged again from its raw bytes in the
-    landing zone (the warehouse keeps no raw copy of 32M cells)."""
+    landing zone (the warehouse keeps no raw copy of 32M cells). `staged`: the file already
+    checked by a worker (seguridad.fanout.Staged), whose parsed rows are loaded instead."""
     from seguridad import ingest
 
-    path = _raw_path(con, item, settings)
+    path = raw_path(con, item, settings, verify=staged is None)
     work = settings.build_dir / f"backfill-{item.file_sha256[:16]}.csv"
     try:
-        ingest.check_file(con, path, item.file_name, item.file_sha256, work)
+        if staged is None:
+            ingest.check_file(con, path, item.file_name, item.file_sha256, work)
+        elif staged.sha256 != item.file_sha256:
+            raise SeguridadError(f"{item.file_name}: its raw file in the landing zone ({path}) "
+                                 "no longer has the bytes it was loaded from: nothing was "
+                                 "rebuilt")
+        else:
+            staged.restore(con, path)
         con.execute("BEGIN TRANSACTION")
         try:
             set_variables(con, file_sha256=item.file_sha256, series=item.series,
@@ -109,13 +117,17 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
             raise
     finally:
         work.unlink(missing_ok=True)
+        if staged is not None:
+            staged.discard()
         for temp in ("landing", "staged", "staged_catalogue", "staged_months", "new_cells"):
             con.execute(f"DROP TABLE IF EXISTS {temp}")
         con.execute("DROP VIEW IF EXISTS staged_cells")
     return written
 
 
-def _raw_path(con: duckdb.DuckDBPyConnection, item: PlanItem, settings):
+def raw_path(con: duckdb.DuckDBPyConnection, item: PlanItem, settings, verify: bool = True):
+    """Where a loaded file's raw bytes are in the landing zone; `verify`: hash them and
+    refuse if they changed (a worker that checks the file hashes it itself)."""
     from pathlib import Path
 
     from seguridad import rawfiles
@@ -126,19 +138,19 @@ def _raw_path(con: duckdb.DuckDBPyConnection, item: PlanItem, settings):
         raise SeguridadError(f"{item.file_name}: a member of an archive; run `seguridad refresh "
                              "--full` to rebuild its months")
     path = Path(landing) if Path(landing).is_absolute() else settings.raw_dir / landing
-    if not path.is_file() or rawfiles.sha256_of(path) != item.file_sha256:
+    if not path.is_file() or (verify and rawfiles.sha256_of(path) != item.file_sha256):
         raise SeguridadError(f"{item.file_name}: its raw file is no longer in the landing zone "
                              f"as {path} (or its bytes changed): nothing was rebuilt")
     return path
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window,
-            settings=None) -> int:
+            settings=None, staged=None) -> int:
     """Delete and re-insert one file's months of the window from its raw rows; returns the
     core rows written. Files of yearly figures (population, spending) are reloaded whole."""
     spec = formats()[item.format]
     if spec.get("versioned"):
-        return rebuild_versioned(con, item, window, settings)
+        return rebuild_versioned(con, item, window, settings, staged)
     (raw_rows,) = fetch_one(con, f"SELECT count(*) FROM {spec['raw_table']} "
                                  "WHERE file_sha256 = ?", [item.file_sha256])
     if raw_rows == 0:

@@ -109,6 +109,20 @@ def _text_names(files: list[Path]):
             shutil.rmtree(links, ignore_errors=True)
 
 
+WORKERS_HELP = ("Check and stage the files in parallel on this many worker processes (a "
+                "local Dask cluster, or the one at SEGURIDAD_DASK_ADDRESS); one writer loads "
+                "them in order. 1: serial, in this process.")
+
+
+def _fanned_out(flow, workers: int):
+    """The flow on a Dask task runner when its files are to fan out over workers."""
+    if workers <= 1:
+        return flow
+    from flows import tasks
+
+    return flow.with_options(task_runner=tasks.task_runner(config.settings(), workers))
+
+
 @app.command()
 def refresh(full: Annotated[bool, typer.Option(
         help="Rebuild from every file of the landing zone instead of adding to the "
@@ -120,14 +134,15 @@ def refresh(full: Annotated[bool, typer.Option(
         force: Annotated[bool, typer.Option(
             help="With --full: publish even when the landing zone has no data file.")] =
         False,
+        workers: Annotated[int, typer.Option(min=1, help=WORKERS_HELP)] = 1,
 ) -> None:
     """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
 
     Exits 1 only if a file is rejected for the first time (or a download fails)."""
     from flows.refresh import refresh_flow
 
-    raise typer.Exit(_run_flow(refresh_flow, full=full, fetch=fetch, report=report,
-                               force=force))
+    raise typer.Exit(_run_flow(_fanned_out(refresh_flow, workers), full=full, fetch=fetch,
+                               report=report, force=force, workers=workers))
 
 
 @app.command("fetch")
@@ -150,6 +165,7 @@ def backfill(
     dataset: Annotated[str | None, typer.Option(
         help="Only this dataset (crime_state, crime_municipal, victims_state, ...).")] = None,
     dry_run: Annotated[bool, typer.Option(help="Print the plan and stop.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help=WORKERS_HELP)] = 1,
 ) -> None:
     """Rebuild months from the raw vintages the warehouse keeps, then the marts.
 
@@ -171,8 +187,9 @@ def backfill(
         return
     from flows.backfill import backfill_flow
 
-    raise typer.Exit(_run_flow(backfill_flow, from_month=from_month, to_month=to_month,
-                               dataset=dataset, quiet_plan=True))
+    raise typer.Exit(_run_flow(_fanned_out(backfill_flow, workers), from_month=from_month,
+                               to_month=to_month, dataset=dataset, workers=workers,
+                               quiet_plan=True))
 
 
 @report_app.command("compare")

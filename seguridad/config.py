@@ -24,6 +24,7 @@ class Settings:
     claims_dir: Path | None = None  # claims files the nightly refresh re-checks
     lake_dir: Path | None = None  # SEGURIDAD_LAKE: the refresh also exports the Parquet lake
     memory_limit: str = "1GB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
+    dask_address: str | None = None  # SEGURIDAD_DASK_ADDRESS: the cluster --workers uses
 
     @property
     def warehouse_dir(self) -> Path:
@@ -101,4 +102,5 @@ def settings() -> Settings:
                                     or PROJECT_ROOT / "claims").resolve(),
                     lake_dir=Path(os.environ["SEGURIDAD_LAKE"]).resolve()
                     if os.environ.get("SEGURIDAD_LAKE") else None,
-                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "1GB"))
+                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "1GB"),
+                    dask_address=os.environ.get("SEGURIDAD_DASK_ADDRESS") or None)

@@ -195,13 +195,29 @@ def _landing_path(path: Path, settings: Settings) -> str:
 
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
                 run_id: str, retry_rejected: bool = True,
-                archive: ArchiveRef | None = None) -> FileOutcome:
-    """Take one file as far as it can go. Never raises for a bad file: returns the outcome."""
+                archive: ArchiveRef | None = None, staged=None) -> FileOutcome:
+    """Take one file as far as it can go. Never raises for a bad file: returns the outcome.
+    `staged`: the file already checked by a worker (seguridad.fanout.Staged), whose parsed
+    rows this loads instead of reading the file again."""
     try:
-        sha = rawfiles.sha256_of(source)
+        return _ingest_file(con, source, label, settings, run_id, retry_rejected, archive,
+                            staged)
+    finally:
+        if staged is not None:
+            staged.discard()
+
+
+def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
+                 run_id: str, retry_rejected: bool, archive: ArchiveRef | None,
+                 staged) -> FileOutcome:
+    try:
+        if staged is not None and not staged.sha256:
+            raise OSError(staged.reason)
+        sha = staged.sha256 if staged is not None else rawfiles.sha256_of(source)
     except OSError as e:
-        return FileOutcome(label, "", "rejected",
-                           f"{label}: rejected: the file cannot be read ({e.strerror or e})")
+        reason = staged.reason if staged is not None else \
+            f"the file cannot be read ({e.strerror or e})"
+        return FileOutcome(label, "", "rejected", f"{label}: rejected: {reason}")
     known = known_file(con, sha)
     if known and not archive:  # remember how it looks, so the next refresh need not read it
         con.execute("UPDATE ops.raw_files SET mtime_ns = ? WHERE file_sha256 = ? "
@@ -224,9 +240,11 @@ def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settin
         changed.file_label = label
         return FileOutcome(label, sha, "rejected", changed.summary(), rejection=changed)
     work = settings.build_dir / f"work-{sha[:16]}.csv"
-    learned: dict = {}  # what was found out before a rejection: kept in ops.raw_files
+    # what was found out before a rejection: kept in ops.raw_files
+    learned: dict = staged.learned if staged is not None else {}
     try:
-        checked = check_file(con, landed, label, sha, work, archive, learned)
+        checked = staged.restore(con, landed) if staged is not None else \
+            check_file(con, landed, label, sha, work, archive, learned)
         return load_file(con, checked, settings, run_id)
     except FileRejected as rejected:
         record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,

@@ -330,10 +330,21 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/sqlvalidate.py", "match"),
     ("seguridad/sqlvalidate.py", "LIMIT"),
     ("seguridad/sqlvalidate.py", "_q(r.column)"),
+    # the lake's COPY: the warehouse's own names and comments, quoted (COPY takes no
+    # parameters), and a path of ours
+    ("seguridad/lake.py", "select"),
+    ("seguridad/lake.py", "_literal(str(path))"),
+    ("seguridad/lake.py", "', '.join(options)"),
+    # fan-out: staged Parquet paths of ours, quoted; the comparison of two warehouses reads
+    # table and column names from their own catalogue, quoted
+    ("seguridad/fanout.py", "_quoted(staged.landing)"),
+    ("seguridad/fanout.py", "_quoted(staged.row_map)"),
+    ("seguridad/fanout.py", "cols"),
+    ("seguridad/fanout.py", "name"),
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"
-                 r"ATTACH )", re.S)
+                 r"ATTACH |COPY .* TO )", re.S)
 
 
 def test_no_sql_is_built_from_parameters():
