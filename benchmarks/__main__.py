@@ -18,6 +18,12 @@ process and its children):
     g  a no-op `seguridad refresh`, `report compare` and `check-claims` on the full warehouse
        (the shipped files and the full-size municipal file)
     h  (d) at 1, 3 and 11 years of data (11 years is the file of (d))
+    i  the fan-out (issue 14): `seguridad refresh --full` of a landing zone of 12 monthly
+       state cuts and 3 municipal-size files, serial and with `--workers 2` (a local Dask
+       cluster), interleaved; the two warehouses compared table by table (EXCEPT ALL both
+       ways); memory as the peak of the whole process tree (the workers are grandchildren).
+       `python -m benchmarks --only i` measures only this and writes its section into
+       benchmarks/RESULTS.md, leaving the rest of the file as the last full run wrote it.
 
 Runs of a, b, c, d, e and h are interleaved (round 1 of each, then round 2...), so a change
 in the machine's load hits every item alike; ratios are computed within the run.
@@ -38,11 +44,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.fanout import TreeMemory
+from benchmarks.fanout import landing_zone as fanout_landing_zone
 from benchmarks.municipal import FIRST_YEAR, generate_cut
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
-ITEMS = "abcdefgh"
+ITEMS = "abcdefghi"
+FANOUT_SECTION = "## Fan-out of a backfill (issue 14)"
 CUT = (2025, 11)  # the full-size file: 2015-2025, published to November 2025
 NEXT_CUT = (2025, 12)
 CLAIMS = REPO / "claims" / "cnsp_2015-12-18.toml"
@@ -61,6 +70,7 @@ class Sample:
     returncode: int
     warehouse_mb: float | None = None
     log: Path | None = None
+    tree_rss_mb: float | None = None  # the peak of the process and all its descendants
 
 
 @dataclass
@@ -127,11 +137,18 @@ class Bench:
         self.started, self.load_start = time.monotonic(), os.getloadavg()
         self.output: Path | None = None
         self.git = git_state()  # the code measured: read before the first run
+        self.fanout_inputs: list[tuple[Path, int]] = []
+        self.fanout_differences: dict | None = None
+        self.fanout_bytes: dict[Path, int] = {}
 
     def save(self, done: bool) -> str:
         """Write the results file; while the run goes on it says so (a run that is stopped
         leaves what it measured)."""
         text = report(self, done)
+        if self.args.fanout_run:  # only (i): its section replaces the one of the last run
+            text = merge_section(self.output.read_text(encoding="utf-8")
+                                 if self.output and self.output.exists() else "",
+                                 fanout_section(self, done))
         if self.output is not None:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self.output.write_text(text, encoding="utf-8")
@@ -144,7 +161,8 @@ class Bench:
             self.rows[key] = Row(key, what, note=note)
         return self.rows[key]
 
-    def run(self, label: str, cmd: list[str], env: dict | None = None) -> Sample:
+    def run(self, label: str, cmd: list[str], env: dict | None = None,
+            tree: bool = False) -> Sample:
         """One fresh process: wall time, and its peak RSS as GNU time reports it (the largest
         resident set of the process or of a child it waited for, e.g. Prefect's server).
         Without /usr/bin/time, the kernel's rusage of the child (which counts the pages it
@@ -158,27 +176,31 @@ class Bench:
                 open(log.with_suffix(".err"), "wb") as err:
             started = time.monotonic()
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=REPO, env=env or self.env)
+            memory = TreeMemory(proc.pid) if tree else None
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.monotonic() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         peak_kb = usage.ru_maxrss
         if rss_file.exists():  # "Command exited with non-zero status N" may come first
             peak_kb = int(rss_file.read_text().split()[-1])
-        sample = Sample(seconds, peak_kb / 1024, proc.returncode, log=log)
+        sample = Sample(seconds, peak_kb / 1024, proc.returncode, log=log,
+                        tree_rss_mb=memory.stop() if memory else None)
         if proc.returncode:
             tail = log.with_suffix(".err").read_text(errors="replace")[-1500:]
             print(f"  {label}: FAILED (exit {proc.returncode}); {log}.err:\n{tail}", flush=True)
         return sample
 
     def measure(self, key: str, what: str, label: str, cmd: list[str], env: dict | None = None,
-                ws: Path | None = None, note: str = "") -> Sample:
+                ws: Path | None = None, note: str = "", tree: bool = False) -> Sample:
         row = self.row(key, what, note)
-        sample = self.run(label, cmd, env)
+        sample = self.run(label, cmd, env, tree)
         if ws is not None:
             sample.warehouse_mb = mb(warehouse_bytes(ws))
         row.samples.append(sample)
         self.save(done=False)
         size = f", warehouse {sample.warehouse_mb:,.0f} MB" if sample.warehouse_mb else ""
+        if sample.tree_rss_mb:
+            size += f", process tree peak {sample.tree_rss_mb:,.0f} MB"
         print(f"  [{key} {len(row.samples)}] {sample.seconds:7.1f} s, peak RSS "
               f"{sample.peak_rss_mb:,.0f} MB{size}", flush=True)
         return sample
@@ -366,6 +388,47 @@ class Bench:
         self.measure("g5", f"`seguridad check-claims {CLAIMS.relative_to(REPO)}`", f"g5-{r}",
                      [self.seguridad, "check-claims", str(CLAIMS)], env)
 
+    def setup_i(self) -> Path:
+        raw = self.work / "fanout-raw"
+        if raw.exists():
+            shutil.rmtree(raw)
+        started = time.monotonic()
+        n_state, n_municipal = (3, 1) if self.args.quick else (12, 3)
+        self.fanout_inputs = fanout_landing_zone(raw, n_state, n_municipal, self.args.states,
+                                                 self.args.seed)
+        self.fanout_bytes = {p: p.stat().st_size for p, _ in self.fanout_inputs}
+        self.setup_notes.append(f"writing the landing zone of (i): "
+                                f"{time.monotonic() - started:.0f} s")
+        print(f"  (i) landing zone: {len(self.fanout_inputs)} files, "
+              f"{mb(sum(p.stat().st_size for p, _ in self.fanout_inputs)):,.0f} MB", flush=True)
+        return raw
+
+    def item_i(self, raw: Path, r: int) -> None:
+        """Serial, then two workers (the other way round in even rounds); the two warehouses
+        of the last round are compared."""
+        modes = [("i1", "serial", []), ("i2", "workers2", ["--workers", "2"])]
+        last = {}
+        for key, mode, extra in (modes if r % 2 else modes[::-1]):
+            ws = self.workspace(f"i-{mode}-{r}")
+            env = dict(self.env, SEGURIDAD_RAW=str(raw),
+                       SEGURIDAD_WAREHOUSE=str(ws / "warehouse" / "seguridad.duckdb"))
+            what = ("`seguridad refresh --full --no-report`, serial" if not extra else
+                    "`seguridad refresh --full --no-report --workers 2` (local Dask cluster)")
+            sample = self.measure(key, what, f"{key}-{r}",
+                                  [self.seguridad, "refresh", "--full", "--no-report", *extra],
+                                  env, ws, tree=True)
+            if sample.returncode == 0:
+                last[key] = ws
+        if r == self.args.runs and len(last) == 2:
+            from seguridad.fanout import differences
+
+            self.fanout_differences = differences(
+                *(last[k] / "warehouse" / "seguridad.duckdb" for k in ("i1", "i2")))
+            print(f"  (i) serial vs 2 workers: differences {self.fanout_differences or 'none'}",
+                  flush=True)
+        for ws in last.values():
+            shutil.rmtree(ws, ignore_errors=True)
+
     def municipal_code(self) -> str:
         from benchmarks.municipal import municipalities
 
@@ -375,7 +438,8 @@ class Bench:
 
     def run_all(self) -> None:
         self.warm_up()
-        self.full_file()
+        if set(self.items) & set("abcdefgh"):
+            self.full_file()
         rounds = [i for i in "abcdeh" if i in self.items]
         for r in range(1, self.args.runs + 1):
             print(f"round {r} of {self.args.runs}: {', '.join(rounds)}", flush=True)
@@ -390,6 +454,12 @@ class Bench:
         if "f" in self.items:
             print(f"(f) {self.args.cuts} successive cuts", flush=True)
             self.item_f()
+        if "i" in self.items:
+            raw = self.setup_i()
+            for r in range(1, self.args.runs + 1):
+                print(f"(i) round {r} of {self.args.runs}", flush=True)
+                self.item_i(raw, r)
+            shutil.rmtree(raw, ignore_errors=True)
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -541,7 +611,71 @@ def report(bench: Bench, done: bool = True) -> str:
     lines += ["", "## Targets (issue 11)", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(bench):
         lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+    if "i1" in bench.rows or "i2" in bench.rows:
+        lines += ["", fanout_section(bench, done).rstrip("\n")]
     return "\n".join(lines) + "\n"
+
+
+def fanout_section(bench: Bench, done: bool = True) -> str:
+    """The section of item (i): each mode's runs, the ratio, memory, and the comparison."""
+    rows, args = bench.rows, bench.args
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    commit, branch, dirty = bench.git
+    load = os.getloadavg()
+    command = "python -m benchmarks " + " ".join(args.argv) if args.argv else \
+        "python -m benchmarks"
+    state = [(p, n) for p, n in bench.fanout_inputs if p.name.startswith("estatal_")]
+    muni = [(p, n) for p, n in bench.fanout_inputs if not p.name.startswith("estatal_")]
+    lines = [
+        FANOUT_SECTION + ("" if done else " (IN PROGRESS: the run had not finished)"), "",
+        f"`{command}`, {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %z}; "
+        f"{os.cpu_count()} cores, {mem:.1f} GiB memory; load average {bench.load_start[0]:.1f} "
+        f"at the start, {load[0]:.1f} at the end; commit `{commit}` (branch `{branch}`"
+        f"{', with uncommitted changes to the code' if dirty else ''}).", "",
+        f"- Landing zone: {len(state)} state cuts "
+        + (f"(`{state[0][0].name}` .. `{state[-1][0].name}`, {sum(n for _, n in state):,} "
+           f"rows, {mb(sum(bench.fanout_bytes.get(p, 0) for p, _ in state)):,.0f} MB; "
+           "the real Nov-2024 state file cut back to each month)" if state else "")
+        + f" and {len(muni)} municipal file{'s' * (len(muni) != 1)} "
+        + (f"(`{muni[0][0].name}` .. `{muni[-1][0].name}`, {sum(n for _, n in muni):,} rows, "
+           f"{mb(sum(bench.fanout_bytes.get(p, 0) for p, _ in muni)):,.0f} MB; "
+           "benchmarks/municipal.py)" if muni else "") + ".",
+        f"- {args.runs} run(s) of each mode, alternating which goes first; each run is "
+        "`seguridad refresh --full --no-report` into an empty warehouse, a fresh process with "
+        "an ephemeral Prefect server. Peak memory is the summed resident set of the process "
+        "and all its descendants (Dask's nanny and worker processes included), sampled every "
+        "0.2 s.", "",
+        "| item | what | runs | median s | min-max s | process-tree peak MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key in ("i1", "i2"):
+        if key in rows:
+            row = rows[key]
+            failed = f" ({len(row.failed)} FAILED)" if row.failed else ""
+            lines.append(f"| {key} | {row.what} | {len(row.samples)}{failed} | "
+                         f"{_fmt(row.median())} | {_range(row.spread())} | "
+                         f"{_fmt(row.median('tree_rss_mb'), 0)} |")
+    serial, fanned = (rows[k].median() if k in rows else None for k in ("i1", "i2"))
+    lines.append("")
+    if None not in (serial, fanned):
+        lines.append(f"- Serial / 2 workers: {serial:,.1f} / {fanned:,.1f} = "
+                     f"**{serial / fanned:.2f}x**.")
+    if bench.fanout_differences is not None:
+        lines.append("- The two warehouses of the last round, table by table (EXCEPT ALL both "
+                     "ways, run timestamps and ids left out): "
+                     + ("**identical**." if not bench.fanout_differences else
+                        f"**DIFFERENT**: {bench.fanout_differences}."))
+    return "\n".join(lines) + "\n"
+
+
+def merge_section(text: str, section: str) -> str:
+    """`text` with its fan-out section replaced by `section` (appended if it has none)."""
+    if FANOUT_SECTION in text:
+        head, rest = text.split(FANOUT_SECTION, 1)
+        tail = rest.split("\n## ", 1)
+        text = head.rstrip("\n") + "\n\n" + section + ("\n## " + tail[1] if len(tail) > 1 else "")
+        return text
+    return text.rstrip("\n") + ("\n\n" if text else "") + section
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -586,6 +720,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.full_run = (not args.quick and args.only == ITEMS and args.states is None
                      and args.cuts == 12 and args.runs >= 3 and not args.prefect_api_url
                      and not args.shipped_workspace)
+    args.fanout_run = (not args.quick and args.only == "i" and args.states is None
+                       and not args.prefect_api_url and args.runs >= 2)
     return args
 
 
@@ -595,7 +731,8 @@ def main(argv: list[str] | None = None) -> int:
     own_work = args.work is None
     args.work = Path(tempfile.mkdtemp(prefix="bench_")) if own_work else args.work
     args.work.mkdir(parents=True, exist_ok=True)
-    output = args.output or (RESULTS if args.full_run else Path(tempfile.gettempdir()) /
+    output = args.output or (RESULTS if args.full_run or args.fanout_run else
+                             Path(tempfile.gettempdir()) /
                              f"bench_results-{time.strftime('%Y%m%dT%H%M%S')}.md")
     print(f"benchmark: items {','.join(args.only)}, {args.runs} run(s), {args.cuts} cuts, "
           f"scratch {args.work}", flush=True)
