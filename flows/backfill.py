@@ -6,10 +6,9 @@ Dask cluster (flows/tasks.py: task_runner), and this flow, the one writer, loads
 from __future__ import annotations
 
 from prefect import flow
-from prefect.runtime import flow_run
 
 from flows import tasks
-from seguridad import backfill, config, journal, runs, warehouse
+from seguridad import backfill, config, runs, warehouse
 from seguridad.compare import Window
 from seguridad.errors import SeguridadError
 
@@ -32,10 +31,7 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
         finally:
             con.close()
         return run
-    with journal.tracked(settings, run, flow_run.get_id()), \
-            warehouse.build(settings) as build:
-        run.notes += build.notes
-        tasks.prepare_warehouse(build, settings)
+    with tasks.published_build(settings, run) as build:
         items = backfill.plan(build.con, window, dataset)
         run.plan = backfill.describe(items, window)
         backfill.prepare(build.con, items, window)
@@ -49,7 +45,4 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
             tasks.discard_staged(staged)
         if items:
             tasks.rebuild_marts(build, settings)
-        tasks.record_run(build, run, "completed")
-        tasks.publish(build)
-        run.published = True
     return run

@@ -4,11 +4,10 @@ network errors only, conditional GET, atomic landing), then ingest and publish w
 from __future__ import annotations
 
 from prefect import flow
-from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, journal, runs, warehouse
+from seguridad import config, runs, warehouse
 from seguridad.errors import SeguridadError
 
 
@@ -21,17 +20,10 @@ def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
             "the published warehouse was built by another version of seguridad; run "
             "`seguridad refresh --full` once to rebuild it from the landing zone")
     run = runs.new_run("fetch", {"sources": sources, "ingest": ingest})
-    with journal.tracked(settings, run, flow_run.get_id()), \
-            warehouse.build(settings) as build:
-        run.notes += build.notes
-        tasks.prepare_warehouse(build, settings)
+    with tasks.published_build(settings, run) as build:
         tasks.download_all(build, settings, run, sources, ingest)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
-        failed = run.rejected or run.failed_downloads
-        tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build, keep_snapshot=run.changed_data)
-        run.published = True
     if run.rejected or run.failed_downloads:
         return Failed(message=f"{len(run.failed_downloads)} download(s) failed, "
                               f"{len(run.rejected)} file(s) rejected", data=run)

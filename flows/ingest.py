@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow
-from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, journal, rawfiles, runs, warehouse
+from seguridad import config, rawfiles, runs, warehouse
 from seguridad.errors import SeguridadError
 
 
@@ -23,18 +22,12 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
             "the published warehouse was built by another version of seguridad; run "
             "`seguridad refresh --full` once to rebuild it from the landing zone")
     run = runs.new_run("ingest", {"paths": paths})
-    with journal.tracked(settings, run, flow_run.get_id()), \
-            warehouse.build(settings) as build:
-        run.notes += build.notes
-        tasks.prepare_warehouse(build, settings)
+    with tasks.published_build(settings, run) as build:
         for p in paths:
             run.outcomes += tasks.ingest_file(build, Path(p), rawfiles.readable_name(p),
                                               settings, run.run_id, retry_rejected)
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
-        tasks.record_run(build, run, "failed" if run.rejected else "completed")
-        tasks.publish(build, keep_snapshot=run.changed_data)
-        run.published = True
     if run.rejected:
         return Failed(message=f"{len(run.rejected)} file(s) rejected: "
                               + "; ".join(o.label for o in run.rejected), data=run)

@@ -40,14 +40,11 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
             if settings.lake_dir:
                 _exported(run, tasks.export_lake(settings))
             return run
-    with journal.tracked(settings, run, flow_run.get_id()), \
-            warehouse.build(settings, fresh=full) as build:
-        run.notes += build.notes
-        tasks.prepare_warehouse(build, settings)
+    with tasks.published_build(settings, run, fresh=full) as build:
         if fetch:  # download first; the new files are then found in the landing zone
             tasks.download_all(build, settings, run, None, ingest_them=False)
-        run.outcomes += tasks.ingest_all(build, ingest.discover(settings.raw_dir), settings,
-                                         run.run_id, retry_rejected=False, workers=workers)
+        run.outcomes += tasks.ingest_all(build, ingest.load_order(ingest.discover(
+            settings.raw_dir)), settings, run.run_id, retry_rejected=False, workers=workers)
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)
         reference = not full and warehouse.reference_changed(build.con)
@@ -56,10 +53,6 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
                              "build: the marts were rebuilt from core")
         if run.changed_data or full or reference:
             tasks.rebuild_marts(build, settings)
-        failed = run.rejected or run.failed_downloads
-        tasks.record_run(build, run, "failed" if failed else "completed")
-        tasks.publish(build, keep_snapshot=run.changed_data or full or reference)
-        run.published = True
     if report:
         run.report = tasks.write_report(settings,
                                         settings.reports_dir / date.today().isoformat())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from prefect import task
@@ -45,6 +45,26 @@ def ends_failed_on_user_errors(fn: Callable) -> Callable:
         except SeguridadError as e:
             return Failed(message=str(e), data=e)
     return wrapper
+
+
+@contextlib.contextmanager
+def published_build(settings: Settings, run: runs.RunSummary,
+                    fresh: bool = False) -> Iterator[warehouse.Build]:
+    """The skeleton every writing flow shares: journal the run, take the writer lock, open a
+    build copy (empty if `fresh`) and set it up; the flow's own steps run in the block. On a
+    normal exit the run is recorded in the build and the build is published in one rename,
+    keeping the replaced warehouse as a snapshot when the marts were rebuilt (a run that
+    changed no data pushes no useful snapshot out). On an error nothing is published, the
+    build is discarded and the journal says why."""
+    with journal.tracked(settings, run, flow_run.get_id()), \
+            warehouse.build(settings, fresh=fresh) as build:
+        run.notes += build.notes
+        prepare_warehouse(build, settings)
+        yield build
+        record_run(build, run, "failed" if run.rejected or run.failed_downloads
+                   else "completed")
+        publish(build, keep_snapshot=build.marts_rebuilt)
+        run.published = True
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE)
@@ -130,6 +150,7 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     warehouse.derive(build.con, settings)
     standard.build(build.con, settings.population_vintage)
     warehouse.seal(build.con)
+    build.marts_rebuilt = True
 
 
 def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome]] | None:

@@ -78,17 +78,43 @@ class Window:
         return f"{names[s.month - 1]}{of}{s.year}-{names[e.month - 1]}{of}{e.year}"
 
 
-PRESETS = ("mom", "yoy", "ytd", "r12", "since")
+@dataclass(frozen=True)
+class Preset:
+    """A named pair of windows ending at a month. The one definition of each preset: the CLI,
+    the standard comparisons of every build (marts.standard_changes, `standard`) and the
+    nightly report's headings all read this table."""
+
+    key: str
+    meaning: str  # in words, ending at the last month
+    titles: dict  # the nightly report's heading, by language
+    standard: bool = True  # computed at every build for every indicator and geography
+
+
+PRESET_TABLE = (
+    Preset("mom", "month vs month before",
+           {"es": "El último mes contra el mes anterior",
+            "en": "The last month against the month before"}),
+    Preset("yoy", "month vs same month a year before",
+           {"es": "El último mes contra el mismo mes del año anterior",
+            "en": "The last month against the same month a year before"}),
+    Preset("ytd", "January to the last month vs the same months a year before",
+           {"es": "Año a la fecha contra los mismos meses del año anterior",
+            "en": "Year to date against the same months a year before"}),
+    Preset("r12", "last 12 months vs the 12 before",
+           {"es": "Últimos 12 meses contra los 12 anteriores",
+            "en": "Last 12 months against the 12 before"}),
+    Preset("since", "--since to the last month vs as many months right before --since (e.g. "
+                    "an administration's first months against as many before it took office)",
+           {"es": "Desde el inicio contra los mismos meses antes",
+            "en": "Since the start against as many months before"}, standard=False),
+)
+PRESETS = tuple(p.key for p in PRESET_TABLE)
+STANDARD_PRESETS = tuple(p.key for p in PRESET_TABLE if p.standard)
+PRESET_BY_KEY = {p.key: p for p in PRESET_TABLE}
 
 
 def preset_windows(preset: str, end: date, since: date | None = None) -> tuple[Window, Window]:
-    """(current, baseline) for a preset ending at `end`:
-    mom   the month against the month before;
-    yoy   the month against the same month a year before;
-    ytd   January to `end` against the same months a year before;
-    r12   the last 12 months against the 12 before;
-    since `since` to `end` against as many months right before `since` (e.g. an
-          administration's first months against the same number before it took office)."""
+    """(current, baseline) for a preset ending at `end` (PRESET_TABLE says what each means)."""
     if preset == "mom":
         return Window(end, end), Window(add_months(end, -1), add_months(end, -1))
     if preset == "yoy":

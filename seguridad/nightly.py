@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from seguridad import __version__, claims, compare, factcheck, factcheck_report, html, spending
-from seguridad.compare import LOW_COUNT, sources
+from seguridad.compare import LOW_COUNT, PRESET_TABLE, STANDARD_PRESETS, sources
 from seguridad.db import fetch_dicts
 from seguridad.errors import SeguridadError
 from seguridad.factcheck import cut_words, series_words
@@ -26,16 +26,7 @@ from seguridad.factcheck_report import (
 from seguridad.i18n import t
 from seguridad.report import headline, source_line
 
-TITLES = {
-    "r12": {"es": "Últimos 12 meses contra los 12 anteriores",
-            "en": "Last 12 months against the 12 before"},
-    "ytd": {"es": "Año a la fecha contra los mismos meses del año anterior",
-            "en": "Year to date against the same months a year before"},
-    "yoy": {"es": "El último mes contra el mismo mes del año anterior",
-            "en": "The last month against the same month a year before"},
-    "mom": {"es": "El último mes contra el mes anterior",
-            "en": "The last month against the month before"},
-}
+TITLES = {p.key: p.titles for p in PRESET_TABLE}  # the one definition: compare.PRESET_TABLE
 
 
 def report_series(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -137,7 +128,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
         md.append(f"- {words}: " + ", ".join(f"{s} ({p})" for s, p in newer)
                   + " (marts.standard_changes)")
     pages = []
-    for preset in ("r12", "ytd", "yoy", "mom"):
+    for preset in reversed(STANDARD_PRESETS):  # the longest windows first
         chosen = [r for r in rows if r["preset"] == preset]
         if not chosen:
             continue

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from seguridad.compare import preset_windows
+from seguridad.compare import PRESET_BY_KEY, STANDARD_PRESETS, preset_windows
 from seguridad.db import fetch_dicts
-
-PRESETS = ("mom", "yoy", "ytd", "r12")
 
 DDL = """
 CREATE OR REPLACE TABLE marts.standard_changes (
@@ -27,9 +25,7 @@ COMMENTS = {
     "": "Standard comparisons (mom, yoy, ytd, r12) at the last published month of each crime "
         "series, for every indicator, nationally, by state and by group, computed with "
         "marts.compare_windows at build time. Only windows fully published are listed.",
-    "preset": "mom: month vs month before; yoy: month vs same month a year before; ytd: "
-              "January to the last month vs the same months a year before; r12: last 12 "
-              "months vs the 12 before.",
+    "preset": "; ".join(f"{k}: {PRESET_BY_KEY[k].meaning}" for k in STANDARD_PRESETS) + ".",
     "contribution_pp": "For states: the state's change as percentage points of the national "
                        "change (state rows add up to the national pct_change).",
     "rate_pct_change": "Percent change of the annualised rate per 100,000.",
@@ -41,7 +37,7 @@ def build(con: duckdb.DuckDBPyConnection, vintage: str) -> int:
     con.execute(DDL)
     series_last = con.execute("SELECT series, last_month FROM marts.series_coverage").fetchall()
     for series, last in series_last:
-        for preset in PRESETS:
+        for preset in STANDARD_PRESETS:
             current, baseline = preset_windows(preset, last)
             con.execute("""
                 INSERT INTO marts.standard_changes

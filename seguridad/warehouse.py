@@ -378,6 +378,7 @@ class Build:
         self.path = settings.build_dir / f"build-{os.getpid()}.{time.time_ns()}.duckdb"
         self.con: duckdb.DuckDBPyConnection | None = None
         self.published = False
+        self.marts_rebuilt = False  # set by the flow step that rebuilds them
         self.notes: list[str] = []
 
     def open(self) -> duckdb.DuckDBPyConnection:

@@ -17,12 +17,25 @@ def test_quick_benchmark_writes_a_row_for_every_item(tmp_path, shipped_warehouse
     assert code == 0
     text = results.read_text(encoding="utf-8")
     for key in ("a", "b", "c", "d", "e", "f1", "f2", "g1", "g2", "g3", "g4", "g5", "h1", "h3",
-                "h11"):
+                "h11", "i1", "i2"):
         assert f"\n| {key} | " in text, key
     assert "FAILED" not in text
+    # (i): the serial and the fanned-out warehouses were compared, and found identical
+    assert "(EXCEPT ALL both ways, run timestamps and ids left out): **identical**" in text
     assert "11,858 rows" in text  # Aguascalientes' 11 municipalities x 98 crime rows x 11 years
     targets = text.split("## Targets (issue 11)")[1]
     for target in ("(d) - (c) at most 3x (a)", "at least 3x faster than (b)", "peak RSS < 1 GB",
                    "(e) no slower", "(f) ingest 2", "(f) warehouse after 2 cuts",
                    "(g) no-op refresh", "(g) `report compare`", "(h) time and memory"):
         assert target in targets, target
+
+
+def test_the_fanout_section_replaces_its_own_and_keeps_the_rest():
+    from benchmarks.__main__ import FANOUT_SECTION, merge_section
+
+    full = "# Benchmark results\n\n## Every item\n\n| a |\n"
+    once = merge_section(full, f"{FANOUT_SECTION}\n\nfirst\n")
+    assert once.startswith(full.rstrip("\n")) and once.endswith("first\n")
+    twice = merge_section(once + "\n## Later\n\nkept\n", f"{FANOUT_SECTION}\n\nsecond\n")
+    assert "first" not in twice and "second" in twice
+    assert twice.startswith(full.rstrip("\n")) and twice.endswith("## Later\n\nkept\n")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -162,13 +163,22 @@ def test_unknown_tables_are_refused_by_name(shipped_warehouse, tmp_path, monkeyp
     assert not (tmp_path / "l" / "current").exists()
 
 
+# .ci/run installs pyspark apart from the project's environment (pip install --target), so
+# that no other process imports it: pandera imports pyspark.pandas whenever it can, which
+# costs every command a fraction of a second and a FutureWarning under pandas 3.
+SPARK_SITE = Path(__file__).resolve().parent.parent / ".venv" / "spark"
+
+
 def _spark_or_skip():
     if shutil.which("java") is None:
         pytest.skip("Apache Spark needs Java (17): not found on this machine")
+    if SPARK_SITE.is_dir() and str(SPARK_SITE) not in sys.path:
+        sys.path.append(str(SPARK_SITE))
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        pytest.skip("pyspark is not installed (.ci/run installs it: pip install pyspark)")
+        pytest.skip("pyspark is not installed (.ci/run installs it: pip install --target "
+                    ".venv/spark pyspark)")
     from pyspark.sql import SparkSession
 
     return (SparkSession.builder.master("local[1]").appName("seguridad-lake-test")
