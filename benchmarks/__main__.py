@@ -361,7 +361,7 @@ class Bench:
                             f"a copy of {self.args.shipped_workspace}",
                             self.ingest_cmd(self.full_file()), self.ws_env(ws))
             return ws
-        from seguridad.ingest import discover
+        from seguridad.discovery import discover
 
         ws = self.clone(self.ensure_base(), "g")
         shipped = discover(REPO / "raw")
@@ -539,7 +539,8 @@ def git_state() -> tuple[str, str, str]:
 
     return (git("rev-parse", "--short", "HEAD") or "unknown", git("rev-parse", "--abbrev-ref",
             "HEAD"), git("status", "--porcelain", "--untracked-files=no", "--", "seguridad",
-                         "flows", "schemas", "warehouse", "benchmarks"))
+                         "flows", "schemas", "warehouse", "benchmarks",
+                         ":!benchmarks/RESULTS.md"))  # the results are not the code
 
 
 def report(bench: Bench, done: bool = True) -> str:

@@ -9,8 +9,8 @@ from prefect import flow
 
 from flows import tasks
 from seguridad import backfill, config, runs, warehouse
-from seguridad.compare import Window
 from seguridad.errors import SeguridadError
+from seguridad.windows import Window
 
 
 @flow(name="seguridad-backfill")

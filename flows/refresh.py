@@ -12,7 +12,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, ingest, journal, runs, warehouse
+from seguridad import config, discovery, journal, runs, warehouse
 
 
 @flow(name="seguridad-refresh")
@@ -43,7 +43,7 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     with tasks.published_build(settings, run, fresh=full) as build:
         if fetch:  # download first; the new files are then found in the landing zone
             tasks.download_all(build, settings, run, None, ingest_them=False)
-        run.outcomes += tasks.ingest_all(build, ingest.load_order(ingest.discover(
+        run.outcomes += tasks.ingest_all(build, discovery.load_order(discovery.discover(
             settings.raw_dir)), settings, run.run_id, retry_rejected=False, workers=workers)
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)

@@ -19,19 +19,21 @@ from schemas.reference import formats
 from seguridad import (
     archives,
     backfill,
+    discovery,
     fanout,
     faults,
     fetch,
     ingest,
     journal,
     nightly,
+    outcomes,
     runs,
     standard,
     warehouse,
 )
-from seguridad.compare import Window
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
+from seguridad.windows import Window
 
 
 def ends_failed_on_user_errors(fn: Callable) -> Callable:
@@ -77,7 +79,7 @@ def prepare_warehouse(build: warehouse.Build, settings: Settings) -> None:
 
 @task(name="ingest-file", cache_policy=NO_CACHE)
 def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settings,
-                run_id: str, retry_rejected: bool) -> list[ingest.FileOutcome]:
+                run_id: str, retry_rejected: bool) -> list[outcomes.FileOutcome]:
     """Land, validate and load one file (or each member of a ZIP archive); a bad file is
     recorded as rejected, not raised."""
     outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
@@ -94,7 +96,7 @@ def stage_file(path: Path, label: str, settings: Settings,
 
 
 def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, run_id: str,
-               retry_rejected: bool, workers: int = 1) -> list[ingest.FileOutcome]:
+               retry_rejected: bool, workers: int = 1) -> list[outcomes.FileOutcome]:
     """Ingest the files in their order. With workers > 1 the files the warehouse has not
     seen are first checked and staged in parallel (a `stage-file` task each, on the flow's
     task runner: a Dask cluster from the CLI); this one writer then loads them in the same
@@ -102,16 +104,16 @@ def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, ru
     before go the serial way (an archive's members are unpacked by the writer)."""
     futures = {}
     if workers > 1:
-        new = set(ingest.unseen(build.con, settings, paths))
+        new = set(discovery.unseen(build.con, settings, paths))
         threads = max(1, (os.cpu_count() or 1) // workers)
         for path in paths:
             if path in new and not archives.is_zip_archive(path):
-                futures[path] = stage_file.submit(path, ingest.label_for(path), settings,
+                futures[path] = stage_file.submit(path, discovery.label_for(path), settings,
                                                   threads)
-    outcomes: list[ingest.FileOutcome] = []
+    outcomes: list[outcomes.FileOutcome] = []
     try:
         for path in paths:
-            label = ingest.label_for(path)
+            label = discovery.label_for(path)
             future = futures.pop(path, None)
             if future is None:
                 outcomes += ingest_file(build, path, label, settings, run_id, retry_rejected)
@@ -134,7 +136,7 @@ def discard_staged(futures: dict) -> None:
 @task(name="load-staged", cache_policy=NO_CACHE)
 def load_staged(build: warehouse.Build, path: Path, label: str, settings: Settings,
                 run_id: str, retry_rejected: bool,
-                staged: fanout.Staged) -> list[ingest.FileOutcome]:
+                staged: fanout.Staged) -> list[outcomes.FileOutcome]:
     """The writer's half of a fanned-out file: load what a worker checked and staged."""
     outcomes = [ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected,
                                    staged=staged)]
@@ -153,7 +155,7 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     build.marts_rebuilt = True
 
 
-def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome]] | None:
+def known_landing_zone(settings: Settings) -> tuple[int, list[outcomes.FileOutcome]] | None:
     """When the published warehouse has seen every file of the landing zone (by path, size
     and modification time): how many, and the outcome of each one it rejected before (skipped,
     as a full pass would say). None when something is new, or there is no warehouse to
@@ -164,10 +166,10 @@ def known_landing_zone(settings: Settings) -> tuple[int, list[ingest.FileOutcome
     try:
         if warehouse.needs_full_rebuild(settings):
             return None
-        paths = ingest.discover(settings.raw_dir)  # listed once: stat() only, no reading
-        if ingest.unseen(con, settings, paths) or warehouse.reference_changed(con):
+        paths = discovery.discover(settings.raw_dir)  # listed once: stat() only, no reading
+        if discovery.unseen(con, settings, paths) or warehouse.reference_changed(con):
             return None
-        return len(paths), ingest.known_rejections(con, settings, paths)
+        return len(paths), discovery.known_rejections(con, settings, paths)
     finally:
         con.close()
 
@@ -267,7 +269,7 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
             continue
         run.downloads.append(fetch.record(build.con, source, result.status, run.run_id, result))
         if result.status == "downloaded" and ingest_them:
-            run.outcomes += ingest_file(build, result.path, ingest.label_for(result.path),
+            run.outcomes += ingest_file(build, result.path, discovery.label_for(result.path),
                                         settings, run.run_id, True)
 
 

@@ -12,11 +12,11 @@ from datetime import date
 import duckdb
 
 from schemas.reference import formats, is_yearly
-from seguridad.compare import Window
 from seguridad.config import SQL_DIR
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import SeguridadError
 from seguridad.status import coverage
+from seguridad.windows import Window
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,13 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
     """One municipal file's months of the window, staged again from its raw bytes in the
     landing zone (the warehouse keeps no raw copy of 32M cells). `staged`: the file already
     checked by a worker (seguridad.fanout.Staged), whose parsed rows are loaded instead."""
-    from seguridad import ingest
+    from seguridad import checking
 
     path = raw_path(con, item, settings, verify=staged is None)
     work = settings.build_dir / f"backfill-{item.file_sha256[:16]}.csv"
     try:
         if staged is None:
-            ingest.check_file(con, path, item.file_name, item.file_sha256, work)
+            checking.check_file(con, path, item.file_name, item.file_sha256, work)
         elif staged.sha256 != item.file_sha256:
             raise SeguridadError(f"{item.file_name}: its raw file in the landing zone ({path}) "
                                  "no longer has the bytes it was loaded from: nothing was "

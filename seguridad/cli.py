@@ -172,10 +172,10 @@ def backfill(
     Prints the plan (months, tables, and which cuts are used) before it writes. Idempotent:
     a backfill that died can be run again."""
     from seguridad import backfill as backfill_mod
-    from seguridad import compare, warehouse
+    from seguridad import warehouse, windows
 
     settings = config.settings()
-    window = compare.Window.parse(f"{from_month}:{to_month}")
+    window = windows.Window.parse(f"{from_month}:{to_month}")
     con = warehouse.connect_read_only(settings)
     try:
         typer.echo(backfill_mod.describe(backfill_mod.plan(con, window, dataset), window),
@@ -234,7 +234,7 @@ def report_compare(
                         "data said then.")] = None,
 ) -> None:
     """Compare an indicator between two windows of equal length (or a preset)."""
-    from seguridad import compare, html, report, warehouse
+    from seguridad import compare, html, report, warehouse, windows
 
     if fmt not in ("table", "csv", "md", "json", "html"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md, json or html")
@@ -246,12 +246,12 @@ def report_compare(
         if preset:
             if current or baseline:
                 raise SeguridadError("use either --preset or --current/--baseline, not both")
-            since_month = compare.parse_month(since) if since else None
-            last = compare.parse_month(end) if end else compare.default_end(
+            since_month = windows.parse_month(since) if since else None
+            last = windows.parse_month(end) if end else compare.default_end(
                 con, indicator, geo, measure, preset, since_month, as_of_date)
-            cur_w, base_w = compare.preset_windows(preset, last, since_month)
+            cur_w, base_w = windows.preset_windows(preset, last, since_month)
         elif current and baseline:
-            cur_w, base_w = compare.Window.parse(current), compare.Window.parse(baseline)
+            cur_w, base_w = windows.Window.parse(current), windows.Window.parse(baseline)
         else:
             raise SeguridadError("give --current and --baseline, or a --preset (mom, yoy, ytd, "
                                  "r12, since)")
@@ -283,7 +283,7 @@ def report_spending(
     """What a program spent, in how many polygons and municipalities, for how many people,
     and how crime moved where it spent against comparable places where it did not; for a
     federal program, what Congress approved against what was exercised (Cuenta Pública)."""
-    from seguridad import compare, spending, warehouse
+    from seguridad import spending, warehouse, windows
 
     if fmt not in ("table", "md", "csv", "json"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv or json")
@@ -292,8 +292,8 @@ def report_spending(
     con = warehouse.connect_read_only(config.settings())
     try:
         result = spending.build(
-            con, program, compare.Window.parse(before) if before else None,
-            compare.Window.parse(after) if after else None, lang,
+            con, program, windows.Window.parse(before) if before else None,
+            windows.Window.parse(after) if after else None, lang,
             spending.parse_years(years) if years else None)
     finally:
         con.close()

@@ -1,185 +1,34 @@
 """Period-over-period comparisons with the guards that keep them honest. The arithmetic lives
 in one place, the `marts.compare_windows` SQL macro; this module picks the series, checks the
-windows and says plainly why a comparison is refused."""
+windows and says plainly why a comparison is refused. Months and presets are in
+seguridad/windows.py, geographies in seguridad/geography.py, sources in
+seguridad/provenance.py."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 
-from schemas.names import normalize_name
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
+from seguridad.geography import Geo, resolve_geo
 from seguridad.i18n import t
+from seguridad.provenance import default_vintage, population_files, sources
+from seguridad.windows import (
+    Window,
+    add_months,
+    preset_windows,
+)
 
-MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                  "septiembre", "octubre", "noviembre", "diciembre"]
-MONTH_NAMES_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December"]
 LOW_COUNT = 10
+
+
 # --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
 # is divided by population.
 MEASURES = {"count": ("crimes", False), "rate": ("crimes", True),
             "victims": ("victims", False), "victims_rate": ("victims", True)}
-
-
-def add_months(d: date, n: int) -> date:
-    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
-    return date(y, m + 1, 1)
-
-
-def parse_month(text: str) -> date:
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ComparisonRefused(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2015-11")
-    if not 1900 <= int(m.group(1)) <= 2100:
-        raise ComparisonRefused(f"{text!r}: the year must be between 1900 and 2100")
-    return date(int(m.group(1)), int(m.group(2)), 1)
-
-
-@dataclass(frozen=True)
-class Window:
-    """A run of whole months, both ends included."""
-
-    start: date
-    end: date
-
-    @classmethod
-    def parse(cls, text: str) -> Window:
-        first, _, last = text.partition(":")
-        start = parse_month(first)
-        end = parse_month(last) if last else start
-        if end < start:
-            raise ComparisonRefused(f"window {text!r} ends before it starts")
-        return cls(start, end)
-
-    @property
-    def months(self) -> int:
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-
-    def month_list(self) -> list[date]:
-        return [add_months(self.start, i) for i in range(self.months)]
-
-    def __str__(self) -> str:
-        return f"{self.start:%Y-%m}" if self.months == 1 else f"{self.start:%Y-%m}:{self.end:%Y-%m}"
-
-    def describe(self, lang: str = "en") -> str:
-        """'January-November 2015' / 'enero-noviembre de 2015'."""
-        names = MONTH_NAMES_ES if lang == "es" else MONTH_NAMES_EN
-        s, e = self.start, self.end
-        of = " de " if lang == "es" else " "
-        if self.months == 1:
-            return f"{names[s.month - 1]}{of}{s.year}"
-        if s.year == e.year:
-            return f"{names[s.month - 1]}-{names[e.month - 1]}{of}{s.year}"
-        return f"{names[s.month - 1]}{of}{s.year}-{names[e.month - 1]}{of}{e.year}"
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A named pair of windows ending at a month. The one definition of each preset: the CLI,
-    the standard comparisons of every build (marts.standard_changes, `standard`) and the
-    nightly report's headings all read this table."""
-
-    key: str
-    meaning: str  # in words, ending at the last month
-    titles: dict  # the nightly report's heading, by language
-    standard: bool = True  # computed at every build for every indicator and geography
-
-
-PRESET_TABLE = (
-    Preset("mom", "month vs month before",
-           {"es": "El último mes contra el mes anterior",
-            "en": "The last month against the month before"}),
-    Preset("yoy", "month vs same month a year before",
-           {"es": "El último mes contra el mismo mes del año anterior",
-            "en": "The last month against the same month a year before"}),
-    Preset("ytd", "January to the last month vs the same months a year before",
-           {"es": "Año a la fecha contra los mismos meses del año anterior",
-            "en": "Year to date against the same months a year before"}),
-    Preset("r12", "last 12 months vs the 12 before",
-           {"es": "Últimos 12 meses contra los 12 anteriores",
-            "en": "Last 12 months against the 12 before"}),
-    Preset("since", "--since to the last month vs as many months right before --since (e.g. "
-                    "an administration's first months against as many before it took office)",
-           {"es": "Desde el inicio contra los mismos meses antes",
-            "en": "Since the start against as many months before"}, standard=False),
-)
-PRESETS = tuple(p.key for p in PRESET_TABLE)
-STANDARD_PRESETS = tuple(p.key for p in PRESET_TABLE if p.standard)
-PRESET_BY_KEY = {p.key: p for p in PRESET_TABLE}
-
-
-def preset_windows(preset: str, end: date, since: date | None = None) -> tuple[Window, Window]:
-    """(current, baseline) for a preset ending at `end` (PRESET_TABLE says what each means)."""
-    if preset == "mom":
-        return Window(end, end), Window(add_months(end, -1), add_months(end, -1))
-    if preset == "yoy":
-        return Window(end, end), Window(add_months(end, -12), add_months(end, -12))
-    if preset == "ytd":
-        start = date(end.year, 1, 1)
-        return Window(start, end), Window(add_months(start, -12), add_months(end, -12))
-    if preset == "r12":
-        return (Window(add_months(end, -11), end),
-                Window(add_months(end, -23), add_months(end, -12)))
-    if preset == "since":
-        if since is None:
-            raise ComparisonRefused("--preset since needs --since YYYY-MM")
-        if since > end:
-            raise ComparisonRefused(f"--since {since:%Y-%m} is after --end {end:%Y-%m}")
-        current = Window(since, end)
-        return current, Window(add_months(since, -current.months), add_months(since, -1))
-    raise ComparisonRefused(f"unknown preset {preset!r}: use {', '.join(PRESETS)}, or "
-                            "--current and --baseline for custom windows")
-
-
-@dataclass(frozen=True)
-class Geo:
-    level: str  # national | state | group
-    code: str
-    name: str
-
-
-def resolve_geo(con: duckdb.DuckDBPyConnection, text: str) -> Geo:
-    """'national', a state code ('2' or '02'), a state name, or a group key."""
-    key = text.strip()
-    if key.lower() in ("national", "nacional", "mx", "00", "0"):
-        key = "00"
-    elif key.isdigit() and len(key) <= 2:
-        key = key.zfill(2)
-    elif key.isdigit() and len(key) in (4, 5):  # a municipality, as the SESNSP writes it
-        key = key.zfill(5)
-    row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
-                         "WHERE geo_code = ? OR lower(geo_code) = lower(?)", [key, key])
-    if row is None:
-        by_name = {normalize_name(n): (lvl, c, n) for lvl, c, n in con.execute(
-            "SELECT geo_level, geo_code, geo_name FROM marts.geo UNION ALL "
-            "SELECT 'state', state_code, variant FROM core.geo_state_name_variant UNION ALL "
-            "SELECT 'state', state_code, short_name FROM core.geo_state").fetchall()}
-        row = by_name.get(normalize_name(text))
-        if row and row[0] == "state":
-            row = fetch_one(con, "SELECT geo_level, geo_code, geo_name FROM marts.geo "
-                                 "WHERE geo_level = 'state' AND geo_code = ?", [row[1]])
-    if row is None:  # a municipality by its name alone ('León'), if no other has it
-        same = [r for r in con.execute(
-            "SELECT geo_level, geo_code, geo_name FROM marts.geo "
-            "WHERE geo_level = 'municipality' ORDER BY geo_code").fetchall()
-            if normalize_name(r[2].split(",")[0]) == normalize_name(text)]
-        if len(same) > 1:
-            raise ComparisonRefused(
-                f"{text!r} names {len(same)} municipalities: use the code of the one you mean ("
-                + ", ".join(f"{c} {n}" for _, c, n in same) + ")")
-        row = same[0] if same else None
-    if row is None:
-        groups = [g for (g,) in con.execute(
-            "SELECT geo_code FROM marts.geo WHERE geo_level = 'group' ORDER BY 1").fetchall()]
-        raise ComparisonRefused(
-            f"unknown geography {text!r}: use 'national', a state code (1-32 or 01-32), a "
-            f"municipality code (5 digits, e.g. 11020) or a group ({', '.join(groups)})")
-    return Geo(*row)
 
 
 @dataclass
@@ -240,6 +89,8 @@ def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = 
 
 
 NEWEST = "marts.measure_monthly"  # the newest cut of every month
+
+
 AS_OF = "as_of_facts"  # a temp table: what the cuts published by a date said (as_of_facts())
 
 
@@ -572,25 +423,3 @@ def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
         f"no series publishes both windows of --preset {preset} for {indicator} in {geo.name}"
         + (f"; tried {', '.join(tried)}" if tried else "") + ". Give --end YYYY-MM, or "
         "--current and --baseline.")
-
-
-def default_vintage(con: duckdb.DuckDBPyConnection) -> str:
-    row = fetch_one(con, "SELECT any_value(population_vintage) FROM marts.indicator_monthly "
-                         "WHERE population_vintage IS NOT NULL")
-    return row[0] if row and row[0] else "conapo_2023"
-
-
-def population_files(con: duckdb.DuckDBPyConnection, vintage: str | None) -> list[str]:
-    """sha256 of the loaded population files of a vintage (the denominators of rates)."""
-    return [sha for (sha,) in con.execute(
-        "SELECT file_sha256 FROM ops.raw_files WHERE series = ? AND status = 'loaded'",
-        [vintage]).fetchall()]
-
-
-def sources(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[dict]:
-    if not shas:
-        return []
-    rows = con.execute(
-        "SELECT file_name, file_sha256, cut_date, series FROM ops.raw_files "
-        "WHERE list_contains(?, file_sha256) ORDER BY cut_date, file_name", [shas]).fetchall()
-    return [{"file": f, "sha256": s, "cut_date": c, "series": se} for f, s, c, se in rows]

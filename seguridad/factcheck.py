@@ -16,16 +16,12 @@ from decimal import Decimal
 import duckdb
 
 from seguridad.claims import Claim, Loaded, amount_unit, stated_decimals
-from seguridad.compare import (
-    Geo,
-    Window,
-    add_months,
-    indicator_label,
-    resolve_geo,
-    sources,
-)
+from seguridad.compare import indicator_label
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused, SeguridadError
+from seguridad.geography import Geo, resolve_geo
+from seguridad.provenance import sources
+from seguridad.windows import Window, add_months
 
 VERDICTS = ("reproduced", "reproduced_as_rate", "not_reproduced", "not_checkable")
 # Candidate families, in the order a tie is broken (the plainest reading first).
@@ -427,7 +423,7 @@ def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
 
 def cut_words(cut: date | None, lang: str) -> str:
     """'corte de noviembre de 2024' / 'November 2024 cut'."""
-    from seguridad.compare import MONTH_NAMES_EN, MONTH_NAMES_ES
+    from seguridad.windows import MONTH_NAMES_EN, MONTH_NAMES_ES
 
     if cut is None:
         return ""
@@ -1002,7 +998,7 @@ def check_file(con: duckdb.DuckDBPyConnection, loaded: Loaded, lang: str = "es",
                default_vintage: str | None = None, as_of: date | None = None) -> FactCheck:
     """Every claim of the file; with `as_of`, against only the cuts published by that date
     instead of the newest."""
-    from seguridad.compare import default_vintage as vintage_of
+    from seguridad.provenance import default_vintage as vintage_of
 
     validate_against_warehouse(con, loaded)
     vintage = default_vintage or vintage_of(con)

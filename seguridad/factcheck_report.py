@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from seguridad import __version__
-from seguridad.compare import Window
 from seguridad.factcheck import (
     ClaimCheck,
     Definition,
@@ -18,6 +17,7 @@ from seguridad.factcheck import (
     cut_words,
 )
 from seguridad.report import source_line
+from seguridad.windows import Window
 
 VERDICT_WORDS = {
     "reproduced": {"es": "Se reproduce", "en": "Reproduced"},

@@ -2,7 +2,7 @@
 validated by its pandera model and the model's SQL twins, its catalogue told) by a worker,
 and its parsed rows are staged as Parquet in the build's scratch space; the one writer then
 loads the staged files in the landing zone's order, exactly as the serial path loads them
-(`ingest.load_file` on the same `landing` table). Nothing here touches the warehouse: a
+(`loading.load_file` on the same `landing` table). Nothing here touches the warehouse: a
 worker opens its own in-memory DuckDB, so a file's check needs no lock and no build copy.
 
 The Prefect side (a task per file on a Dask cluster) is in flows/tasks.py; this module is
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from seguridad import ingest, rawfiles
+from seguridad import checking, outcomes, rawfiles
 from seguridad.config import SQL_DIR, Settings
 from seguridad.db import run_sql_file
 from seguridad.errors import Failure, FileRejected
@@ -31,7 +31,7 @@ class Staged:
     label: str
     source: Path
     sha256: str = ""
-    checked: ingest.CheckedFile | None = None
+    checked: outcomes.CheckedFile | None = None
     landing: Path | None = None  # the parsed rows, as `landing` holds them
     row_map: Path | None = None  # landing_row_map, when the rows are not the file's one for one
     reason: str | None = None  # set when the file was refused
@@ -44,7 +44,7 @@ class Staged:
             return None
         return FileRejected(self.label, self.reason, self.failures)
 
-    def restore(self, con: duckdb.DuckDBPyConnection, path: Path) -> ingest.CheckedFile:
+    def restore(self, con: duckdb.DuckDBPyConnection, path: Path) -> outcomes.CheckedFile:
         """The writer's half: the staged rows back into the temp table `landing` (and its row
         map) on the build's connection, in the file's order; raises the file's refusal."""
         if self.checked is None:
@@ -69,7 +69,7 @@ def staging_dir(settings: Settings) -> Path:
 
 
 def stage_file(path: Path, label: str, settings: Settings, threads: int | None = None,
-               archive: ingest.ArchiveRef | None = None) -> Staged:
+               archive: outcomes.ArchiveRef | None = None) -> Staged:
     """Check one file and stage its rows (the worker's half of `ingest.ingest_file`). Never
     raises for a bad file: the refusal is in the result, worded as the serial path words it."""
     staged = Staged(label, path)
@@ -89,7 +89,7 @@ def stage_file(path: Path, label: str, settings: Settings, threads: int | None =
         run_sql_file(con, SQL_DIR / "schema" / "00_schemas.sql")
         run_sql_file(con, SQL_DIR / "schema" / "04_macros.sql")  # what the checks call
         try:
-            checked = ingest.check_file(con, path, label, staged.sha256, work, archive,
+            checked = checking.check_file(con, path, label, staged.sha256, work, archive,
                                         staged.learned)
         except FileRejected as refused:
             staged.reason, staged.failures = refused.reason, refused.failures

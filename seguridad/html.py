@@ -11,9 +11,10 @@ from datetime import date
 import duckdb
 
 from seguridad import __version__
-from seguridad.compare import Comparison, _facts, add_months
+from seguridad.compare import Comparison, _facts
 from seguridad.i18n import t
 from seguridad.report import headline, member_table, provenance_lines, summary_rows, top_movers
+from seguridad.windows import add_months
 
 CURRENT_COLOR = "#d95f02"
 BASELINE_COLOR = "#7570b3"

@@ -10,8 +10,18 @@ from pathlib import Path
 
 import duckdb
 
-from seguridad import __version__, claims, compare, factcheck, factcheck_report, html, spending
-from seguridad.compare import LOW_COUNT, PRESET_TABLE, STANDARD_PRESETS, sources
+from seguridad import (
+    __version__,
+    claims,
+    compare,
+    factcheck,
+    factcheck_report,
+    html,
+    provenance,
+    spending,
+    windows,
+)
+from seguridad.compare import LOW_COUNT
 from seguridad.db import fetch_dicts
 from seguridad.errors import SeguridadError
 from seguridad.factcheck import cut_words, series_words
@@ -24,9 +34,11 @@ from seguridad.factcheck_report import (
     who_and_when,
 )
 from seguridad.i18n import t
+from seguridad.provenance import sources
 from seguridad.report import headline, source_line
+from seguridad.windows import PRESET_TABLE, STANDARD_PRESETS
 
-TITLES = {p.key: p.titles for p in PRESET_TABLE}  # the one definition: compare.PRESET_TABLE
+TITLES = {p.key: p.titles for p in PRESET_TABLE}  # the one definition: windows.PRESET_TABLE
 
 
 def report_series(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -96,7 +108,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
               CASE s.geo_level WHEN 'national' THEN 0 WHEN 'group' THEN 1 ELSE 2 END,
               s.geo_code""", [series])
     shas = sorted({sha for r in rows for sha in r["file_sha256s"]})
-    srcs = compare.sources(con, shas)
+    srcs = provenance.sources(con, shas)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     csv_path = out_dir / "cambios.csv"
@@ -151,8 +163,8 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
                  else "All rows, with counts and rates")
     md += ["", f"{every_row}: `{csv_path.name}`."]
     for r in r12:
-        window_cur = compare.Window(r["current_start"], r["current_end"])
-        window_base = compare.Window(r["baseline_start"], r["baseline_end"])
+        window_cur = windows.Window(r["current_start"], r["current_end"])
+        window_base = windows.Window(r["baseline_start"], r["baseline_end"])
         c = compare.compare(con, indicator=r["indicator"], geo="national", current=window_cur,
                             baseline=window_base, series=series, lang=lang, by="state")
         page = out_dir / f"{r['indicator']}.html"

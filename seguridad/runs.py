@@ -10,7 +10,7 @@ from datetime import datetime
 
 import duckdb
 
-from seguridad.ingest import FileOutcome
+from seguridad.outcomes import FileOutcome
 
 
 @dataclass

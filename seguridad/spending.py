@@ -13,10 +13,11 @@ from decimal import Decimal
 
 import duckdb
 
-from seguridad.compare import Window, default_vintage, population_files, sources
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
+from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import source_line
+from seguridad.windows import Window
 
 
 @dataclass

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from seguridad.compare import PRESET_BY_KEY, STANDARD_PRESETS, preset_windows
 from seguridad.db import fetch_dicts
+from seguridad.windows import PRESET_BY_KEY, STANDARD_PRESETS, preset_windows
 
 DDL = """
 CREATE OR REPLACE TABLE marts.standard_changes (

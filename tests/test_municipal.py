@@ -11,7 +11,7 @@ import pytest
 from benchmarks.municipal import generate
 from conftest import MONTHS, MUNICIPAL_SLICE, query, read_csv_rows, run_cli, use_paths
 from flows.ingest import ingest_flow
-from seguridad import ingest
+from seguridad import checking
 
 
 def test_guanajuato_slice_gives_municipal_homicides(shipped_warehouse):
@@ -110,7 +110,7 @@ def _raw(path: Path) -> list[dict]:
 
 
 def test_generated_municipal_file_in_batches(empty_workspace, generated, monkeypatch):
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 1_000)  # five batches
+    monkeypatch.setattr(checking, "BATCH_ROWS", 1_000)  # five batches
     state = ingest_flow([str(generated)], return_state=True)
     assert state.is_completed(), state.message
     wh = empty_workspace / "warehouse" / "seguridad.duckdb"
@@ -173,7 +173,7 @@ def _damage(source: Path, target: Path, edits: dict[int, dict[str, str]]) -> Pat
 
 def test_damage_anywhere_in_a_big_file_is_found_with_its_row(empty_workspace, generated,
                                                              monkeypatch):
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 1_000)
+    monkeypatch.setattr(checking, "BATCH_ROWS", 1_000)
     rows = _raw(generated)
     bad = _damage(generated, empty_workspace / "IDM_NM_nov25_bad.csv", {
         3_500: {"Abril": "7x"},  # fourth batch
@@ -200,7 +200,7 @@ def test_municipal_victims_of_2026(empty_workspace, tmp_path, monkeypatch):
     file with illustrative counts, in the real layout and catalogue)."""
     from benchmarks.municipal import generate_victims
 
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 2_000)
+    monkeypatch.setattr(checking, "BATCH_ROWS", 2_000)
     path = tmp_path / "RNID-Victimas_Municipal-2026-feb2026.csv"
     n = generate_victims(path, states={"01"})
     state = ingest_flow([str(path)], return_state=True)

@@ -9,7 +9,7 @@ import pytest
 from hostile.hostile_cases import rows_of, write
 
 from conftest import MUNICIPAL_SLICE
-from seguridad import config, ingest, sqlvalidate, warehouse
+from seguridad import checking, config, sqlvalidate, warehouse
 
 
 def _cell(column: str, row: int, value: str):
@@ -51,11 +51,11 @@ def landing(con, tmp_path, damage):
     header, rows = rows_of(MUNICIPAL_SLICE, "utf-8")
     damage(header, rows)
     path = write(tmp_path / "damaged.csv", header, rows, "utf-8")
-    header = ingest.read_header(path, path.name, "utf-8")
-    spec = ingest.formats()[ingest.detect_format(header, path.name, False)]
+    header = checking.read_header(path, path.name, "utf-8")
+    spec = checking.formats()[checking.detect_format(header, path.name, False)]
     assert spec.get("validation") == "batched"  # the municipal format is the SQL path's
-    rows_read = ingest.read_into_landing(con, path, header, path.name, "utf-8")
-    return ingest.load_model(spec["model"]), header, rows_read
+    rows_read = checking.read_into_landing(con, path, header, path.name, "utf-8")
+    return checking.load_model(spec["model"]), header, rows_read
 
 
 def as_tuples(failures):
@@ -67,7 +67,7 @@ def test_sql_and_pandas_find_the_same_failures(con, tmp_path, name):
     model, header, rows = landing(con, tmp_path, DAMAGES[name])
     in_sql = sqlvalidate.validate(con, model, header)
     assert in_sql is not None, "every municipal check has an SQL twin"
-    in_pandas = ingest.validate_in_batches(con, model, rows, batch=997)
+    in_pandas = checking.validate_in_batches(con, model, rows, batch=997)
     assert in_pandas, f"{name}: the damage is a failure"
     assert as_tuples(in_sql) == as_tuples(in_pandas)
 
@@ -75,4 +75,4 @@ def test_sql_and_pandas_find_the_same_failures(con, tmp_path, name):
 def test_the_undamaged_file_passes_both_ways(con, tmp_path):
     model, header, rows = landing(con, tmp_path, lambda header, rows: None)
     assert sqlvalidate.validate(con, model, header) == []
-    assert ingest.validate_in_batches(con, model, rows, batch=997) == []
+    assert checking.validate_in_batches(con, model, rows, batch=997) == []

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RNID_2026_FILE
-from seguridad.compare import PRESETS, Window, add_months, breakdown, preset_windows
+from seguridad.compare import breakdown
 from seguridad.config import SQL_DIR
+from seguridad.windows import PRESETS, Window, add_months, preset_windows
 
 MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
           "Septiembre", "Octubre", "Noviembre", "Diciembre"]

@@ -1,0 +1,56 @@
+"""What passes between the steps of an ingest: a file checked and waiting in `landing` to be
+loaded, where an archive's member came from, and what happened to each file in a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from seguridad import rawfiles
+from seguridad.errors import Failure, FileRejected
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file in one run."""
+
+    label: str
+    sha256: str
+    status: str  # loaded | unchanged | skipped | rejected
+    message: str
+    format: str | None = None
+    dataset: str | None = None
+    series: str | None = None
+    cut_date: date | None = None
+    rows: int = 0
+    rejection: FileRejected | None = field(default=None, repr=False)
+
+    @property
+    def new_rejection(self) -> bool:
+        return self.status == "rejected"
+
+
+@dataclass
+class CheckedFile:
+    """A file that passed every check, waiting in the temp table `landing` to be loaded."""
+
+    label: str
+    path: Path
+    sha256: str
+    format: str
+    spec: dict
+    series: str
+    facts: rawfiles.TextFacts
+    rows: int
+    archive: ArchiveRef | None = None
+    warnings: list[Failure] = field(default_factory=list)
+    row_map: bool = False  # the file's row numbers are in landing_row_map (see map_rows)
+
+
+@dataclass(frozen=True)
+class ArchiveRef:
+    """Where a member of a ZIP archive came from."""
+
+    archive_sha256: str
+    landing_path: str  # archive!member, relative to the landing zone
