@@ -51,7 +51,7 @@ from benchmarks.municipal import FIRST_YEAR, generate_cut
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 ITEMS = "abcdefghi"
-FANOUT_SECTION = "## Fan-out of a backfill (issue 14)"
+FANOUT_SECTION = "## Fan-out: a rebuild from the landing zone over Dask workers (issue 14)"
 CUT = (2025, 11)  # the full-size file: 2015-2025, published to November 2025
 NEXT_CUT = (2025, 12)
 CLAIMS = REPO / "claims" / "cnsp_2015-12-18.toml"

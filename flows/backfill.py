@@ -40,9 +40,10 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
             for item in items:  # oldest cut first (the plan's order)
                 future = staged.pop(item.file_sha256, None)
                 run.rebuilt.append((item, tasks.rebuild_months(
-                    build, item, window, settings, future.result() if future else None)))
+                    build, item, window, settings,
+                    tasks.staged_result(future, item.file_name) if future else None)))
         finally:
-            tasks.discard_staged(staged)
+            tasks.discard_staged(staged, settings)
         if items:
             tasks.rebuild_marts(build, settings)
     return run

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -102,35 +103,52 @@ def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, ru
     task runner: a Dask cluster from the CLI); this one writer then loads them in the same
     order as the serial path, so both give the same warehouse. ZIP archives and files seen
     before go the serial way (an archive's members are unpacked by the writer)."""
-    futures = {}
-    if workers > 1:
-        new = set(discovery.unseen(build.con, settings, paths))
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        for path in paths:
-            if path in new and not archives.is_zip_archive(path):
-                futures[path] = stage_file.submit(path, discovery.label_for(path), settings,
-                                                  threads)
-    outcomes: list[outcomes.FileOutcome] = []
+    futures: dict = {}
+    done: list[outcomes.FileOutcome] = []
     try:
+        if workers > 1:
+            new = set(discovery.unseen(build.con, settings, paths))
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            for path in paths:
+                if path in new and not archives.is_zip_archive(path):
+                    futures[path] = stage_file.submit(path, discovery.label_for(path),
+                                                      settings, threads)
         for path in paths:
             label = discovery.label_for(path)
             future = futures.pop(path, None)
             if future is None:
-                outcomes += ingest_file(build, path, label, settings, run_id, retry_rejected)
+                done += ingest_file(build, path, label, settings, run_id, retry_rejected)
             else:
-                outcomes += load_staged(build, path, label, settings, run_id, retry_rejected,
-                                        future.result())
+                done += load_staged(build, path, label, settings, run_id, retry_rejected,
+                                    staged_result(future, label))
     finally:
-        discard_staged(futures)
-    return outcomes
+        discard_staged(futures, settings)
+    return done
 
 
-def discard_staged(futures: dict) -> None:
-    """After a failure of the writer: what the workers staged and nobody loaded is not left
-    behind in the build's scratch space."""
+def staged_result(future, label: str) -> fanout.Staged:
+    """What a worker staged, or a clear error when the worker itself failed (killed by the
+    cluster for memory, a lost connection): that is not the file's fault, so it is not
+    recorded as a rejection; the run stops and nothing is published."""
+    try:
+        return future.result()
+    except SeguridadError:
+        raise
+    except Exception as e:
+        raise SeguridadError(
+            f"{label}: the worker that checked this file failed ({type(e).__name__}: "
+            f"{str(e).splitlines()[0] if str(e) else 'no message'}); nothing was published. "
+            "Run again, with fewer --workers or a larger SEGURIDAD_MEMORY_LIMIT, or with "
+            "--workers 1 to check the files in this process") from None
+
+
+def discard_staged(futures: dict, settings: Settings) -> None:
+    """At the end of a fanned-out load: what the workers staged and nobody loaded (after a
+    failure of the writer) is not left behind, nor the staging folder itself."""
     for future in futures.values():
         with contextlib.suppress(Exception):
             future.result().discard()
+    shutil.rmtree(fanout.staging_dir(settings), ignore_errors=True)
 
 
 @task(name="load-staged", cache_policy=NO_CACHE)
@@ -283,11 +301,15 @@ def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
     if workers <= 1:
         return futures
     threads = max(1, (os.cpu_count() or 1) // workers)
-    for item in items:
-        if formats()[item.format].get("versioned") and item.file_sha256 not in futures:
-            path = backfill.raw_path(build.con, item, settings, verify=False)
-            futures[item.file_sha256] = stage_file.submit(path, item.file_name, settings,
-                                                          threads)
+    try:
+        for item in items:
+            if formats()[item.format].get("versioned") and item.file_sha256 not in futures:
+                path = backfill.raw_path(build.con, item, settings, verify=False)
+                futures[item.file_sha256] = stage_file.submit(path, item.file_name, settings,
+                                                              threads)
+    except BaseException:  # a file no longer there: what was already submitted goes too
+        discard_staged(futures, settings)
+        raise
     return futures
 
 

@@ -92,15 +92,16 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
     checked by a worker (seguridad.fanout.Staged), whose parsed rows are loaded instead."""
     from seguridad import checking
 
-    path = raw_path(con, item, settings, verify=staged is None)
     work = settings.build_dir / f"backfill-{item.file_sha256[:16]}.csv"
     try:
+        path = raw_path(con, item, settings, verify=staged is None)
         if staged is None:
             checking.check_file(con, path, item.file_name, item.file_sha256, work)
         elif staged.sha256 != item.file_sha256:
+            why = (f"cannot be read again: {staged.reason}" if not staged.sha256 else
+                   "no longer has the bytes it was loaded from")
             raise SeguridadError(f"{item.file_name}: its raw file in the landing zone ({path}) "
-                                 "no longer has the bytes it was loaded from: nothing was "
-                                 "rebuilt")
+                                 f"{why}: nothing was rebuilt")
         else:
             staged.restore(con, path)
         con.execute("BEGIN TRANSACTION")

@@ -32,11 +32,12 @@ def discover(raw_dir: Path) -> list[Path]:
 def load_order(paths: list[Path]) -> list[Path]:
     """The order a refresh loads the landing zone in: files whose name states no publication
     cut first (population, prices, budgets), then the others oldest cut first, each group in
-    path order. Any order gives the same warehouse (the newest cut wins whatever arrives
+    path order. Any order gives the same figures (the newest cut wins whatever arrives
     first), but a municipal cut that arrives after a newer one takes the slow general path
-    (warehouse/sql/load/municipal/20_general.sql) and is stored apart; in cut order each one
-    takes the in-order path. Names sort by month word, not by date ('Noviembre' before
-    'Octubre'), so the path alone would load a year of cuts mostly backwards."""
+    (warehouse/sql/load/municipal/20_general.sql) and its cells are stored apart; in cut
+    order each one takes the in-order path and stores only what it adds or revises. Names
+    sort by month word, not by date ('Noviembre' before 'Octubre'), so the path alone would
+    load a year of cuts mostly backwards."""
     def key(path: Path) -> tuple:
         cut = rawfiles.cut_from_name(path.name)
         return (cut is not None, cut or date.min, str(path))

@@ -11,6 +11,7 @@ plain functions, so a test can call them without a cluster."""
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def stage_file(path: Path, label: str, settings: Settings, threads: int | None =
         return staged
     out = staging_dir(settings)
     out.mkdir(parents=True, exist_ok=True)
-    tag = f"{staged.sha256[:16]}-{os.getpid()}"
+    tag = f"{staged.sha256[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"  # same bytes twice
     work = out / f"work-{tag}.csv"
     con = duckdb.connect(config={"memory_limit": settings.memory_limit,
                                  "temp_directory": str(out / f"spill-{tag}"),
@@ -99,11 +100,19 @@ def stage_file(path: Path, label: str, settings: Settings, threads: int | None =
                              + str(e).splitlines()[0])
             return staged
         staged.landing = out / f"landing-{tag}.parquet"
-        con.execute(f"COPY landing TO '{_quoted(staged.landing)}' "
-                    "(FORMAT parquet, COMPRESSION zstd)")
-        if checked.row_map:
-            staged.row_map = out / f"rowmap-{tag}.parquet"
-            con.execute(f"COPY landing_row_map TO '{_quoted(staged.row_map)}' (FORMAT parquet)")
+        try:
+            con.execute(f"COPY landing TO '{_quoted(staged.landing)}' "
+                        "(FORMAT parquet, COMPRESSION zstd)")
+            if checked.row_map:
+                staged.row_map = out / f"rowmap-{tag}.parquet"
+                con.execute(f"COPY landing_row_map TO '{_quoted(staged.row_map)}' "
+                            "(FORMAT parquet)")
+        except duckdb.Error as e:  # e.g. a full disk: as the serial path says a failed load
+            staged.discard()
+            staged.landing = staged.row_map = None
+            staged.reason = ("the file passed its checks but could not be loaded: "
+                             + str(e).splitlines()[0])
+            return staged
         staged.checked = checked
         return staged
     finally:
@@ -139,7 +148,17 @@ def differences(a: Path, b: Path) -> dict[str, tuple[int, int]]:
               AND (c.schema_name, c.table_name) NOT IN (('ops', 'runs'), ('ops', 'meta'))
             GROUP BY ALL ORDER BY ALL""", [sorted(RUN_COLUMNS)]).fetchall()
         out = {}
+        only = con.execute("""
+            SELECT schema_name || '.' || table_name, any_value(database_name)
+            FROM duckdb_tables() WHERE database_name IN ('a', 'b')
+            GROUP BY schema_name, table_name HAVING count(*) = 1""").fetchall()
+        missing = {name: db for name, db in only}
+        for name, db in missing.items():  # a table the other warehouse lacks: all its rows
+            (rows,) = con.execute(f"SELECT count(*) FROM {db}.{name}").fetchone()  # ours
+            out[name] = (rows, 0) if db == "a" else (0, rows)
         for schema, table, columns in tables:
+            if f"{schema}.{table}" in missing:
+                continue
             cols = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
             name = f'"{schema}"."{table}"'
             counts = con.execute(

@@ -66,7 +66,7 @@ def test_two_workers_build_the_serial_warehouse(tmp_path, monkeypatch):
                                                 ("superseded", 2)]
     assert query(fanned_wh, "SELECT count(*) FROM ops.quarantine") == \
         query(serial_wh, "SELECT count(*) FROM ops.quarantine") != [(0,)]
-    assert not list((fanned_wh.parent / ".build").rglob("*.parquet"))  # nothing left staged
+    assert not (fanned_wh.parent / ".build" / "staged").exists()  # nothing left staged
     # The comparison can fail: one count changed is one row each way, in its table only.
     con = duckdb.connect(str(fanned_wh))
     changed = con.execute("UPDATE core.crime_state_monthly SET value = value + 1 WHERE rowid = "
@@ -102,7 +102,7 @@ def test_a_backfill_over_two_workers_equals_the_serial_one(tmp_path, monkeypatch
                        "crime_municipal", *extra)
         assert done.returncode == 0, done.stderr[-2000:]
         results[name] = wh
-        assert not list((wh.parent / ".build").rglob("*.parquet"))
+        assert not (wh.parent / ".build" / "staged").exists()
     assert fanout.differences(results["serial"], results["fanned"]) == {}
     # Rebuilding months from the same files changes none of the newest values (the files
     # arrived newest first, so the base stored the older cut's cells apart; the backfill, in
@@ -117,3 +117,19 @@ def test_a_backfill_over_two_workers_equals_the_serial_one(tmp_path, monkeypatch
                            f"EXCEPT ALL {newest.replace('core.', b + '.core.')})"
                            ).fetchall() == [(0,)]
     assert query(base, f"SELECT count(*) FROM ({newest})") == [(2058 * 23,)]
+
+
+def test_a_worker_that_dies_is_a_clear_error_not_a_rejection():
+    """A worker killed by its cluster (memory, a lost connection) says which file and what to
+    do; it is not the file's fault, so it is not recorded against the file."""
+    from flows.tasks import staged_result
+    from seguridad.errors import SeguridadError
+
+    class Lost:
+        def result(self):
+            raise RuntimeError("Worker exceeded 95% memory budget. Restarting")
+
+    with pytest.raises(SeguridadError) as e:
+        staged_result(Lost(), "raw/IDM_NM_nov25.csv")
+    assert "raw/IDM_NM_nov25.csv: the worker that checked this file failed" in str(e.value)
+    assert "--workers 1" in str(e.value) and "nothing was published" in str(e.value)

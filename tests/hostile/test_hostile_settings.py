@@ -341,6 +341,7 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/fanout.py", "_quoted(staged.row_map)"),
     ("seguridad/fanout.py", "cols"),
     ("seguridad/fanout.py", "name"),
+    ("seguridad/fanout.py", "db"),  # 'a' or 'b', the two attached warehouses
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"
