@@ -441,25 +441,24 @@ class Bench:
         if set(self.items) & set("abcdefgh"):
             self.full_file()
         rounds = [i for i in "abcdeh" if i in self.items]
-        for r in range(1, self.args.runs + 1):
+        for r in range(1, self.args.runs + 1) if rounds else ():
             print(f"round {r} of {self.args.runs}: {', '.join(rounds)}", flush=True)
             for item in rounds:
                 getattr(self, f"item_{item}")(r)
         if "g" in self.items:
-            ws = self.setup_g()
-            for r in range(1, self.args.runs + 1):
-                print(f"(g) round {r} of {self.args.runs}", flush=True)
-                self.item_g(ws, r)
-            shutil.rmtree(ws, ignore_errors=True)
+            self.rounds_on("g", self.setup_g(), self.item_g)
         if "f" in self.items:
             print(f"(f) {self.args.cuts} successive cuts", flush=True)
             self.item_f()
         if "i" in self.items:
-            raw = self.setup_i()
-            for r in range(1, self.args.runs + 1):
-                print(f"(i) round {r} of {self.args.runs}", flush=True)
-                self.item_i(raw, r)
-            shutil.rmtree(raw, ignore_errors=True)
+            self.rounds_on("i", self.setup_i(), self.item_i)
+
+    def rounds_on(self, key: str, folder: Path, item) -> None:
+        """The runs of an item over one prepared folder, which is removed after them."""
+        for r in range(1, self.args.runs + 1):
+            print(f"({key}) round {r} of {self.args.runs}", flush=True)
+            item(folder, r)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- the report ------------------------------------------------------------------------------

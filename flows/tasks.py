@@ -96,6 +96,11 @@ def stage_file(path: Path, label: str, settings: Settings,
     return fanout.stage_file(path, label, settings, threads)
 
 
+def worker_threads(workers: int) -> int:
+    """DuckDB threads per worker: the machine's cores shared out, at least one."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, run_id: str,
                retry_rejected: bool, workers: int = 1) -> list[outcomes.FileOutcome]:
     """Ingest the files in their order. With workers > 1 the files the warehouse has not
@@ -108,7 +113,7 @@ def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, ru
     try:
         if workers > 1:
             new = set(discovery.unseen(build.con, settings, paths))
-            threads = max(1, (os.cpu_count() or 1) // workers)
+            threads = worker_threads(workers)
             for path in paths:
                 if path in new and not archives.is_zip_archive(path):
                     futures[path] = stage_file.submit(path, discovery.label_for(path),
@@ -300,7 +305,7 @@ def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
     futures: dict = {}
     if workers <= 1:
         return futures
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    threads = worker_threads(workers)
     try:
         for item in items:
             if formats()[item.format].get("versioned") and item.file_sha256 not in futures:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from seguridad import checking, outcomes, rawfiles
+from seguridad import checking, ingest, outcomes, rawfiles
 from seguridad.config import SQL_DIR, Settings
 from seguridad.db import run_sql_file
 from seguridad.errors import Failure, FileRejected
@@ -91,27 +91,21 @@ def stage_file(path: Path, label: str, settings: Settings, threads: int | None =
         run_sql_file(con, SQL_DIR / "schema" / "04_macros.sql")  # what the checks call
         try:
             checked = checking.check_file(con, path, label, staged.sha256, work, archive,
-                                        staged.learned)
-        except FileRejected as refused:
-            staged.reason, staged.failures = refused.reason, refused.failures
-            return staged
-        except (duckdb.Error, ValueError, OverflowError, UnicodeError) as e:
-            staged.reason = ("the file passed its checks but could not be loaded: "
-                             + str(e).splitlines()[0])
-            return staged
-        staged.landing = out / f"landing-{tag}.parquet"
-        try:
+                                          staged.learned)
+            staged.landing = out / f"landing-{tag}.parquet"
             con.execute(f"COPY landing TO '{_quoted(staged.landing)}' "
                         "(FORMAT parquet, COMPRESSION zstd)")
             if checked.row_map:
                 staged.row_map = out / f"rowmap-{tag}.parquet"
                 con.execute(f"COPY landing_row_map TO '{_quoted(staged.row_map)}' "
                             "(FORMAT parquet)")
-        except duckdb.Error as e:  # e.g. a full disk: as the serial path says a failed load
+        except FileRejected as refused:
+            staged.reason, staged.failures = refused.reason, refused.failures
+            return staged
+        except ingest.LOAD_ERRORS as e:  # worded as the serial path words it (a full disk too)
             staged.discard()
             staged.landing = staged.row_map = None
-            staged.reason = ("the file passed its checks but could not be loaded: "
-                             + str(e).splitlines()[0])
+            staged.reason = ingest.load_failure_reason(e)
             return staged
         staged.checked = checked
         return staged

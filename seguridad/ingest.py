@@ -23,6 +23,13 @@ from seguridad.errors import FileRejected
 from seguridad.loading import known_file, load_file, record_rejection, upsert_raw_file
 from seguridad.outcomes import ArchiveRef, FileOutcome
 
+# What the database or a reader may refuse in a file its checks let through.
+LOAD_ERRORS = (duckdb.Error, ValueError, OverflowError, UnicodeError)
+
+
+def load_failure_reason(error: Exception) -> str:
+    return "the file passed its checks but could not be loaded: " + str(error).splitlines()[0]
+
 
 def ingest_path(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
                 run_id: str, retry_rejected: bool = True) -> list[FileOutcome]:
@@ -127,12 +134,11 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,
                          **learned)
         return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
-    except (duckdb.Error, ValueError, OverflowError, UnicodeError) as e:
+    except LOAD_ERRORS as e:
         # Something the checks let through and the database (or a reader) refused: the file
         # is rejected on its own, recorded, and skipped by later refreshes; never a crash of
         # the whole run.
-        rejected = FileRejected(label, "the file passed its checks but could not be loaded: "
-                                       + str(e).splitlines()[0])
+        rejected = FileRejected(label, load_failure_reason(e))
         record_rejection(con, sha, label, landed, settings, rejected, run_id, archive,
                          **learned)
         return FileOutcome(label, sha, "rejected", rejected.summary(), rejection=rejected)
