@@ -47,10 +47,10 @@ def load_order(paths: list[Path]) -> list[Path]:
 def unseen(con: duckdb.DuckDBPyConnection, settings: Settings,
            paths: list[Path] | None = None) -> list[Path]:
     """The landing zone's files the warehouse has not seen, told by path, size and
-    modification time as ops.raw_files recorded them: a nightly run with nothing new reads no
+    modification time as ops.file_intake recorded them: a nightly run with nothing new reads no
     file (a municipal file is 400 MB to hash)."""
     known = {(path, size, mtime) for path, size, mtime in con.execute(
-        "SELECT landing_path, bytes, mtime_ns FROM ops.raw_files "
+        "SELECT landing_path, bytes, mtime_ns FROM ops.file_intake "
         "WHERE mtime_ns IS NOT NULL").fetchall()}
     out = []
     for path in discover(settings.raw_dir) if paths is None else paths:
@@ -65,8 +65,8 @@ def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings,
     """The landing zone's files the warehouse rejected before, as a refresh reports them
     (skipped, with the reason), told by path, size and modification time like `unseen`."""
     rejected = {(path, size, mtime): (sha, reason) for path, size, mtime, sha, reason in
-                con.execute("SELECT landing_path, bytes, mtime_ns, file_sha256, status_reason "
-                            "FROM ops.raw_files WHERE status = 'rejected' "
+                con.execute("SELECT landing_path, bytes, mtime_ns, file_sha256, intake_reason "
+                            "FROM ops.file_intake WHERE intake = 'rejected' "
                             "AND mtime_ns IS NOT NULL").fetchall()}
     out = []
     for path in paths:

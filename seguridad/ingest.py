@@ -1,5 +1,5 @@
 """Ingest one raw file into a warehouse build: fingerprint, land, decode, recognise the format,
-validate with its pandera model, load raw -> core, and record everything in ops.raw_files.
+validate with its pandera model, load raw -> core, and record everything in ops.file_intake.
 
 A file is accepted or rejected whole. A rejected file leaves core untouched (its load runs in
 a transaction that is rolled back), its bytes stay in the landing zone, and ops.quarantine
@@ -49,7 +49,7 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
     sha = rawfiles.sha256_of(source)
     known = known_file(con, sha)
     if known:
-        con.execute("UPDATE ops.raw_files SET mtime_ns = ? WHERE file_sha256 = ? "
+        con.execute("UPDATE ops.file_intake SET mtime_ns = ? WHERE file_sha256 = ? "
                     "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
                     [source.stat().st_mtime_ns, sha, landing_path_of(source, settings),
                      source.stat().st_mtime_ns])
@@ -72,7 +72,7 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
         archives.cleanup(scratch)
     note = f"{len(members)} data member(s)" + (
         f"; not data, left packed: {', '.join(skipped)}" if skipped else "")
-    upsert_raw_file(con, sha, label, landed, settings, status="unpacked", reason=note,
+    upsert_raw_file(con, sha, label, landed, settings, intake="unpacked", reason=note,
                     run_id=run_id, fmt="zip", rows=len(members))
     return [FileOutcome(label, sha, "unpacked", f"archive unpacked: {note}"), *outcomes]
 
@@ -104,7 +104,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         return FileOutcome(label, "", "rejected", f"{label}: rejected: {reason}")
     known = known_file(con, sha)
     if known and not archive:  # remember how it looks, so the next refresh need not read it
-        con.execute("UPDATE ops.raw_files SET mtime_ns = ? WHERE file_sha256 = ? "
+        con.execute("UPDATE ops.file_intake SET mtime_ns = ? WHERE file_sha256 = ? "
                     "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
                     [source.stat().st_mtime_ns, sha, landing_path_of(source, settings),
                      source.stat().st_mtime_ns])
@@ -124,7 +124,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         changed.file_label = label
         return FileOutcome(label, sha, "rejected", changed.summary(), rejection=changed)
     work = settings.build_dir / f"work-{sha[:16]}.csv"
-    # what was found out before a rejection: kept in ops.raw_files
+    # what was found out before a rejection: kept in ops.file_intake
     learned: dict = staged.learned if staged is not None else {}
     try:
         checked = staged.restore(con, landed) if staged is not None else \

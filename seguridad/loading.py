@@ -1,6 +1,7 @@
 """Loading a checked file: raw -> core in one transaction (its format's load SQL under
-warehouse/sql/load/), its row in ops.raw_files, its warnings in ops.data_warnings; and
-recording a rejection in ops.raw_files and ops.quarantine."""
+warehouse/sql/load/), its row in ops.file_intake, its warnings in ops.data_warnings; and
+recording a rejection in ops.file_intake and ops.quarantine. Whether a file is loaded or
+superseded is not recorded here: the view ops.raw_files derives it from the build."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
 
 def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Settings,
               run_id: str) -> FileOutcome:
-    """raw -> core in one transaction, then the file's row in ops.raw_files."""
+    """raw -> core in one transaction, then the file's row in ops.file_intake."""
     spec = checked.spec
     con.execute("BEGIN TRANSACTION")
     try:
@@ -40,9 +41,9 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         set_variables(con, file_sha256=checked.sha256, series=checked.series,
                       dataset=spec["dataset"], core_table=spec["core_table"],
                       month_from=ALL_MONTHS[0], month_to=ALL_MONTHS[1])
-        # Registered first: the staging views read the file's series from ops.raw_files.
+        # Registered first: the staging views read the file's series from ops.file_intake.
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
-                        status="loaded", reason=None, run_id=run_id, fmt=checked.format,
+                        intake="accepted", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
                         rows=checked.rows, archive=checked.archive)
         known = catalogue_ids(con, checked.series)
@@ -76,7 +77,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                     f"{last:%Y}, which can only be published after the year ends")
             cut = name_cut
         upsert_raw_file(con, checked.sha256, checked.label, checked.path, settings,
-                        status="loaded", reason=None, run_id=run_id, fmt=checked.format,
+                        intake="accepted", reason=None, run_id=run_id, fmt=checked.format,
                         dataset=spec["dataset"], series=checked.series, facts=checked.facts,
                         cut=cut, name_cut=name_cut, first=first, last=last, rows=checked.rows,
                         archive=checked.archive)
@@ -111,11 +112,13 @@ def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
                             "AND published_cells > 0", [checked.sha256])
     (cells,) = fetch_one(con, "SELECT count(*) FROM (SELECT 1 FROM core.crime_municipal_cells "
                               "WHERE series = ? LIMIT 1)", [checked.series])
+    # The file's cut, recorded before its versions are written: they follow core.cut_order.
+    con.execute("UPDATE ops.file_intake SET cut_date = ? WHERE file_sha256 = ?",
+                [cut, checked.sha256])
     (newer,) = fetch_one(con, """
-        SELECT count(*) FROM ops.raw_files
-        WHERE dataset = ? AND series = ? AND status IN ('loaded', 'superseded')
-          AND file_sha256 <> ? AND cut_date > ?""",
-                         [checked.spec["dataset"], checked.series, checked.sha256, cut])
+        SELECT count(*) FROM core.cut_order AS o, core.cut_order AS this
+        WHERE this.file_sha256 = ? AND o.dataset = this.dataset AND o.series = this.series
+          AND o.cut_rank > this.cut_rank""", [checked.sha256])
     mode = "first" if not cells else "in_order" if not newer else "general"
     set_variables(con, cut=cut)
     run_sql_file(con, SQL_DIR / "load" / "municipal" / f"20_{mode}.sql")
@@ -129,7 +132,7 @@ def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
 
 
 def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
-                    settings: Settings, *, status: str, reason: str | None, run_id: str,
+                    settings: Settings, *, intake: str, reason: str | None, run_id: str,
                     fmt: str | None = None, dataset: str | None = None,
                     series: str | None = None, facts: rawfiles.TextFacts | None = None,
                     cut: date | None = None, name_cut: date | None = None,
@@ -143,15 +146,15 @@ def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: 
         "encoding": facts.encoding if facts else None,
         "line_ending": facts.line_ending if facts else None, "cut_date": cut,
         "name_cut": name_cut, "first_month": first, "last_month": last, "rows": rows,
-        "status": status, "status_reason": reason, "first_seen_at": now,
-        "loaded_at": now if status in ("loaded", "unpacked") else None, "updated_at": now,
+        "intake": intake, "intake_reason": reason, "first_seen_at": now,
+        "loaded_at": now if intake in ("accepted", "unpacked") else None, "updated_at": now,
         "run_id": run_id, "archive_sha256": archive.archive_sha256 if archive else None,
         "mtime_ns": None if archive else path.stat().st_mtime_ns,
     }
     updates = ", ".join(f"{k} = excluded.{k}" for k in values
                         if k not in ("file_sha256", "first_seen_at"))
     con.execute(
-        f"INSERT INTO ops.raw_files ({', '.join(values)}) "
+        f"INSERT INTO ops.file_intake ({', '.join(values)}) "
         f"VALUES ({', '.join('?' for _ in values)}) "
         f"ON CONFLICT (file_sha256) DO UPDATE SET {updates}", list(values.values()))
 
@@ -191,7 +194,7 @@ def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path:
                      archive: ArchiveRef | None = None, fmt: str | None = None,
                      dataset: str | None = None,
                      facts: rawfiles.TextFacts | None = None) -> None:
-    upsert_raw_file(con, sha, label, path, settings, status="rejected", reason=rejected.reason,
+    upsert_raw_file(con, sha, label, path, settings, intake="rejected", reason=rejected.reason,
                     run_id=run_id, archive=archive, fmt=fmt, dataset=dataset, facts=facts)
     record_failures(con, "ops.quarantine", sha, label,
                     rejected.failures or [Failure("file", rejected.reason)], run_id)

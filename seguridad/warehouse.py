@@ -23,7 +23,7 @@ from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"  # 5: ops.raw_files is a view over ops.file_intake
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
 
@@ -222,8 +222,8 @@ def published_data_files(settings: Settings) -> dict[str, str]:
 
 
 def data_files(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {s for (s,) in con.execute("SELECT file_sha256 FROM ops.raw_files WHERE status IN "
-                                      "('loaded', 'superseded')").fetchall()}
+    return {s for (s,) in con.execute("SELECT file_sha256 FROM ops.file_intake "
+                                      "WHERE intake = 'accepted'").fetchall()}
 
 
 def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:

@@ -143,3 +143,24 @@ def test_each_raw_format_is_declared_once_and_its_model_agrees():
         assert uncovered == [], (name, uncovered)
     # and a drift is caught: a model column the header lacks
     assert "Clave_Ent" in load_model(formats()["sesnsp_state_nm"]["model"]).to_schema().columns
+
+
+CUT_ORDER_FILE = REPO / "warehouse" / "sql" / "schema" / "05_files.sql"
+# A window or an arg_max ordered by a file's cut or load time: a choice of "the newest cut".
+NEWEST_CHOICE = re.compile(
+    r"(OVER\s*\((?:[^()]|\([^()]*\))*ORDER\s+BY(?:[^()]|\([^()]*\))*\b(cut_date|loaded_at)\b"
+    r"|arg_m(?:ax|in)\([^()]*,\s*(?:\w+\.)?(cut_date|loaded_at)\s*\))", re.IGNORECASE)
+
+
+def test_the_newest_cut_is_chosen_in_one_place():
+    """Which of two files is the newer cut is written once (core.cut_order); everything else
+    compares its cut_rank, so no SQL (or SQL in Python) orders files by cut or load time."""
+    assert NEWEST_CHOICE.search(CUT_ORDER_FILE.read_text(encoding="utf-8"))
+    assert NEWEST_CHOICE.search("row_number() OVER (PARTITION BY s ORDER BY cut_date DESC)")
+    offenders = []
+    for path in [*(REPO / "warehouse" / "sql").rglob("*.sql"),
+                 *(p for pkg in PACKAGES for p in (REPO / pkg).rglob("*.py"))]:
+        if path != CUT_ORDER_FILE:
+            offenders += [f"{path.relative_to(REPO)}: {m.group(0)[:80]}"
+                          for m in NEWEST_CHOICE.finditer(path.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -10,9 +10,9 @@ WITH this_file AS (
 others AS (
     SELECT p.file_sha256, rf.file_name, p.month, p.inpc
     FROM core.price_index AS p
-    JOIN ops.raw_files AS rf USING (file_sha256)
+    JOIN ops.file_intake AS rf USING (file_sha256)
     WHERE p.file_sha256 <> getvariable('file_sha256')
-      AND rf.status IN ('loaded', 'superseded')
+      AND rf.intake = 'accepted'
 ),
 shared AS (
     SELECT o.file_sha256, o.file_name, t.month, t.row_number, t.inpc AS this_inpc,

@@ -5,8 +5,8 @@ CREATE OR REPLACE TABLE core.geo_municipality AS
 WITH named AS (
     SELECT n.municipality_code, n.state_code, n.name, rf.dataset, rf.loaded_at
     FROM core.municipality_name AS n
-    JOIN ops.raw_files AS rf USING (file_sha256)
-    WHERE rf.status IN ('loaded', 'superseded')
+    JOIN ops.file_intake AS rf USING (file_sha256)
+    WHERE rf.intake = 'accepted'
 )
 SELECT
     municipality_code,

@@ -1,17 +1,14 @@
 -- Every municipal cut as it was published, computed from the cells stored once per value
 -- (core.crime_municipal_cells): for each loaded file, each cell of its rectangle (its
 -- municipalities x its crime rows x its published months) with the value of the newest
--- version written by that file or a file before it in cut order (the order of
--- core.newest_cut). The same shape as core.crime_state_monthly. A view, so reading one cut
+-- version written by that file or a file before it in cut order (core.cut_order). The same shape as core.crime_state_monthly. A view, so reading one cut
 -- costs one ASOF join; reading every cut expands the whole history (32M rows a cut).
 CREATE OR REPLACE VIEW core.municipal_file_order AS
-SELECT file_sha256, series, cut_date, dataset,
-       row_number() OVER (PARTITION BY series ORDER BY cut_date ASC NULLS FIRST,
-                                                    loaded_at ASC, file_sha256 DESC) AS rank
-FROM ops.raw_files
-WHERE dataset = 'crime_municipal' AND status IN ('loaded', 'superseded');
-COMMENT ON VIEW core.municipal_file_order IS 'The loaded municipal crime files of each series in cut order (oldest first; on equal cuts the file loaded last wins, as in core.newest_cut): rank 1 is the oldest.';
-COMMENT ON COLUMN core.municipal_file_order.rank IS 'Position of the file in its series, in cut order: 1 is the oldest cut.';
+SELECT file_sha256, series, cut_date, dataset, cut_rank AS rank
+FROM core.cut_order
+WHERE dataset = 'crime_municipal';
+COMMENT ON VIEW core.municipal_file_order IS 'The loaded municipal crime files in cut order (core.cut_order): of two files of a series, the one with the higher rank is the newer cut.';
+COMMENT ON COLUMN core.municipal_file_order.rank IS 'The file''s core.cut_order.cut_rank: a higher rank is a newer cut. Only the order of two ranks means something.';
 
 CREATE OR REPLACE VIEW core.crime_municipal_monthly AS
 WITH rectangle AS (

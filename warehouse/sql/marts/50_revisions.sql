@@ -3,10 +3,9 @@
 CREATE OR REPLACE TABLE marts.revisions AS
 WITH by_cut AS (
     SELECT b.series, b.geo_level, b.geo_code, b.indicator, b.month, b.value, b.file_sha256,
-           rf.cut_date, rf.loaded_at
+           o.cut_date, o.cut_rank
     FROM core.indicator_by_file AS b
-    JOIN ops.raw_files AS rf USING (file_sha256)
-    WHERE rf.status IN ('loaded', 'superseded')
+    JOIN core.cut_order AS o USING (file_sha256)
 ),
 sequenced AS (
     SELECT *,
@@ -15,7 +14,7 @@ sequenced AS (
            lag(file_sha256) OVER w AS previous_file_sha256
     FROM by_cut
     WINDOW w AS (PARTITION BY series, geo_level, geo_code, indicator, month
-                 ORDER BY cut_date, loaded_at, file_sha256)
+                 ORDER BY cut_rank)
 )
 SELECT
     s.series,
@@ -45,12 +44,7 @@ ORDER BY s.series, s.indicator, s.geo_level, s.geo_code, s.month, s.cut_date;
 -- per value, so no cut is re-added to find what it said).
 INSERT INTO marts.revisions
 WITH files AS (
-    SELECT file_sha256, series, cut_date,
-           row_number() OVER (PARTITION BY series ORDER BY cut_date ASC NULLS FIRST,
-                                                          loaded_at ASC,
-                                                          file_sha256 DESC) AS rank
-    FROM ops.raw_files
-    WHERE dataset = 'crime_municipal' AND status IN ('loaded', 'superseded')
+    SELECT file_sha256, series, cut_date, rank FROM core.municipal_file_order
 ),
 deltas AS (
     SELECT v.series, v.municipality_code, m.indicator, v.month, v.file_sha256, f.rank,

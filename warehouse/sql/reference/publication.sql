@@ -19,15 +19,13 @@ CREATE OR REPLACE MACRO core.publication_date(p_dataset, p_month) AS (
 );
 
 -- For each series x geography x indicator x month of a table of values by file (the shape of
--- core.indicator_by_file), the value of the newest publication cut: on equal cuts the file
--- loaded last. With p_as_of, only cuts published by that date count: the data as it stood
+-- core.indicator_by_file), the value of the newest publication cut (core.cut_order). With p_as_of, only cuts published by that date count: the data as it stood
 -- then. Adds the cut and the day it was published.
 CREATE OR REPLACE MACRO core.newest_cut(p_table, p_as_of := NULL) AS TABLE
-SELECT t.*, rf.cut_date, core.publication_date(rf.dataset, rf.cut_date) AS published_on
+SELECT t.*, o.cut_date, core.publication_date(o.dataset, o.cut_date) AS published_on
 FROM query_table(p_table) AS t
-JOIN ops.raw_files AS rf USING (file_sha256)
-WHERE rf.status IN ('loaded', 'superseded')
-  AND (p_as_of IS NULL OR core.publication_date(rf.dataset, rf.cut_date) <= p_as_of)
+JOIN core.cut_order AS o USING (file_sha256)
+WHERE p_as_of IS NULL OR core.publication_date(o.dataset, o.cut_date) <= p_as_of
 QUALIFY row_number() OVER (
     PARTITION BY t.series, t.geo_level, t.geo_code, t.indicator, t.month
-    ORDER BY rf.cut_date DESC NULLS LAST, rf.loaded_at DESC, t.file_sha256) = 1;
+    ORDER BY o.cut_rank DESC) = 1;

@@ -3,7 +3,10 @@ CREATE TABLE IF NOT EXISTS ops.meta (
     value VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS ops.raw_files (
+-- What the intake did with each file. Whether a file's numbers are in the marts (loaded) or
+-- every month of it is published by a newer cut (superseded) is not stored: the view
+-- ops.raw_files derives it from the build (warehouse/sql/schema/05_files.sql).
+CREATE TABLE IF NOT EXISTS ops.file_intake (
     file_sha256 VARCHAR PRIMARY KEY,
     file_name VARCHAR NOT NULL,
     landing_path VARCHAR NOT NULL,
@@ -18,25 +21,22 @@ CREATE TABLE IF NOT EXISTS ops.raw_files (
     first_month DATE,
     last_month DATE,
     rows BIGINT,
-    status VARCHAR NOT NULL,
-    status_reason VARCHAR,
+    intake VARCHAR NOT NULL,
+    intake_reason VARCHAR,
     first_seen_at TIMESTAMPTZ NOT NULL,
     loaded_at TIMESTAMPTZ,
     updated_at TIMESTAMPTZ NOT NULL,
-    run_id VARCHAR
+    run_id VARCHAR,
+    archive_sha256 VARCHAR,
+    mtime_ns BIGINT,
+    CHECK (intake IN ('accepted', 'rejected', 'unpacked'))
 );
--- Added after the first release; kept in place (no rebuild needed).
-ALTER TABLE ops.raw_files ADD COLUMN IF NOT EXISTS archive_sha256 VARCHAR;
-ALTER TABLE ops.raw_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
-COMMENT ON TABLE ops.raw_files IS 'One row per distinct file (by sha256) the pipeline has seen. status: loaded (some month of it is in the marts), superseded (every month it publishes is published by a newer cut), rejected (failed validation; see ops.quarantine), unpacked (a ZIP archive whose members have their own rows).';
-COMMENT ON COLUMN ops.raw_files.archive_sha256 IS 'For a member of a ZIP archive: the sha256 of the archive it came in (landing_path is archive!member).';
-COMMENT ON COLUMN ops.raw_files.mtime_ns IS 'Modification time of the landed file (nanoseconds): with its size, how a refresh knows a file it has seen without reading it.';
-COMMENT ON COLUMN ops.raw_files.file_name IS 'The path as the user gave it (or as found in the landing zone by refresh).';
-COMMENT ON COLUMN ops.raw_files.landing_path IS 'Where the bytes are kept, relative to the landing zone. Raw files are never modified or deleted.';
-COMMENT ON COLUMN ops.raw_files.encoding IS 'Detected encoding: ascii, utf-8, utf-8-sig (with BOM), latin-1 or cp1252.';
-COMMENT ON COLUMN ops.raw_files.line_ending IS 'CRLF, LF, CR (classic Mac) or mixed.';
-COMMENT ON COLUMN ops.raw_files.cut_date IS 'Publication cut: the last month the file publishes (first day of that month). NULL for population files.';
-COMMENT ON COLUMN ops.raw_files.name_cut IS 'The cut stated in the file name, if any (e.g. nov24). Must agree with the content.';
+COMMENT ON TABLE ops.file_intake IS 'One row per distinct file (by sha256) the pipeline has seen, and what its intake did: accepted (checked and loaded into core), rejected (failed validation; see ops.quarantine) or unpacked (a ZIP archive whose members have their own rows). Analysts read ops.raw_files, which adds whether the marts use the file.';
+COMMENT ON COLUMN ops.file_intake.intake IS 'accepted, rejected or unpacked: what the intake did with the file (ops.raw_files.status says whether the marts use it).';
+COMMENT ON COLUMN ops.file_intake.intake_reason IS 'Why a file was rejected or how an archive was unpacked; NULL for an accepted file.';
+COMMENT ON COLUMN ops.file_intake.file_name IS 'The path as the user gave it (or as found in the landing zone by refresh).';
+COMMENT ON COLUMN ops.file_intake.landing_path IS 'Where the bytes are kept, relative to the landing zone. Raw files are never modified or deleted.';
+COMMENT ON COLUMN ops.file_intake.cut_date IS 'Publication cut: the last month the file publishes (first day of that month). NULL for population files.';
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     file_sha256 VARCHAR NOT NULL,

@@ -50,13 +50,13 @@ CREATE OR REPLACE MACRO staging.month_number(column_name) AS
                    'SEPTIEMBRE', 'OCTUBRE', 'NOVIEMBRE', 'DICIEMBRE'], upper(column_name));
 
 -- A SESNSP file's rows, typed, with the id of their crime row added: computed once per wide
--- row (not per month), from the file's series in ops.raw_files.
+-- row (not per month), from the file's series in ops.file_intake.
 CREATE OR REPLACE MACRO staging.with_crime_id(typed) AS TABLE
     SELECT typed.*,
            staging.crime_id(f.series, typed.bien_juridico, typed.tipo, typed.subtipo,
                             typed.modalidad) AS crime_id
     FROM query_table(typed) AS typed
-    JOIN ops.raw_files AS f USING (file_sha256);
+    JOIN ops.file_intake AS f USING (file_sha256);
 
 -- A wide SESNSP view in long form: its twelve month columns become one row per month
 -- (`month`, the first day, and `value`), NULL where the month is not published. Every other

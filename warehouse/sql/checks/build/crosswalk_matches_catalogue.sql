@@ -4,8 +4,8 @@
 -- matches nothing is a typo that silently drops crimes from an indicator.
 SELECT cw.indicator, cw.series, cw.bien_juridico, cw.tipo, cw.subtipo, cw.modalidad
 FROM core.crime_crosswalk AS cw
-WHERE cw.series IN (SELECT series FROM ops.raw_files WHERE dataset = 'crime_state'
-                    AND status IN ('loaded', 'superseded'))
+WHERE cw.series IN (SELECT series FROM ops.file_intake WHERE dataset = 'crime_state'
+                    AND intake = 'accepted')
   AND NOT EXISTS (
     SELECT 1 FROM core.crime_catalogue AS c WHERE c.series = cw.series
       AND coalesce(c.bien_juridico, '') LIKE cw.bien_juridico AND c.tipo LIKE cw.tipo

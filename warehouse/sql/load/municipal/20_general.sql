@@ -3,18 +3,10 @@
 -- history where they differ from the cut before it, and the cut after it keeps what it said:
 -- where it had relied on the value this file now revises, that value is written again for it.
 -- Variables: file_sha256, series, cut (this file's cut).
+-- The files of the series in cut order (this one included: its cut is recorded already).
 CREATE OR REPLACE TEMP TABLE file_rank AS
-WITH files AS (
-    SELECT file_sha256, cut_date, loaded_at FROM ops.raw_files
-    WHERE dataset = 'crime_municipal' AND series = getvariable('series')
-      AND status IN ('loaded', 'superseded') AND file_sha256 <> getvariable('file_sha256')
-    UNION ALL
-    SELECT getvariable('file_sha256'), getvariable('cut'), now()
-)
--- the order of core.newest_cut, oldest first
-SELECT file_sha256, row_number() OVER (ORDER BY cut_date ASC NULLS FIRST, loaded_at ASC,
-                                              file_sha256 DESC) AS rank
-FROM files;
+SELECT file_sha256, cut_rank AS rank FROM core.cut_order
+WHERE dataset = 'crime_municipal' AND series = getvariable('series');
 
 CREATE OR REPLACE TEMP TABLE this_rank AS
 SELECT rank FROM file_rank WHERE file_sha256 = getvariable('file_sha256');
