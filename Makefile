@@ -11,8 +11,10 @@ STAMP  := $(VENV)/.installed
 run: $(STAMP)
 	$(BIN)/seguridad refresh
 
+# One test worker per core, at most 4 (each starts its own Prefect server and builds the
+# shipped warehouse once); a module's tests stay on one worker, sharing its fixtures.
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
