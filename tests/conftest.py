@@ -37,6 +37,20 @@ CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.cs
 CONAPO_2023 = SHIPPED_RAW / "conapo" / "conapo2023_pob_ent_gender_1950_2070.csv"
 
 
+# The modules that take minutes, longest first. `make test` runs modules on several workers
+# (pytest-xdist, a module's tests on one worker), taking them in collection order: starting
+# the long ones first leaves no worker running one alone at the end.
+LONGEST_FIRST = ["test_operations.py", "test_benchmarks.py", "test_hostile_files.py",
+                 "test_ingest.py", "test_fanout.py", "test_serve.py", "test_lake.py",
+                 "test_benchmark_fanout.py", "test_hostile_settings.py", "test_budget.py",
+                 "test_build_rules.py", "test_versions.py"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable for the rest
+
+
 @pytest.fixture(scope="session", autouse=True)
 def prefect_harness():
     """A temporary Prefect server for the whole session, quiet and without heartbeats."""

@@ -120,6 +120,33 @@ def test_both_population_vintages_and_national_sums(con):
     assert abs(rows[1][1] - rows[1][2]) <= 32  # 2023 vintage: its own national row, rounding
 
 
+def test_a_rate_needs_a_population_of_the_same_members(con):
+    """core.with_population, the one join of values to populations: the northern border's
+    population (CONAPO 2023, read here from the states the reference file lists) is given to
+    a value that adds up all six states, and to none that misses one; a row without a
+    population sex (one age band) gets none either."""
+    members = [c for (c,) in con.execute(
+        "SELECT state_code FROM core.geo_member WHERE geo_level = 'group' "
+        "AND geo_code = 'frontera_norte'").fetchall()]
+    assert len(members) == 6
+    (expected,), = con.execute(
+        "SELECT round(sum(population)) FROM core.population_monthly WHERE vintage = "
+        "'conapo_2023' AND sex = 'total' AND month = DATE '2020-06-01' AND geo_level = 'state' "
+        "AND list_contains(?, geo_code)", [members]).fetchall()
+    con.execute("""
+        CREATE TEMP TABLE some_values AS
+        SELECT * FROM (VALUES ('all six', 6, 'total'), ('one missing', 5, 'total'),
+                              ('one age band', 6, NULL))
+            AS t(label, states, population_sex),
+            (SELECT 'group' AS geo_level, 'frontera_norte' AS geo_code,
+                    DATE '2020-06-01' AS month, 100 AS value)""")
+    rows = dict(con.execute(
+        "SELECT label, population FROM core.with_population('some_values', 'conapo_2023')"
+    ).fetchall())
+    assert rows == {"all six": expected, "one missing": None, "one age band": None}
+    assert expected > 10_000_000
+
+
 def test_status_names_the_cut_behind_every_series(shipped_warehouse, monkeypatch):
     use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
     result = run_cli("status")

@@ -3,7 +3,7 @@
 -- methodology. The newest cut is chosen per geography and indicator, not per month alone, so
 -- a newer file that covers only part of the country or of the catalogue (a slice) never
 -- hides what an older, fuller file publishes.
-CREATE OR REPLACE TABLE marts.indicator_monthly AS
+CREATE OR REPLACE TEMP VIEW indicator_values AS
 WITH state_values AS (
     SELECT * EXCLUDE (published_on) FROM core.newest_cut('core.indicator_by_file')
 ),
@@ -30,14 +30,12 @@ municipal_groups AS (
 ),
 geo_values AS (
     SELECT * FROM current_values UNION ALL BY NAME SELECT * FROM municipal_groups
-),
-population AS (
-    -- Whole persons (rates identical from build to build); the default vintage, or the
-    -- municipal projections for municipalities and groups of them.
-    SELECT geo_level, geo_code, month, vintage, population, members AS states
-    FROM core.population_for(getvariable('population_vintage'))
-    WHERE sex = 'total'
 )
+SELECT *, 'total' AS population_sex FROM geo_values;
+
+-- Population and rate: the build's vintage, or the municipal projections for municipalities
+-- and groups of them (core.with_population, the one join and its guard).
+CREATE OR REPLACE TABLE marts.indicator_monthly AS
 SELECT
     v.month,
     v.series,
@@ -48,18 +46,15 @@ SELECT
     v.value,
     v.attempts,
     v.reported_cells < v.cells AS has_missing_cells,
-    CAST(p.population AS BIGINT) AS population,
-    p.vintage AS population_vintage,
-    marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
-                        marts.days_in_year(v.month)) AS rate_per_100k,
+    v.population,
+    v.population_vintage,
+    v.rate_per_100k,
     v.cut_date,
     v.file_sha256
-FROM geo_values AS v
+FROM core.with_population('indicator_values', getvariable('population_vintage')) AS v
 JOIN marts.geo AS g USING (geo_level, geo_code)
-LEFT JOIN population AS p
-  ON p.geo_level = v.geo_level AND p.geo_code = v.geo_code AND p.month = v.month
- AND p.states = v.states
 ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.month;
+DROP VIEW indicator_values;
 
 COMMENT ON TABLE marts.indicator_monthly IS 'Crime indicators (carpetas de investigación) by month and geography: national, state and group rows from the state files, municipality rows from the municipal files. One row per month x series x geography x indicator, from the newest publication cut that publishes the month. Months not yet published are absent, never zero. Never add rows of different series: they are different methodologies.';
 COMMENT ON COLUMN marts.indicator_monthly.month IS 'First day of the month the crimes were registered in.';

@@ -1,7 +1,7 @@
 -- Victims by month, geography, indicator, sex and age band, from the newest cut of each month.
 -- 'Total' rows add up sexes and/or age bands; rates divide by the population of the victims'
 -- sex (women, men, everyone) and exist only for all ages.
-CREATE OR REPLACE TABLE marts.victims_monthly AS
+CREATE OR REPLACE TEMP VIEW victims_values AS
 WITH current_facts AS (
     SELECT f.series, f.month, 'state' AS place_level, f.state_code AS place, f.crime_id, f.sex,
            f.age_group, f.value, f.file_sha256, c.cut_date
@@ -51,12 +51,13 @@ geo_values AS (
            cut_date, file_sha256
     FROM place_values
     WHERE place_level = 'municipality'
-),
-population AS (
-    -- Municipal population is not split by sex: only all-victims rates for municipalities.
-    SELECT geo_level, geo_code, month, sex, vintage, population, members AS states
-    FROM core.population_for(getvariable('population_vintage'))
 )
+-- The population of the victims' sex, for all ages only (municipal population is not split
+-- by sex: only all-victims rates for municipalities).
+SELECT *, CASE WHEN age_group = 'Total' THEN marts.population_sex(sex) END AS population_sex
+FROM geo_values;
+
+CREATE OR REPLACE TABLE marts.victims_monthly AS
 SELECT
     v.month,
     v.series,
@@ -69,18 +70,15 @@ SELECT
     v.value,
     v.attempts,
     v.reported_cells < v.cells AS has_missing_cells,
-    CAST(p.population AS BIGINT) AS population,
-    p.vintage AS population_vintage,
-    marts.rate_per_100k(v.value, p.population, marts.days_in_month(v.month),
-                        marts.days_in_year(v.month)) AS rate_per_100k,
+    v.population,
+    v.population_vintage,
+    v.rate_per_100k,
     v.cut_date,
     v.file_sha256
-FROM geo_values AS v
+FROM core.with_population('victims_values', getvariable('population_vintage')) AS v
 JOIN marts.geo AS g USING (geo_level, geo_code)
-LEFT JOIN population AS p
-  ON p.geo_level = v.geo_level AND p.geo_code = v.geo_code AND p.month = v.month
- AND p.sex = marts.population_sex(v.sex) AND v.age_group = 'Total' AND p.states = v.states
 ORDER BY v.series, v.indicator, v.geo_level, v.geo_code, v.sex, v.age_group, v.month;
+DROP VIEW victims_values;
 
 COMMENT ON TABLE marts.victims_monthly IS 'Victims (not investigation files) of the crimes that have them, by month, geography (national, state, group from the state files; municipality from the municipal victims files, since 2026), indicator, sex and age band, from the newest cut of each month. sex and age_group ''Total'' add up the published categories. Months not yet published are absent, never zero.';
 COMMENT ON COLUMN marts.victims_monthly.sex IS 'Hombre, Mujer, No identificado, or Total.';
