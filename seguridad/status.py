@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from schemas.names import is_yearly
+from schemas.names import formats, is_yearly
 from seguridad import journal, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
@@ -18,10 +18,8 @@ def coverage(format_name: str, first: date, last: date, cut: str | None) -> tupl
             else f"{first:%Y-%m} .. {last:%Y-%m}")
     if cut:
         return span, f"cut {cut}"
-    return span, "projection" if format_name in _PROJECTIONS else "no cut"
-
-
-_PROJECTIONS = {"conapo_2010_state", "conapo_2023_state", "municipal_population"}
+    projection = formats()[format_name]["dataset"].startswith("population_")
+    return span, "projection" if projection else "no cut"
 
 
 def describe(settings: Settings) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import io
 import os
 import shutil
@@ -71,10 +72,26 @@ def use_paths(monkeypatch: pytest.MonkeyPatch, raw: Path, warehouse: Path) -> No
 
 @pytest.fixture(scope="session")
 def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse the Quick start builds: a refresh over a copy of the shipped raw/."""
+    """The warehouse the Quick start builds: a refresh over a copy of the shipped raw/. Read
+    only: a test that writes copies it (`workspace`). Under pytest-xdist the workers share
+    one, built by whichever asks first while the others wait on a lock."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return _build_shipped(tmp_path_factory.mktemp("shipped"))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, common to the workers
+    with open(shared / "shipped.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        root = shared / "shipped"
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
+            _build_shipped(root)
+            (root / "built").touch()
+    return root / "warehouse" / "seguridad.duckdb"
+
+
+def _build_shipped(root: Path) -> Path:
     from flows.refresh import refresh_flow
 
-    root = tmp_path_factory.mktemp("shipped")
     raw = root / "raw"
     shutil.copytree(SHIPPED_RAW, raw)
     wh = root / "warehouse" / "seguridad.duckdb"
