@@ -36,7 +36,8 @@ class PlanItem:
 
 def plan(con: duckdb.DuckDBPyConnection, window: Window,
          dataset: str | None = None) -> list[PlanItem]:
-    """Every loaded cut (current or superseded) that publishes months of the window."""
+    """Every loaded cut (current or superseded) that publishes months of the window, in cut
+    order (core.cut_order: oldest first, the order the municipal versions are rebuilt in)."""
     known = {s["dataset"] for s in formats().values()}
     if dataset is not None and dataset not in known:
         raise SeguridadError(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
@@ -45,11 +46,11 @@ def plan(con: duckdb.DuckDBPyConnection, window: Window,
                rf.status, min(fm.month) AS first, max(fm.month) AS last, count(*) AS months
         FROM core.file_months AS fm
         JOIN ops.raw_files AS rf USING (file_sha256)
-        WHERE fm.month BETWEEN ? AND ? AND rf.status IN ('loaded', 'superseded')
+        JOIN core.cut_order AS o USING (file_sha256)
+        WHERE fm.month BETWEEN ? AND ?
           AND (CAST(? AS VARCHAR) IS NULL OR rf.dataset = ?)
         GROUP BY ALL
-        ORDER BY rf.dataset, rf.series, rf.cut_date NULLS FIRST, max(rf.loaded_at),
-                 rf.file_sha256 DESC""",
+        ORDER BY rf.dataset, rf.series, any_value(o.cut_rank)""",
                        [window.start, window.end, dataset, dataset])
     return [PlanItem(**r, table=formats()[r["format"]]["core_table"]) for r in rows]
 

@@ -32,7 +32,8 @@ SETUP_STEPS = ("schema", "reference", "staging")
 DERIVE_STEPS = ("core", "marts")
 # The data rules every build must pass before it is published (see check_rules).
 RULES_DIR = SQL_DIR / "checks" / "build"
-REFERENCE_MODELS_FILE = REFERENCE_DIR.parent / "reference.py"  # the reference CSVs' models
+# The reference CSVs' models, and the name rules they use
+REFERENCE_MODELS_FILES = (REFERENCE_DIR.parent / "reference.py", REFERENCE_DIR.parent / "names.py")
 
 
 def sql_files(step: str) -> list[Path]:
@@ -79,11 +80,14 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def reference_fingerprint(directory: Path | None = None) -> str:
     """sha256 over the reference CSVs (names and bytes) and the models that validate them
-    (schemas/reference.py): the CSVs are validated again, and the marts rebuilt, when it
-    differs from the one the published build was made with (ops.meta reference_sha256)."""
+    (schemas/reference.py, schemas/names.py): the CSVs are validated again, and the marts
+    rebuilt, when it differs from the one the published build was made with (ops.meta
+    reference_sha256)."""
     import hashlib
 
-    digest = hashlib.sha256(REFERENCE_MODELS_FILE.read_bytes() + b"\0")
+    digest = hashlib.sha256()
+    for path in REFERENCE_MODELS_FILES:
+        digest.update(path.read_bytes() + b"\0")
     for path in sorted((directory or REFERENCE_DIR).glob("*.csv")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -149,7 +149,8 @@ CUT_ORDER_FILE = REPO / "warehouse" / "sql" / "schema" / "05_files.sql"
 # A window or an arg_max ordered by a file's cut or load time: a choice of "the newest cut".
 NEWEST_CHOICE = re.compile(
     r"(OVER\s*\((?:[^()]|\([^()]*\))*ORDER\s+BY(?:[^()]|\([^()]*\))*\b(cut_date|loaded_at)\b"
-    r"|arg_m(?:ax|in)\([^()]*,\s*(?:\w+\.)?(cut_date|loaded_at)\s*\))", re.IGNORECASE)
+    r"|arg_m(?:ax|in)\([^()]*,\s*(?:\w+\.)?(cut_date|loaded_at)\s*\)"
+    r"|ORDER\s+BY[^;\"()]*?(?:\bm(?:ax|in)\()?(?:\w+\.)?\bloaded_at\b)", re.IGNORECASE)
 
 
 def test_the_newest_cut_is_chosen_in_one_place():
@@ -157,6 +158,7 @@ def test_the_newest_cut_is_chosen_in_one_place():
     compares its cut_rank, so no SQL (or SQL in Python) orders files by cut or load time."""
     assert NEWEST_CHOICE.search(CUT_ORDER_FILE.read_text(encoding="utf-8"))
     assert NEWEST_CHOICE.search("row_number() OVER (PARTITION BY s ORDER BY cut_date DESC)")
+    assert NEWEST_CHOICE.search("ORDER BY series, cut_date NULLS FIRST, max(rf.loaded_at)")
     offenders = []
     for path in [*(REPO / "warehouse" / "sql").rglob("*.sql"),
                  *(p for pkg in PACKAGES for p in (REPO / pkg).rglob("*.py"))]:

@@ -3,15 +3,14 @@
 -- municipal crime file.
 CREATE OR REPLACE TABLE core.geo_municipality AS
 WITH named AS (
-    SELECT n.municipality_code, n.state_code, n.name, rf.dataset, rf.loaded_at
+    SELECT n.municipality_code, n.state_code, n.name, o.dataset, o.cut_rank
     FROM core.municipality_name AS n
-    JOIN ops.file_intake AS rf USING (file_sha256)
-    WHERE rf.intake = 'accepted'
+    JOIN core.cut_order AS o USING (file_sha256)
 )
 SELECT
     municipality_code,
     any_value(state_code) AS state_code,
-    first(name ORDER BY dataset = 'population_municipal' DESC, loaded_at DESC) AS name
+    first(name ORDER BY dataset = 'population_municipal' DESC, cut_rank DESC) AS name
 FROM named
 GROUP BY municipality_code;
 COMMENT ON TABLE core.geo_municipality IS 'Municipalities seen in the loaded files: INEGI code, state, name.';

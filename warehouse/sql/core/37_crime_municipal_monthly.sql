@@ -4,11 +4,12 @@
 -- version written by that file or a file before it in cut order (core.cut_order). The same shape as core.crime_state_monthly. A view, so reading one cut
 -- costs one ASOF join; reading every cut expands the whole history (32M rows a cut).
 CREATE OR REPLACE VIEW core.municipal_file_order AS
-SELECT file_sha256, series, cut_date, dataset, cut_rank AS rank
+SELECT file_sha256, series, cut_date, dataset,
+       row_number() OVER (PARTITION BY series ORDER BY cut_rank) AS rank
 FROM core.cut_order
 WHERE dataset = 'crime_municipal';
-COMMENT ON VIEW core.municipal_file_order IS 'The loaded municipal crime files in cut order (core.cut_order): of two files of a series, the one with the higher rank is the newer cut.';
-COMMENT ON COLUMN core.municipal_file_order.rank IS 'The file''s core.cut_order.cut_rank: a higher rank is a newer cut. Only the order of two ranks means something.';
+COMMENT ON VIEW core.municipal_file_order IS 'The loaded municipal crime files of each series in cut order (core.cut_order): rank 1 is the oldest.';
+COMMENT ON COLUMN core.municipal_file_order.rank IS 'Position of the file in its series, in cut order (core.cut_order): 1 is the oldest cut.';
 
 CREATE OR REPLACE VIEW core.crime_municipal_monthly AS
 WITH rectangle AS (

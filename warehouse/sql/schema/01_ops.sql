@@ -36,7 +36,7 @@ COMMENT ON COLUMN ops.file_intake.intake IS 'accepted, rejected or unpacked: wha
 COMMENT ON COLUMN ops.file_intake.intake_reason IS 'Why a file was rejected or how an archive was unpacked; NULL for an accepted file.';
 COMMENT ON COLUMN ops.file_intake.file_name IS 'The path as the user gave it (or as found in the landing zone by refresh).';
 COMMENT ON COLUMN ops.file_intake.landing_path IS 'Where the bytes are kept, relative to the landing zone. Raw files are never modified or deleted.';
-COMMENT ON COLUMN ops.file_intake.cut_date IS 'Publication cut: the last month the file publishes (first day of that month). NULL for population files.';
+COMMENT ON COLUMN ops.file_intake.cut_date IS 'Publication cut: the last month the file publishes (first day of that month). NULL for files without cuts: population projections, Ramo 33, budgets without an edition in their name.';
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     file_sha256 VARCHAR NOT NULL,
