@@ -31,6 +31,16 @@ def load_failure_reason(error: Exception) -> str:
     return "the file passed its checks but could not be loaded: " + str(error).splitlines()[0]
 
 
+def remember_mtime(con: duckdb.DuckDBPyConnection, source: Path, sha: str,
+                   settings: Settings) -> None:
+    """Record how a known file looks now (its modification time), so the next refresh need
+    not read it again (discovery.unseen)."""
+    mtime = source.stat().st_mtime_ns
+    con.execute("UPDATE ops.file_intake SET mtime_ns = ? WHERE file_sha256 = ? "
+                "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
+                [mtime, sha, landing_path_of(source, settings), mtime])
+
+
 def ingest_path(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
                 run_id: str, retry_rejected: bool = True) -> list[FileOutcome]:
     """One path given by the user or found in the landing zone: a data file, or a ZIP
@@ -49,10 +59,7 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
     sha = rawfiles.sha256_of(source)
     known = known_file(con, sha)
     if known:
-        con.execute("UPDATE ops.file_intake SET mtime_ns = ? WHERE file_sha256 = ? "
-                    "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
-                    [source.stat().st_mtime_ns, sha, landing_path_of(source, settings),
-                     source.stat().st_mtime_ns])
+        remember_mtime(con, source, sha, settings)
     if known and known[0] == "unpacked":
         return [FileOutcome(label, sha, "unchanged", "archive already unpacked; nothing to do")]
     if known and known[0] == "rejected" and not retry_rejected:
@@ -103,11 +110,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
             f"the file cannot be read ({e.strerror or e})"
         return FileOutcome(label, "", "rejected", f"{label}: rejected: {reason}")
     known = known_file(con, sha)
-    if known and not archive:  # remember how it looks, so the next refresh need not read it
-        con.execute("UPDATE ops.file_intake SET mtime_ns = ? WHERE file_sha256 = ? "
-                    "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
-                    [source.stat().st_mtime_ns, sha, landing_path_of(source, settings),
-                     source.stat().st_mtime_ns])
+    if known and not archive:
+        remember_mtime(con, source, sha, settings)
     if known and known[0] in ("loaded", "superseded"):
         cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
         same = "" if known[1] == label else f" (same bytes as {known[1]})"

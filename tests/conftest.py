@@ -185,6 +185,17 @@ def national_population(year_month_pairs):
     return out
 
 
+def rnid_2026_landing_zone(raw: Path) -> None:
+    """A small real landing zone: the January, February and March 2026 state cuts (2026
+    catalogue) and the CONAPO 2023 projections."""
+    (raw / "sesnsp").mkdir(parents=True)
+    (raw / "conapo").mkdir()
+    for f in (TEST_DATA / "estatal_RNID_2026_ene2026.csv",
+              TEST_DATA / "estatal_RNID_2026_feb2026.csv", RNID_2026_FILE):
+        shutil.copy(f, raw / "sesnsp" / f.name)
+    shutil.copy(CONAPO_2023, raw / "conapo" / CONAPO_2023.name)
+
+
 def add_revised_cut(workspace: Path, name: str = "estatal_RNID_2026_mar2026_rev.csv") -> Path:
     """New work for a refresh: the March-2026 file as re-issued with one count revised
     (real bytes but one; small, so the test is quick)."""

@@ -12,15 +12,7 @@ import duckdb
 import pytest
 
 from benchmarks.municipal import generate_cut
-from conftest import (
-    CONAPO_2023,
-    MUNICIPAL_SLICE,
-    RNID_2026_FILE,
-    TEST_DATA,
-    query,
-    run_cli,
-    use_paths,
-)
+from conftest import MUNICIPAL_SLICE, TEST_DATA, query, rnid_2026_landing_zone, run_cli, use_paths
 from seguridad import fanout
 
 RNID_JAN = TEST_DATA / "estatal_RNID_2026_ene2026.csv"
@@ -30,11 +22,8 @@ RNID_FEB = TEST_DATA / "estatal_RNID_2026_feb2026.csv"
 def _landing_zone(raw: Path) -> None:
     """Three real cuts of one series, a population file, the municipal slice, the January
     cut again under another name (same bytes), and the February cut with one count damaged."""
-    (raw / "sesnsp").mkdir(parents=True)
-    (raw / "conapo").mkdir()
-    for f in (RNID_JAN, RNID_FEB, RNID_2026_FILE, MUNICIPAL_SLICE):
-        shutil.copy(f, raw / "sesnsp" / f.name)
-    shutil.copy(CONAPO_2023, raw / "conapo" / CONAPO_2023.name)
+    rnid_2026_landing_zone(raw)
+    shutil.copy(MUNICIPAL_SLICE, raw / "sesnsp" / MUNICIPAL_SLICE.name)
     shutil.copy(RNID_JAN, raw / "sesnsp" / "copia_estatal_enero.csv")
     lines = RNID_FEB.read_bytes().split(b"\n")
     fields = lines[1200].split(b",")

@@ -15,15 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import (
-    CONAPO_2023,
-    RNID_2026_FILE,
-    TEST_DATA,
-    add_revised_cut,
-    query,
-    run_cli,
-    use_paths,
-)
+from conftest import add_revised_cut, query, rnid_2026_landing_zone, run_cli, use_paths
 from flows.refresh import refresh_flow
 from seguridad import config, warehouse
 
@@ -34,12 +26,7 @@ def small_warehouse(tmp_path_factory) -> Path:
     faults here need a warehouse to break, not the shipped files' variety, and every refresh
     rebuilds the marts: on this one in a fraction of the time."""
     root = tmp_path_factory.mktemp("small")
-    (root / "raw" / "sesnsp").mkdir(parents=True)
-    (root / "raw" / "conapo").mkdir()
-    for f in (TEST_DATA / "estatal_RNID_2026_ene2026.csv",
-              TEST_DATA / "estatal_RNID_2026_feb2026.csv", RNID_2026_FILE):
-        shutil.copy(f, root / "raw" / "sesnsp" / f.name)
-    shutil.copy(CONAPO_2023, root / "raw" / "conapo" / CONAPO_2023.name)
+    rnid_2026_landing_zone(root / "raw")
     wh = root / "warehouse" / "seguridad.duckdb"
     mp = pytest.MonkeyPatch()
     use_paths(mp, root / "raw", wh)

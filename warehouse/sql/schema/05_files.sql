@@ -14,6 +14,17 @@ WHERE intake = 'accepted';
 COMMENT ON VIEW core.cut_order IS 'Every accepted file in publication order: a higher cut_rank is a newer cut (on equal cuts, the file loaded last). The one definition of "the newest cut".';
 COMMENT ON COLUMN core.cut_order.cut_rank IS 'Position in publication order, over all accepted files of every dataset (1 = the oldest). Compare ranks, do not store them: any file loaded with an older cut, or without one, shifts every rank after it.';
 
+-- For each dataset, series and month, the file of the newest cut that publishes it, as the
+-- files stand now (core/10_current_file_months.sql keeps it for a build's marts).
+CREATE OR REPLACE VIEW core.newest_file_months AS
+SELECT fm.dataset, fm.series, fm.month, arg_max(fm.file_sha256, o.cut_rank) AS file_sha256,
+       arg_max(o.cut_date, o.cut_rank) AS cut_date
+FROM core.file_months AS fm
+JOIN core.cut_order AS o USING (file_sha256)
+WHERE fm.published_cells > 0
+GROUP BY fm.dataset, fm.series, fm.month;
+COMMENT ON VIEW core.newest_file_months IS 'The file (publication cut) of the newest cut that publishes each dataset x series x month, as the loaded files stand now.';
+
 -- Which months of which files the marts read; rebuilt by every build (marts/30_sources.sql).
 CREATE TABLE IF NOT EXISTS core.file_use (
     dataset VARCHAR,
@@ -24,26 +35,14 @@ CREATE TABLE IF NOT EXISTS core.file_use (
 );
 
 -- What analysts read: each file, what the intake did with it, and whether the marts use it.
--- A file is superseded when a newer cut (core.cut_order) publishes every month it publishes,
--- and the marts take none of its numbers (core.file_use: an older, fuller file behind what a
--- newer slice leaves out stays loaded). The first half needs no build, so a file loaded
+-- A file is superseded when a newer cut publishes every month it publishes (it is the
+-- newest for none: core.newest_file_months), and the marts take none of its numbers
+-- (core.file_use: an older, fuller file behind what a newer slice leaves out stays loaded). The first half needs no build, so a file loaded
 -- earlier in a run that has not rebuilt the marts yet reads right too.
 CREATE OR REPLACE VIEW ops.raw_files AS
-WITH ranked AS (
-    SELECT fm.file_sha256, fm.dataset, fm.series, fm.month, o.cut_rank
-    FROM core.file_months AS fm
-    JOIN core.cut_order AS o USING (file_sha256)
-    WHERE fm.published_cells > 0
-),
-newest AS (
-    SELECT dataset, series, month, max(cut_rank) AS newest_rank FROM ranked GROUP BY ALL
-),
-outdated AS (
-    SELECT r.file_sha256
-    FROM ranked AS r
-    JOIN newest AS n USING (dataset, series, month)
-    GROUP BY r.file_sha256
-    HAVING bool_and(r.cut_rank < n.newest_rank)
+WITH outdated AS (
+    SELECT DISTINCT file_sha256 FROM core.file_months WHERE published_cells > 0
+    EXCEPT SELECT file_sha256 FROM core.newest_file_months
 ),
 used AS (SELECT DISTINCT file_sha256 FROM core.file_use),
 judged AS (
