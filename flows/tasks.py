@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -48,6 +49,22 @@ def ends_failed_on_user_errors(fn: Callable) -> Callable:
         except SeguridadError as e:
             return Failed(message=str(e), data=e)
     return wrapper
+
+
+class ExpectedErrorsInOneLine(logging.Filter):
+    """Prefect logs a task that raised with its whole traceback, then one line with the final
+    state. An error meant for the user (SeguridadError: a refused full rebuild, a landing zone
+    that cannot be written) is not a bug: its traceback record is dropped, and the one line
+    "Finished in state Failed('... SeguridadError: <message>')" says it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, SeguridadError)
+
+
+for _name in ("prefect.task_runs", "prefect.flow_runs"):
+    if not any(isinstance(f, ExpectedErrorsInOneLine) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(ExpectedErrorsInOneLine())
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from seguridad import config
+from seguridad import config, i18n
 from seguridad.errors import SeguridadError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -21,8 +21,26 @@ report_app = typer.Typer(no_args_is_help=True, help="Comparisons and reports.")
 app.add_typer(report_app, name="report")
 
 
+@app.callback()
+def global_options(lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the messages: es (default) or en; also "
+                       "SEGURIDAD_LANG.")] = None) -> None:
+    """Options of every command, given before it: seguridad --lang en status."""
+    if lang is not None:
+        i18n.set_language(_language(lang))
+
+
+def _language(lang: str | None) -> str | None:
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    return lang
+
+
 def _quiet_prefect() -> None:
-    """Run offline and quietly from any directory (prefect.toml only applies in the repo)."""
+    """Run offline and quietly from any directory (prefect.toml only applies in the repo).
+    Prefect's client shows a telemetry notice on a terminal's first run whatever the server
+    setting says; DO_NOT_TRACK is the client's own switch."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
@@ -219,7 +237,8 @@ def report_compare(
         help="Methodology; default: the newest that publishes both windows.")] = None,
     population_vintage: Annotated[str | None, typer.Option(
         help="conapo_2023 or conapo_2010 (for rates).")] = None,
-    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: the global --lang, else SEGURIDAD_LANG, else es).")] = None,
     allow_break: Annotated[bool, typer.Option(
         help="Allow the windows to come from two methodologies (flagged in the output).")] =
         False,
@@ -238,8 +257,7 @@ def report_compare(
 
     if fmt not in ("table", "csv", "md", "json", "html"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md, json or html")
-    if lang not in ("es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.language()
     as_of_date = _a_date(as_of, "--as-of") if as_of else None
     con = warehouse.connect_read_only(config.settings())
     try:
@@ -278,7 +296,8 @@ def report_spending(
     years: Annotated[str | None, typer.Option(
         help="Fiscal years YYYY:YYYY (default: every year the files give).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md, csv or json.")] = "table",
-    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: the global --lang, else SEGURIDAD_LANG, else es).")] = None,
 ) -> None:
     """What a program spent, in how many polygons and municipalities, for how many people,
     and how crime moved where it spent against comparable places where it did not; for a
@@ -287,8 +306,7 @@ def report_spending(
 
     if fmt not in ("table", "md", "csv", "json"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv or json")
-    if lang not in ("es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.language()
     con = warehouse.connect_read_only(config.settings())
     try:
         result = spending.build(
@@ -317,8 +335,7 @@ def check_claims(
 
     if fmt not in ("table", "md", "json", "html"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, md, json or html")
-    if lang not in (None, "es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.asked_language()
     loaded = claims.load(file, str(file))
     con = warehouse.connect_read_only(config.settings())
     try:
@@ -354,8 +371,7 @@ def draft_claims(
 
     from seguridad import drafting
 
-    if lang not in (None, "es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.asked_language()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", said_on):
         raise SeguridadError(f"--said-on {said_on!r} is not a date: write it as YYYY-MM-DD, "
                              "e.g. 2015-12-18")
@@ -541,23 +557,55 @@ def dictionary(output: Annotated[Path | None, typer.Option(
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code: errors meant for the user are printed
-    as one line, not raised."""
-    import click
+    as one line, not raised; a mistake in the command itself is a usage error (exit 2)."""
     import duckdb
 
+    from seguridad import usage
+
+    args = list(sys.argv[1:] if argv is None else argv)
     _quiet_prefect()
+    i18n.set_language(_asked_language(args))
     try:
-        code = app(args=argv, prog_name="seguridad", standalone_mode=False)
-    except click.ClickException as e:  # usage errors
-        e.show()
+        if i18n.unknown_language() is not None and _asked_language(args) is None:
+            raise SeguridadError(i18n.say("error.unknown_lang", variable=i18n.LANGUAGE_VARIABLE,
+                                          value=i18n.unknown_language()))
+        code = app(args=args, prog_name="seguridad", standalone_mode=False)
+    except usage.NO_ARGS:  # bare `seguridad` or `seguridad report`: Typer printed the help
+        return 2
+    except usage.USAGE_ERRORS as e:
+        typer.echo(usage.one_line(e), err=True)
+        return 2
+    except usage.CLICK_ERRORS as e:
+        typer.echo(f"{i18n.say('error.prefix')}: {e.format_message()}", err=True)
         return e.exit_code
-    except click.exceptions.Abort:
-        typer.echo("aborted", err=True)
+    except (*usage.ABORTS, KeyboardInterrupt):
+        typer.echo(i18n.say("error.aborted"), err=True)
         return 130
     except (SeguridadError, duckdb.Error) as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"{i18n.say('error.prefix')}: {e}", err=True)
         return 1
+    except OSError as e:  # a file or folder the system refused (permissions, a full disk)
+        why = e.strerror or str(e)
+        text = (i18n.say("error.os", path=e.filename, why=why) if e.filename
+                else i18n.say("error.os_nameless", why=why))
+        typer.echo(f"{i18n.say('error.prefix')}: {text}", err=True)
+        return 1
+    finally:
+        i18n.set_language(None)
     return code if isinstance(code, int) else 0
+
+
+def _asked_language(args: list[str]) -> str | None:
+    """The --lang given anywhere on the line (before the command, or a command's own), so that
+    even a usage error is said in the language asked for."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[i + 1] if arg == "--lang" and i + 1 < len(args) else None)
+        if value in i18n.LANGUAGES:
+            return value
+    return None
 
 
 def main() -> None:

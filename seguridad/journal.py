@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 
 from seguridad.config import Settings
+from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 from seguridad.warehouse import pid_alive
 
 
@@ -22,10 +24,14 @@ def path(settings: Settings) -> Path:
 
 
 def _append(settings: Settings, entry: dict) -> None:
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     line = json.dumps(entry, ensure_ascii=False, default=str) + "\n"
-    with open(path(settings), "a", encoding="utf-8") as f:  # one short append: atomic
-        f.write(line)
+    try:
+        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+        with open(path(settings), "a", encoding="utf-8") as f:  # one short append: atomic
+            f.write(line)
+    except OSError as e:  # a read-only or full warehouse folder: nothing was written yet
+        raise SeguridadError(say("journal.cannot_write", path=path(settings),
+                                 why=e.strerror or str(e))) from None
 
 
 def start(settings: Settings, run, flow_run_id: str | None) -> None:
