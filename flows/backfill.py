@@ -8,8 +8,9 @@ from __future__ import annotations
 from prefect import flow
 
 from flows import tasks
-from seguridad import backfill, config, runs, warehouse
+from seguridad import backfill, config, progress, runs, warehouse
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 from seguridad.windows import Window
 
 
@@ -19,8 +20,7 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
                   dry_run: bool = False, workers: int = 1):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
-        raise SeguridadError("the published warehouse was built by another version of "
-                             "seguridad; run `seguridad refresh --full` instead")
+        raise SeguridadError(say("flow.other_version"))
     window = Window.parse(f"{from_month}:{to_month}")
     run = runs.new_run("backfill", {"from": from_month, "to": to_month, "dataset": dataset,
                                     "dry_run": dry_run, "workers": workers})
@@ -36,8 +36,10 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
         run.plan = backfill.describe(items, window)
         backfill.prepare(build.con, items, window)
         staged = tasks.stage_backfill(build, items, settings, workers)
+        progress.step(say("step.backfill"), total=len(items))
         try:
             for item in items:  # oldest cut first (the plan's order)
+                progress.advance()
                 future = staged.pop(item.file_sha256, None)
                 run.rebuilt.append((item, tasks.rebuild_months(
                     build, item, window, settings,

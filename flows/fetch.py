@@ -9,6 +9,7 @@ from prefect.states import Failed
 from flows import tasks
 from seguridad import config, runs, warehouse
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 
 
 @flow(name="seguridad-fetch")
@@ -16,9 +17,7 @@ from seguridad.errors import SeguridadError
 def fetch_flow(sources: list[str] | None = None, ingest: bool = True):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
-        raise SeguridadError(
-            "the published warehouse was built by another version of seguridad; run "
-            "`seguridad refresh --full` once to rebuild it from the landing zone")
+        raise SeguridadError(say("flow.other_version"))
     run = runs.new_run("fetch", {"sources": sources, "ingest": ingest})
     with tasks.published_build(settings, run) as build:
         tasks.download_all(build, settings, run, sources, ingest)

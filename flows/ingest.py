@@ -9,8 +9,9 @@ from prefect import flow
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, rawfiles, runs, warehouse
+from seguridad import config, progress, rawfiles, runs, warehouse
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 
 
 @flow(name="seguridad-ingest")
@@ -18,14 +19,16 @@ from seguridad.errors import SeguridadError
 def ingest_flow(paths: list[str], retry_rejected: bool = True):
     settings = config.settings()
     if warehouse.needs_full_rebuild(settings):
-        raise SeguridadError(
-            "the published warehouse was built by another version of seguridad; run "
-            "`seguridad refresh --full` once to rebuild it from the landing zone")
+        raise SeguridadError(say("flow.other_version"))
     run = runs.new_run("ingest", {"paths": paths})
     with tasks.published_build(settings, run) as build:
+        progress.step(say("step.files"), total=len(paths))
         for p in paths:
-            run.outcomes += tasks.ingest_file(build, Path(p), rawfiles.readable_name(p),
-                                              settings, run.run_id, retry_rejected)
+            these = tasks.ingest_file(build, Path(p), rawfiles.readable_name(p), settings,
+                                      run.run_id, retry_rejected)
+            run.outcomes += these
+            progress.file_done(these)
+            progress.advance()
         if run.changed_data:
             tasks.rebuild_marts(build, settings)
     if run.rejected:

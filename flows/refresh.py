@@ -12,7 +12,8 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, discovery, journal, runs, warehouse
+from seguridad import config, discovery, journal, progress, runs, warehouse
+from seguridad.i18n import say
 
 
 @flow(name="seguridad-refresh")
@@ -25,6 +26,7 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     run = runs.new_run("refresh", {"full": full, "fetch": fetch, "report": report,
                                    "force": force, "workers": workers})
     if not full and not fetch:
+        progress.step(say("step.looking"))
         # Under the writer lock (wait for a writer at work; clear what a dead one left), but
         # with no build copy: nothing new means nothing to copy, check or publish.
         with warehouse.writer_session(settings) as notes:
@@ -48,9 +50,9 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)
         reference = not full and warehouse.reference_changed(build.con)
-        if reference:
-            run.notes.append("the reference data (schemas/reference/) changed since the last "
-                             "build: the marts were rebuilt from core")
+        if reference and build.copied:  # a first build has no last build to differ from
+            run.notes.append(say("note.reference_changed"))
+            run.reference_rebuilt = True
         if run.changed_data or full or reference:
             tasks.rebuild_marts(build, settings)
     if report:
@@ -73,5 +75,5 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
 
 def _exported(run, manifest: dict | None) -> None:
     if manifest:
-        run.notes.append(f"lake: publication {manifest['publication']} exported "
-                         f"({len(manifest['tables'])} tables) and made current")
+        run.notes.append(say("note.lake_exported", publication=manifest["publication"],
+                             tables=len(manifest["tables"])))

@@ -29,12 +29,14 @@ from seguridad import (
     journal,
     nightly,
     outcomes,
+    progress,
     runs,
     standard,
     warehouse,
 )
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
+from seguridad.i18n import language, say
 from seguridad.windows import Window
 
 
@@ -79,10 +81,12 @@ def published_build(settings: Settings, run: runs.RunSummary,
     with journal.tracked(settings, run, flow_run.get_id()), \
             warehouse.build(settings, fresh=fresh) as build:
         run.notes += build.notes
+        progress.step(say("step.prepare"))
         prepare_warehouse(build, settings)
         yield build
         record_run(build, run, "failed" if run.rejected or run.failed_downloads
                    else "completed")
+        progress.step(say("step.publish"))
         publish(build, keep_snapshot=build.marts_rebuilt)
         run.published = True
 
@@ -127,6 +131,7 @@ def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, ru
     before go the serial way (an archive's members are unpacked by the writer)."""
     futures: dict = {}
     done: list[outcomes.FileOutcome] = []
+    progress.step(say("step.files"), total=len(paths))
     try:
         if workers > 1:
             new = set(discovery.unseen(build.con, settings, paths))
@@ -139,10 +144,13 @@ def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, ru
             label = discovery.label_for(path)
             future = futures.pop(path, None)
             if future is None:
-                done += ingest_file(build, path, label, settings, run_id, retry_rejected)
+                these = ingest_file(build, path, label, settings, run_id, retry_rejected)
             else:
-                done += load_staged(build, path, label, settings, run_id, retry_rejected,
+                these = load_staged(build, path, label, settings, run_id, retry_rejected,
                                     staged_result(future, label))
+            done += these
+            progress.file_done(these)  # its line now, not at the end of the run
+            progress.advance()
     finally:
         discard_staged(futures, settings)
     return done
@@ -157,11 +165,8 @@ def staged_result(future, label: str) -> fanout.Staged:
     except SeguridadError:
         raise
     except Exception as e:
-        raise SeguridadError(
-            f"{label}: the worker that checked this file failed ({type(e).__name__}: "
-            f"{str(e).splitlines()[0] if str(e) else 'no message'}); nothing was published. "
-            "Run again, with fewer --workers or a larger SEGURIDAD_MEMORY_LIMIT, or with "
-            "--workers 1 to check the files in this process") from None
+        raise SeguridadError(say("flow.worker_failed", label=label, kind=type(e).__name__,
+                                 why=str(e).splitlines()[0] if str(e) else "-")) from None
 
 
 def discard_staged(futures: dict, settings: Settings) -> None:
@@ -189,8 +194,10 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     """Pick the newest cut for every month, derive core tables and rebuild the marts, compute
     the standard comparisons over them, and check the data rules (a failure stops the run
     before anything is published)."""
+    progress.step(say("step.marts"))
     warehouse.derive(build.con, settings)
     standard.build(build.con, settings.population_vintage)
+    progress.step(say("step.rules"))
     warehouse.seal(build.con)
     build.marts_rebuilt = True
 
@@ -223,16 +230,12 @@ def guard_full_rebuild(build: warehouse.Build, settings: Settings, before: dict[
     after = warehouse.data_files(build.con)
     dropped = {sha: name for sha, name in before.items() if sha not in after}
     if before and not after and not force:
-        raise SeguridadError(
-            f"refresh --full found no data file in the landing zone {settings.raw_dir}: it "
-            f"would replace a warehouse of {len(before)} file(s) with an empty one. Nothing "
-            "was changed. Put the raw files back (or fix SEGURIDAD_RAW), or add --force to "
-            "publish an empty warehouse (the current one is kept for `seguridad rollback`).")
+        raise SeguridadError(say("flow.full_over_empty", raw=settings.raw_dir,
+                                 n=len(before)))
     if not dropped:
         return []
     names = ", ".join(sorted(dropped.values())[:10]) + (" ..." if len(dropped) > 10 else "")
-    return [f"the full rebuild drops the data of {len(dropped)} file(s) no longer in the "
-            f"landing zone: {names}; the previous warehouse is kept for `seguridad rollback`"]
+    return [say("note.drops", n=len(dropped), names=names)]
 
 
 @task(name="record-run", cache_policy=NO_CACHE)
@@ -255,6 +258,7 @@ def export_lake(settings: Settings) -> dict | None:
 
     if settings.lake_dir is None:
         return None
+    progress.step(say("step.lake"))
     con = warehouse.connect_read_only(settings)
     try:
         return lake.export_if_stale(con, settings.lake_dir)
@@ -265,10 +269,11 @@ def export_lake(settings: Settings) -> dict | None:
 @task(name="write-report", cache_policy=NO_CACHE)
 def write_report(settings: Settings, out_dir: Path) -> dict | None:
     """The standard report set (Markdown, CSV, an HTML page per indicator), from the
-    published warehouse (read-only)."""
+    published warehouse (read-only), in the language asked for (--lang, SEGURIDAD_LANG)."""
+    progress.step(say("step.report"))
     con = warehouse.connect_read_only(settings)
     try:
-        return nightly.write_all(con, out_dir, settings.claims_dir)
+        return nightly.write_all(con, out_dir, settings.claims_dir, lang=language())
     finally:
         con.close()
 
@@ -292,25 +297,34 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
                  keys: list[str] | None, ingest_them: bool) -> None:
     """Download each configured source; ingest what is new. A failed source is recorded
     and the others go on."""
-    for source in fetch.load_sources(keys=keys):
+    sources = fetch.load_sources(keys=keys)
+    progress.step(say("step.download"), total=len(sources))
+    for source in sources:
+        progress.advance()
         if not source.url:
             run.downloads.append(fetch.record(build.con, source, "not_configured", run.run_id,
                                               message=f"no url; see {source.page}"))
+            progress.download_done(run.downloads[-1])
             continue
         try:
             result = download_source(build, source, settings)
         except fetch.NetworkError as e:
             run.downloads.append(fetch.record(build.con, source, "failed", run.run_id,
                                               message=str(e)))
+            progress.download_done(run.downloads[-1])
             continue
         except fetch.DownloadRefused as e:
             run.downloads.append(fetch.record(build.con, source, "refused", run.run_id,
                                               message=str(e)))
+            progress.download_done(run.downloads[-1])
             continue
         run.downloads.append(fetch.record(build.con, source, result.status, run.run_id, result))
+        progress.download_done(run.downloads[-1])
         if result.status == "downloaded" and ingest_them:
-            run.outcomes += ingest_file(build, result.path, discovery.label_for(result.path),
-                                        settings, run.run_id, True)
+            these = ingest_file(build, result.path, discovery.label_for(result.path),
+                                settings, run.run_id, True)
+            run.outcomes += these
+            progress.file_done(these)
 
 
 def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],

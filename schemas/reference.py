@@ -25,9 +25,16 @@ class States(pa.DataFrameModel):
 
     state_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])$", unique=True,
                                        description="INEGI code, two digits")
-    state_name: Series[str] = pa.Field(unique=True, description="Official INEGI name")
+    state_name: Series[str] = pa.Field(unique=True, description=(
+        "Name as texts write it: INEGI's official name, except for 15, whose official name "
+        "'México' is the country's too (it is a spelling in state_name_variants.csv)"))
     short_name: Series[str] = pa.Field(unique=True, description="Name in everyday use")
     abbreviation: Series[str] = pa.Field(unique=True)
+    name_en: Series[str] = pa.Field(unique=True, description="Name in English texts")
+    article_es: Series[str] = pa.Field(isin=["", "el", "la"], nullable=True, description=(
+        "The article a Spanish sentence puts before the name ('en el Estado de México')"))
+    article_en: Series[str] = pa.Field(isin=["", "the"], nullable=True, description=(
+        "The article an English sentence puts before the name ('in the State of Mexico')"))
 
     @pa.dataframe_check(error="there must be exactly 32 states")
     def all_32(cls, df: pd.DataFrame) -> bool:

@@ -32,7 +32,7 @@ def global_options(lang: Annotated[str | None, typer.Option(
 
 def _language(lang: str | None) -> str | None:
     if lang is not None and lang not in i18n.LANGUAGES:
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+        raise SeguridadError(i18n.say("cli.unknown_lang", value=lang))
     return lang
 
 
@@ -46,36 +46,59 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
-def _print_run(run) -> None:
-    for note in run.notes:
-        typer.echo(f"note: {note}", err=True)
+def _print_run(run, display=None) -> None:
+    """What the run did that was not printed while it ran, then the summary: the notes, the
+    headline with the time taken, where the warehouse and the report are."""
+    from seguridad import runtext
+    from seguridad.i18n import say
+
+    shown = display.shown if display is not None else set()
     if run.plan:
         typer.echo(run.plan, nl=False)
     for d in run.downloads:
-        detail = d["file_name"] or d["message"] or ("unchanged on the server (HTTP 304)"
-                                                    if d["status"] == "not_modified" else "")
-        typer.echo(f"{d['status']:<14} {d['source']}: {detail}",
-                   err=d["status"] in ("failed", "refused"))
+        if id(d) not in shown:
+            text, err = runtext.download_line(d)
+            typer.echo(text, err=err)
     for o in run.outcomes:
-        mark = {"loaded": "loaded ", "unchanged": "same   ", "skipped": "WARNING",
-                "rejected": "REJECTED", "unpacked": "archive"}[o.status]
-        typer.echo(f"{mark} {o.label}: {o.message}" if o.status != "rejected"
-                   else f"{mark} {o.message}", err=o.status in ("rejected", "skipped"))
-    typer.echo(run.headline())
+        if id(o) not in shown:
+            text, err = runtext.outcome_line(o)
+            typer.echo(text, err=err)
+    for note in run.notes:
+        typer.echo(f"{say('run.note')}: {note}", err=True)
+    headline = runtext.headline(run)
+    if display is not None:
+        headline += " " + say("run.took", seconds=f"{display.elapsed():.1f}")
+    typer.echo(headline)
     if run.published:
-        typer.echo(f"warehouse: {config.settings().warehouse_path}")
+        typer.echo(say("run.warehouse", path=config.settings().warehouse_path))
     if run.report:
-        typer.echo(f"report: {run.report['markdown']} (and {run.report['csv'].name})")
+        typer.echo(say("run.report", markdown=run.report["markdown"],
+                       csv=run.report["csv"].name))
 
 
-def _run_flow(flow, quiet_plan: bool = False, **params) -> int:
-    state = flow(**params, return_state=True)
+def _run_flow(flow_path: str, quiet_plan: bool = False, workers: int | None = None,
+              **params) -> int:
+    """Run a flow ("module:function" of flows/, imported here so that the progress line
+    shows while Prefect loads) with the run display, then print the summary."""
+    import importlib
+
+    from seguridad import progress
+    from seguridad.i18n import say
+
+    with progress.run_display() as display:
+        progress.step(say("step.prefect"))
+        module, name = flow_path.split(":")
+        flow = getattr(importlib.import_module(module), name)
+        if workers is not None:
+            flow = _fanned_out(flow, workers)
+            params["workers"] = workers
+        state = flow(**params, return_state=True)
     run = state.result(raise_on_failure=False)
     if isinstance(run, BaseException):
         raise run
     if quiet_plan:  # already printed before the run
         run.plan = None
-    _print_run(run)
+    _print_run(run, display)
     return 1 if state.is_failed() else 0
 
 
@@ -88,14 +111,12 @@ def ingest(files: Annotated[list[Path], typer.Argument(help="Raw files to ingest
 
     missing = [readable_name(str(f)) for f in files if not f.is_file()]
     if missing:
-        raise SeguridadError(f"no such file: {', '.join(missing)}")
+        raise SeguridadError(i18n.say("cli.no_such_file", names=", ".join(missing)))
     unreadable = [readable_name(str(f)) for f in files if not os.access(f, os.R_OK)]
     if unreadable:
-        raise SeguridadError(f"cannot read (permission denied): {', '.join(unreadable)}")
-    from flows.ingest import ingest_flow
-
+        raise SeguridadError(i18n.say("cli.cannot_read", names=", ".join(unreadable)))
     with _text_names(files) as paths:
-        code = _run_flow(ingest_flow, paths=paths)
+        code = _run_flow("flows.ingest:ingest_flow", paths=paths)
     raise typer.Exit(code)
 
 
@@ -157,9 +178,7 @@ def refresh(full: Annotated[bool, typer.Option(
     """The nightly job: ingest new files of the landing zone, rebuild, publish, report.
 
     Exits 1 only if a file is rejected for the first time (or a download fails)."""
-    from flows.refresh import refresh_flow
-
-    raise typer.Exit(_run_flow(_fanned_out(refresh_flow, workers), full=full, fetch=fetch,
+    raise typer.Exit(_run_flow("flows.refresh:refresh_flow", full=full, fetch=fetch,
                                report=report, force=force, workers=workers))
 
 
@@ -171,9 +190,7 @@ def fetch_command(
 ) -> None:
     """Download the official files (retries on network errors, conditional GET), land them
     atomically, then ingest and publish what is new. Exits 1 if a download failed."""
-    from flows.fetch import fetch_flow
-
-    raise typer.Exit(_run_flow(fetch_flow, sources=source, ingest=ingest))
+    raise typer.Exit(_run_flow("flows.fetch:fetch_flow", sources=source, ingest=ingest))
 
 
 @app.command()
@@ -201,11 +218,9 @@ def backfill(
     finally:
         con.close()
     if dry_run:
-        typer.echo("Dry run: nothing was written.")
+        typer.echo(i18n.say("run.dry_run"))
         return
-    from flows.backfill import backfill_flow
-
-    raise typer.Exit(_run_flow(_fanned_out(backfill_flow, workers), from_month=from_month,
+    raise typer.Exit(_run_flow("flows.backfill:backfill_flow", from_month=from_month,
                                to_month=to_month, dataset=dataset, workers=workers,
                                quiet_plan=True))
 
@@ -256,14 +271,15 @@ def report_compare(
     from seguridad import compare, html, report, warehouse, windows
 
     if fmt not in ("table", "csv", "md", "json", "html"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, csv, md, json or html")
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt,
+                                      choices="table, csv, md, json, html"))
     lang = _language(lang) or i18n.language()
     as_of_date = _a_date(as_of, "--as-of") if as_of else None
     con = warehouse.connect_read_only(config.settings())
     try:
         if preset:
             if current or baseline:
-                raise SeguridadError("use either --preset or --current/--baseline, not both")
+                raise SeguridadError(i18n.say("cli.preset_or_windows"))
             since_month = windows.parse_month(since) if since else None
             last = windows.parse_month(end) if end else compare.default_end(
                 con, indicator, geo, measure, preset, since_month, as_of_date)
@@ -271,8 +287,7 @@ def report_compare(
         elif current and baseline:
             cur_w, base_w = windows.Window.parse(current), windows.Window.parse(baseline)
         else:
-            raise SeguridadError("give --current and --baseline, or a --preset (mom, yoy, ytd, "
-                                 "r12, since)")
+            raise SeguridadError(i18n.say("cli.give_windows"))
         result = compare.compare(
             con, indicator=indicator, geo=geo, current=cur_w, baseline=base_w,
             measure=measure, series=series, population_vintage=population_vintage, lang=lang,
@@ -305,7 +320,8 @@ def report_spending(
     from seguridad import spending, warehouse, windows
 
     if fmt not in ("table", "md", "csv", "json"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv or json")
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt,
+                                      choices="table, md, csv, json"))
     lang = _language(lang) or i18n.language()
     con = warehouse.connect_read_only(config.settings())
     try:
@@ -334,7 +350,8 @@ def check_claims(
     from seguridad import claims, factcheck, factcheck_report, warehouse
 
     if fmt not in ("table", "md", "json", "html"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, md, json or html")
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt,
+                                      choices="table, md, json, html"))
     lang = _language(lang) or i18n.asked_language()
     loaded = claims.load(file, str(file))
     con = warehouse.connect_read_only(config.settings())
@@ -373,37 +390,32 @@ def draft_claims(
 
     lang = _language(lang) or i18n.asked_language()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", said_on):
-        raise SeguridadError(f"--said-on {said_on!r} is not a date: write it as YYYY-MM-DD, "
-                             "e.g. 2015-12-18")
+        raise SeguridadError(i18n.say("cli.not_a_date", option="--said-on", text=said_on))
     try:
         said = date.fromisoformat(said_on)
     except ValueError:
-        raise SeguridadError(f"--said-on {said_on!r} is not a date of the calendar") from None
+        raise SeguridadError(i18n.say("cli.not_in_calendar", option="--said-on",
+                                      text=said_on)) from None
     if not re.fullmatch(r"\d{4}", baseline_year):
-        raise SeguridadError(f"--baseline-year {baseline_year!r} is not a year: write it as "
-                             "YYYY, e.g. 2012")
+        raise SeguridadError(i18n.say("cli.not_a_year", text=baseline_year))
     try:
         data = speech.read_bytes()
     except FileNotFoundError:
-        raise SeguridadError(f"{speech}: no such file") from None
+        raise SeguridadError(i18n.say("cli.speech_missing", path=speech)) from None
     except IsADirectoryError:
-        raise SeguridadError(f"{speech}: is a directory, not a text file") from None
-    except PermissionError:
-        raise SeguridadError(f"{speech}: cannot be read (permission denied)") from None
+        raise SeguridadError(i18n.say("cli.speech_is_dir", path=speech)) from None
     except OSError as e:
-        raise SeguridadError(f"{speech}: cannot be read: {e.strerror or e}") from None
+        raise SeguridadError(i18n.say("cli.speech_unreadable", path=speech,
+                                      why=e.strerror or e)) from None
     text = drafting.decode_speech(data, str(speech), encoding)
     draft = drafting.draft(text, said, int(baseline_year), lang, source=str(speech),
                            title=title, speaker=speaker)
     _write(drafting.render(draft), output)
     if not draft.claims:
-        raise SeguridadError(f"{speech}: no sentence states a figure seguridad can check "
-                             f"(percent change or pesos); {len(draft.skipped)} kept as "
-                             "comments, with the reason")
-    typer.echo(f"{drafting.plural(len(draft.claims), 'claim')} drafted, "
-               f"{len(draft.skipped)} kept as comments"
-               + (f"; check them with: seguridad check-claims {output}" if output else ""),
-               err=True)
+        raise SeguridadError(i18n.say("cli.no_claims", path=speech, kept=len(draft.skipped)))
+    typer.echo(i18n.say("cli.drafted", n=len(draft.claims), count=len(draft.claims),
+                        kept=len(draft.skipped))
+               + (i18n.say("cli.check_them", output=output) if output else ""), err=True)
 
 
 def _a_date(text: str, option: str):
@@ -412,10 +424,9 @@ def _a_date(text: str, option: str):
     try:
         value = date.fromisoformat(text.strip())
     except ValueError:
-        raise SeguridadError(f"{option} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
-                             "2015-12-18") from None
+        raise SeguridadError(i18n.say("cli.not_a_date", option=option, text=text)) from None
     if not 1900 <= value.year <= 2100:
-        raise SeguridadError(f"{option} {text!r}: the year must be between 1900 and 2100")
+        raise SeguridadError(i18n.say("cli.year_range", option=option, text=text))
     return value
 
 
@@ -424,13 +435,14 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     if output.is_dir():
-        raise SeguridadError(f"--output {output} is a directory: give a file name")
+        raise SeguridadError(i18n.say("cli.output_is_dir", output=output))
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
-    typer.echo(f"written: {output}", err=True)
+        raise SeguridadError(i18n.say("cli.cannot_write", output=output,
+                                      why=e.strerror or e)) from None
+    typer.echo(i18n.say("cli.written", output=output), err=True)
 
 
 @app.command()
@@ -462,8 +474,8 @@ def rollback() -> None:
     with journal.tracked(settings, run):
         restored = warehouse.rollback(settings)
     stamp = datetime.strptime(restored.name.split("-")[1], "%Y%m%dT%H%M%S")
-    typer.echo(f"Restored the warehouse as it was published before {stamp:%Y-%m-%d %H:%M:%S} "
-               f"({len(warehouse.snapshots(settings))} earlier snapshot(s) left).")
+    typer.echo(i18n.say("cli.restored", stamp=f"{stamp:%Y-%m-%d %H:%M:%S}",
+                        left=len(warehouse.snapshots(settings))))
 
 
 @app.command("export")
@@ -485,9 +497,63 @@ def export_command(
     finally:
         con.close()
     rows = sum(t["rows"] for t in manifest["tables"])
-    typer.echo(f"exported {len(manifest['tables'])} table(s), {rows:,} rows, from "
-               f"{len(manifest['sources'])} source file(s): {to.resolve() / 'current'} -> "
-               f"publications/{manifest['publication']}")
+    typer.echo(i18n.say("cli.exported", tables=len(manifest["tables"]), rows=f"{rows:,}",
+                        sources=len(manifest["sources"]), current=to.resolve() / "current",
+                        publication=manifest["publication"]))
+
+
+@app.command("indicadores")
+def indicadores(fmt: Annotated[str, typer.Option("--format", help="table or json.")] =
+                "table") -> None:
+    """The indicators --indicator accepts: key, name, unit, catalogues (alias: indicators)."""
+    from seguridad import listing, warehouse
+
+    if fmt not in ("table", "json"):
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt, choices="table, json"))
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        rows = listing.indicators(con, i18n.language())
+    finally:
+        con.close()
+    sys.stdout.write(listing.render_indicators(rows, fmt))
+
+
+app.command("indicators", hidden=True)(indicadores)
+
+LEVEL_WORDS = {"nacional": "national", "national": "national", "estado": "state",
+               "state": "state", "grupo": "group", "group": "group",
+               "municipio": "municipality", "municipality": "municipality"}
+
+
+@app.command("lugares")
+def lugares(
+    search: Annotated[str | None, typer.Argument(
+        help="Only the places whose name, code or other name contains this (León, edomex).")]
+        = None,
+    level: Annotated[str | None, typer.Option(
+        "--nivel", "--level", help="nacional, estado, grupo or municipio (national, state, "
+                                  "group, municipality).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """The places --geo accepts: the country, the states and their other names, the groups,
+    and the municipalities on request (alias: places)."""
+    from seguridad import listing, warehouse
+
+    if fmt not in ("table", "json"):
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt, choices="table, json"))
+    if level is not None and level.lower() not in LEVEL_WORDS:
+        raise SeguridadError(i18n.say("list.unknown_level", level=level))
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        rows = listing.places(con, i18n.language(),
+                              LEVEL_WORDS[level.lower()] if level else None, search)
+        count = listing.municipality_count(con)
+    finally:
+        con.close()
+    sys.stdout.write(listing.render_places(rows, fmt, count))
+
+
+app.command("places", hidden=True)(lugares)
 
 
 @app.command()

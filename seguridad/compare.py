@@ -82,9 +82,9 @@ def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = 
     row = fetch_one(con, f"SELECT label_{'es' if lang == 'es' else 'en'} FROM core.indicator "
                          "WHERE indicator = ?", [indicator])
     if row is None:
-        known = [k for (k,) in con.execute(
-            "SELECT indicator FROM core.indicator ORDER BY 1").fetchall()]
-        raise ComparisonRefused(f"unknown indicator {indicator!r}; known: {', '.join(known)}")
+        from seguridad.listing import unknown_indicator
+
+        raise ComparisonRefused(unknown_indicator(con, indicator))
     return row[0]
 
 

@@ -1,11 +1,20 @@
 """Where things live. Every path can be moved with an environment variable, so tests and
-users can point the pipeline at another landing zone or warehouse."""
+users can point the pipeline at another landing zone or warehouse.
+
+The environment variables: SEGURIDAD_RAW (the landing zone), SEGURIDAD_WAREHOUSE (the
+published .duckdb file), SEGURIDAD_POPULATION_VINTAGE, SEGURIDAD_SNAPSHOTS, SEGURIDAD_LOCK_WAIT,
+SEGURIDAD_CLAIMS, SEGURIDAD_LAKE, SEGURIDAD_MEMORY_LIMIT, SEGURIDAD_DASK_ADDRESS (each read
+below), and SEGURIDAD_LANG: the language of the command line's messages and of the nightly
+report set, es (the default) or en; the global `--lang` of the command line overrides it
+(read by seguridad/i18n.py `language`, checked here)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from seguridad.i18n import LANGUAGE_VARIABLE, say, unknown_language
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "warehouse" / "sql"
@@ -58,8 +67,8 @@ def _number(name: str, default: str, kind: type, minimum: float) -> int | float:
     except ValueError:
         value = None
     if value is None or value < minimum:
-        what = "a whole number of snapshots" if kind is int else "a number of seconds"
-        raise SeguridadError(f"{name}={text!r} is not {what} (0 or more; default {default})")
+        raise SeguridadError(say("config.not_whole" if kind is int else "config.not_seconds",
+                                 name=name, text=text, default=default))
     return value
 
 
@@ -74,8 +83,7 @@ def _memory(name: str, default: str) -> str:
     size = float(match.group(1)) * (1024 if match.group(2).upper() == "GB" else 1) \
         if match else 0
     if size < 100:
-        raise SeguridadError(f"{name}={text!r} is not a memory size of 100MB or more "
-                             f"(e.g. 700MB or 2GB; default {default})")
+        raise SeguridadError(say("config.not_memory", name=name, text=text, default=default))
     return f"{match.group(1)}{match.group(2).upper()}"
 
 
@@ -87,13 +95,15 @@ def settings() -> Settings:
     wh = Path(os.environ.get("SEGURIDAD_WAREHOUSE")
               or PROJECT_ROOT / "warehouse" / "seguridad.duckdb").resolve()
     if raw.exists() and not raw.is_dir():
-        raise SeguridadError(f"SEGURIDAD_RAW={raw} is a file: the landing zone must be a folder")
+        raise SeguridadError(say("config.raw_is_file", raw=raw))
     if wh.is_dir():
-        raise SeguridadError(f"SEGURIDAD_WAREHOUSE={wh} is a directory: give the path of the "
-                             "warehouse's .duckdb file (it is created if it does not exist)")
+        raise SeguridadError(say("config.warehouse_is_dir", wh=wh))
     folder = next((p for p in wh.parents if p.exists()), None)
     if folder is not None and not folder.is_dir():
-        raise SeguridadError(f"SEGURIDAD_WAREHOUSE={wh}: {folder} is a file, not a folder")
+        raise SeguridadError(say("config.folder_is_file", wh=wh, folder=folder))
+    if unknown_language() is not None:
+        raise SeguridadError(say("error.unknown_lang", variable=LANGUAGE_VARIABLE,
+                                 value=unknown_language()))
     vintage = os.environ.get("SEGURIDAD_POPULATION_VINTAGE") or DEFAULT_POPULATION_VINTAGE
     return Settings(raw_dir=raw, warehouse_path=wh, population_vintage=vintage,
                     snapshots=_number("SEGURIDAD_SNAPSHOTS", "3", int, 0),

@@ -74,7 +74,8 @@ def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings,
         hit = rejected.get((landing_path_of(path, settings), stat.st_size, stat.st_mtime_ns))
         if hit:
             out.append(FileOutcome(label_for(path), hit[0], "skipped",
-                                   f"rejected before, skipped: {hit[1]}"))
+                                   f"rejected before, skipped: {hit[1]}",
+                                   facts={"reason": hit[1]}))
     return out
 
 

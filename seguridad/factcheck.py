@@ -960,8 +960,13 @@ def validate_against_warehouse(con: duckdb.DuckDBPyConnection, loaded: Loaded) -
         if c.kind == "change":
             unknown = [i for i in c.indicators if i not in indicators]
             if unknown:
+                from seguridad.usage import nearest
+
+                guesses = [g for g in (nearest(u, indicators) for u in unknown) if g]
                 problems.append(f"{where}, field indicators: unknown indicator(s) "
-                                f"{', '.join(map(repr, unknown))}; known: {', '.join(indicators)}")
+                                f"{', '.join(map(repr, unknown))}"
+                                + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
+                                + f"; known: {', '.join(indicators)}")
             if c.series and c.series not in series:
                 problems.append(f"{where}, field series: unknown series {c.series!r}; known: "
                                 f"{', '.join(series)}")

@@ -61,9 +61,11 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
     if known:
         remember_mtime(con, source, sha, settings)
     if known and known[0] == "unpacked":
-        return [FileOutcome(label, sha, "unchanged", "archive already unpacked; nothing to do")]
+        return [FileOutcome(label, sha, "unchanged", "archive already unpacked; nothing to do",
+                            facts={"archive": True})]
     if known and known[0] == "rejected" and not retry_rejected:
-        return [FileOutcome(label, sha, "skipped", f"rejected before, skipped: {known[3]}")]
+        return [FileOutcome(label, sha, "skipped", f"rejected before, skipped: {known[3]}",
+                            facts={"reason": known[3]})]
     landed = rawfiles.land(source, settings.raw_dir, sha)
     scratch = settings.build_dir / f"zip-{sha[:16]}"
     try:
@@ -81,7 +83,9 @@ def ingest_archive(con: duckdb.DuckDBPyConnection, source: Path, label: str,
         f"; not data, left packed: {', '.join(skipped)}" if skipped else "")
     upsert_raw_file(con, sha, label, landed, settings, intake="unpacked", reason=note,
                     run_id=run_id, fmt="zip", rows=len(members))
-    return [FileOutcome(label, sha, "unpacked", f"archive unpacked: {note}"), *outcomes]
+    return [FileOutcome(label, sha, "unpacked", f"archive unpacked: {note}",
+                        facts={"members": len(members), "left_packed": list(skipped)}),
+            *outcomes]
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, settings: Settings,
@@ -108,7 +112,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
     except OSError as e:
         reason = staged.reason if staged is not None else \
             f"the file cannot be read ({e.strerror or e})"
-        return FileOutcome(label, "", "rejected", f"{label}: rejected: {reason}")
+        return FileOutcome(label, "", "rejected", f"{label}: rejected: {reason}",
+                           facts={"reason": reason})
     known = known_file(con, sha)
     if known and not archive:
         remember_mtime(con, source, sha, settings)
@@ -116,10 +121,12 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
         same = "" if known[1] == label else f" (same bytes as {known[1]})"
         return FileOutcome(label, sha, "unchanged",
-                           f"already ingested{same}: {known[0]}{cut}; nothing to do")
+                           f"already ingested{same}: {known[0]}{cut}; nothing to do",
+                           facts={"known": known[0], "cut": known[2],
+                                  "same_as": None if known[1] == label else known[1]})
     if known and known[0] == "rejected" and not retry_rejected:
         return FileOutcome(label, sha, "skipped",
-                           f"rejected before, skipped: {known[3]}")
+                           f"rejected before, skipped: {known[3]}", facts={"reason": known[3]})
 
     # An archive's member stays packed in the landing zone: the archive is the raw file.
     try:

@@ -41,10 +41,15 @@ def start(settings: Settings, run, flow_run_id: str | None) -> None:
                        "prefect_flow_run_id": flow_run_id})
 
 
-def end(settings: Settings, run, status: str, message: str) -> None:
-    _append(settings, {"event": "end", "run_id": run.run_id, "status": status,
-                       "finished_at": datetime.now().astimezone().isoformat(),
-                       "message": message})
+def end(settings: Settings, run, status: str, message: str,
+        words: list | None = None) -> None:
+    """`words`: the headline as catalogue keys and parameters (runtext.headline_words), so
+    that `seguridad status` says it in its reader's language; `message` is the record."""
+    entry = {"event": "end", "run_id": run.run_id, "status": status,
+             "finished_at": datetime.now().astimezone().isoformat(), "message": message}
+    if words:
+        entry["words"] = words
+    _append(settings, entry)
 
 
 @contextlib.contextmanager
@@ -56,8 +61,10 @@ def tracked(settings: Settings, run, flow_run_id: str | None = None) -> Iterator
     except BaseException as e:
         end(settings, run, "failed", f"{type(e).__name__}: {e}")
         raise
+    from seguridad import runtext
+
     status = "failed" if (run.rejected or run.failed_downloads) else "completed"
-    end(settings, run, status, run.headline())
+    end(settings, run, status, run.headline(), runtext.headline_words(run))
 
 
 def entries(settings: Settings) -> dict[str, dict]:

@@ -100,7 +100,11 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         checked.label, checked.sha256, "loaded",
         f"loaded {checked.rows:,} rows as {checked.format} ({checked.series}{cut_text}; "
         f"{span}; {checked.facts.encoding}, {checked.facts.line_ending}){warned}",
-        checked.format, spec["dataset"], checked.series, cut, checked.rows)
+        checked.format, spec["dataset"], checked.series, cut, checked.rows,
+        facts={"first": first, "last": last, "yearly": reference.is_yearly(checked.format),
+               "encoding": checked.facts.encoding, "line_ending": checked.facts.line_ending,
+               "warnings": len(checked.warnings),
+               "warning_kinds": sorted({w.check for w in checked.warnings})})
 
 
 def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:

@@ -25,6 +25,9 @@ class FileOutcome:
     cut_date: date | None = None
     rows: int = 0
     rejection: FileRejected | None = field(default=None, repr=False)
+    # What the command line says of it, in the reader's language (seguridad/runtext.py):
+    # the months or years it covers, its encoding, its warnings, the file it duplicates...
+    facts: dict = field(default_factory=dict, repr=False)
 
     @property
     def new_rejection(self) -> bool:

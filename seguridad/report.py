@@ -98,8 +98,7 @@ def headline(c: Comparison, lang: str | None = None) -> str:
               + ("" if c.per_100k else f" {unit}"))
     flag = f"{t('break_flag', lang)} " if c.methodology_break else ""
     base, cur = c.baseline.describe(lang), c.current.describe(lang)
-    place = (t("nationally", lang) if c.geo.level == "national" and lang == "es"
-             else f"{t('in', lang)} {c.geo.name}")
+    place = c.geo.place(lang)  # 'a nivel nacional', 'en el Estado de México', 'nationally'...
     where = f"{place} {t('between', lang)} {base} {t('and', lang)} {cur}"
     if c.pct_change is None:
         return f"{flag}{what} {where} {t('no_pct', lang)} ({values})."

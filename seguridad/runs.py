@@ -28,6 +28,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)  # things the user should know
     rebuilt: list = field(default_factory=list)  # a backfill's (plan item, core rows)
     known_files: int = 0  # files a refresh recognised without reading them
+    reference_rebuilt: bool = False  # the marts were rebuilt for new reference data
 
     @property
     def loaded(self) -> list[FileOutcome]:

@@ -6,9 +6,10 @@ import io
 from datetime import date, datetime
 
 from schemas.names import formats, is_yearly
-from seguridad import journal, warehouse
+from seguridad import journal, runtext, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
+from seguridad.i18n import say
 
 
 def coverage(format_name: str, first: date, last: date, cut: str | None) -> tuple[str, str]:
@@ -17,9 +18,9 @@ def coverage(format_name: str, first: date, last: date, cut: str | None) -> tupl
     span = (f"{first:%Y} .. {last:%Y}" if is_yearly(format_name)
             else f"{first:%Y-%m} .. {last:%Y-%m}")
     if cut:
-        return span, f"cut {cut}"
+        return span, say("status.cut", cut=cut)
     projection = formats()[format_name]["dataset"].startswith("population_")
-    return span, "projection" if projection else "no cut"
+    return span, say("status.projection" if projection else "status.no_cut")
 
 
 def describe(settings: Settings) -> str:
@@ -29,9 +30,10 @@ def describe(settings: Settings) -> str:
     except NoWarehouse as e:
         return f"{e}\n"
     try:
-        out.write(f"warehouse: {settings.warehouse_path}\nlanding zone: {settings.raw_dir}\n\n")
-        out.write("Datasets and series (for each month the newest cut wins; the cuts behind "
-                  "each series):\n")
+        out.write(say("status.where", warehouse=settings.warehouse_path, raw=settings.raw_dir)
+                  + "\n\n")
+        out.write(say("status.series_title") + "\n")
+        rows = []
         for dataset, series, fmt, first, last, cuts, loaded in con.execute("""
                 SELECT c.dataset, c.series, any_value(rf.format), min(c.month), max(c.month),
                        string_agg(DISTINCT strftime(c.cut_date, '%Y-%m'), ', '
@@ -41,21 +43,29 @@ def describe(settings: Settings) -> str:
                 GROUP BY ALL ORDER BY c.dataset, min(c.month)
                 """).fetchall():
             span, cut = coverage(fmt, first, last, cuts)
-            out.write(f"  {dataset:<20} {series:<17} {span:<18} {cut:<12} "
-                      f"loaded {loaded:%Y-%m-%d %H:%M}\n")
-        out.write("\nFiles:\n")
-        for name, status, fmt, cut, rows, reason, warnings in con.execute(
+            rows.append((runtext.dataset_words(dataset) or dataset,
+                         runtext.series_words(series) or "", span, cut,
+                         say("status.loaded_at", at=f"{loaded:%Y-%m-%d %H:%M}")))
+        out.write(_columns(rows))
+        out.write("\n" + say("status.files_title") + "\n")
+        for name, status, fmt, cut, n, reason, warnings in con.execute(
                 "SELECT f.file_name, f.status, f.format, f.cut_date, f.rows, f.status_reason, "
                 "(SELECT count(*) FROM ops.data_warnings AS w "
                 " WHERE w.file_sha256 = f.file_sha256) "
                 "FROM ops.raw_files AS f ORDER BY status, dataset, cut_date").fetchall():
-            cut_text = f"cut {cut:%Y-%m}" if cut else ""
-            detail = f"{fmt or ''} {cut_text} {rows or 0:,} rows" if status != "rejected" \
-                else (reason or "")
+            if status == "rejected":
+                detail = reason or ""
+            else:
+                parts = [runtext.dataset_words(None, fmt) or fmt or ""]
+                if cut:
+                    parts.append(say("run.cut", cut=f"{cut:%Y-%m}"))
+                parts.append(say("status.rows", n=n or 0, count=f"{n or 0:,}"))
+                detail = ", ".join(p for p in parts if p)
             if warnings:
-                detail += f"; {warnings:,} warning(s) in ops.data_warnings"
-            out.write(f"  {status:<10} {name}  {detail.strip()}\n")
-        out.write("\nLast runs (including those that failed or were killed):\n")
+                detail += "; " + say("run.warnings", n=warnings, count=f"{warnings:,}",
+                                     kinds="").rstrip(": ")
+            out.write(f"  {say('status.file_' + status):<12} {name}  {detail.strip()}\n")
+        out.write("\n" + say("status.runs_title") + "\n")
         history = sorted(journal.entries(settings).values(), key=lambda r: r["started_at"],
                          reverse=True)
         for run in history[:8]:
@@ -64,8 +74,30 @@ def describe(settings: Settings) -> str:
             if journal._iso(run.get("finished_at")):
                 seconds = (datetime.fromisoformat(run["finished_at"]) - started).total_seconds()
                 took = f"{seconds:6.1f}s"
-            out.write(f"  {started:%Y-%m-%d %H:%M} {run['status']:<9} {took:>7}  "
-                      f"{run['command']:<8} {run.get('message') or ''}\n")
+            out.write(f"  {started:%Y-%m-%d %H:%M} {say('status.run_' + run['status']):<11} "
+                      f"{took:>7}  {run['command']:<8} {_run_message(run)}\n")
     finally:
         con.close()
     return out.getvalue()
+
+
+def _run_message(run: dict) -> str:
+    """A run's message in today's reader's language where the journal kept its words."""
+    if run["status"] == "killed":
+        return say("status.killed")
+    words = run.get("words")
+    if isinstance(words, list):
+        try:
+            return runtext.words_text([(k, p) for k, p in words])
+        except (KeyError, ValueError, TypeError):  # words of another version of seguridad
+            pass
+    return run.get("message") or ""
+
+
+def _columns(rows: list[tuple]) -> str:
+    """Rows as aligned columns (each as wide as its widest cell)."""
+    if not rows:
+        return ""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return "".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False))
+                   + "  " + r[-1] + "\n" for r in rows)

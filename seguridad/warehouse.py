@@ -22,6 +22,7 @@ from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
+from seguridad.i18n import say
 
 SCHEMA_VERSION = "5"  # 5: ops.raw_files is a view over ops.file_intake
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
@@ -113,9 +114,9 @@ def validate_reference(directory: Path) -> None:
     for name, model in reference.REFERENCE_MODELS.items():
         failures = validate.validate(model, reference.read(name, directory))
         if failures:
-            raise FileRejected(str(directory / f"{name}.csv"), "a reference table breaks its rules "
-                               f"(schemas/reference.py, {model.__name__}); the build stopped "
-                               "and nothing was published", failures)
+            raise FileRejected(str(directory / f"{name}.csv"),
+                               say("warehouse.reference_broken", model=model.__name__),
+                               failures)
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -165,10 +166,9 @@ def check_rules(con: duckdb.DuckDBPyConnection) -> None:
         said = " ".join(line.removeprefix("--").strip() for line in
                         (RULES_DIR / f"{rule}.sql").read_text(encoding="utf-8").splitlines()
                         if line.startswith("--"))
-        lines.append(f"rule {rule} failed on {count:,} row(s): {said}")
+        lines.append(say("warehouse.rule_failed", rule=rule, count=f"{count:,}", said=said))
         lines += ["    " + ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows]
-    raise BuildRefused("the build breaks the warehouse's data rules (warehouse/sql/checks/"
-                       "build/); nothing was published:\n  " + "\n  ".join(lines))
+    raise BuildRefused(say("warehouse.rules_broken") + "\n  " + "\n  ".join(lines))
 
 
 def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
@@ -184,32 +184,26 @@ def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
         with open(path, "rb") as f:
             head = f.read(16)
     except OSError as e:
-        raise SeguridadError(f"the published warehouse {path} cannot be read: "
-                             f"{e.strerror or e}") from None
+        raise SeguridadError(say("warehouse.unreadable", path=path,
+                                 why=e.strerror or e)) from None
     if len(head) < 12 or head[8:12] != b"DUCK":
-        raise SeguridadError(f"{path} is not a DuckDB database (is SEGURIDAD_WAREHOUSE the "
-                             "right path?): seguridad neither reads it nor writes over it")
+        raise SeguridadError(say("warehouse.not_duckdb", path=path))
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as e:
         if damaged_ok:
             return "damaged"
-        raise SeguridadError(
-            f"the published warehouse {path} cannot be opened ({str(e).splitlines()[0]}): it "
-            "is damaged. `seguridad rollback` puts the previous one back; `seguridad refresh "
-            "--full` rebuilds it from the landing zone.") from None
+        raise SeguridadError(say("warehouse.cannot_open", path=path,
+                                 why=str(e).splitlines()[0])) from None
     try:
         row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'schema_version'")
     except duckdb.CatalogException:
-        raise SeguridadError(f"{path} is a DuckDB database but not a seguridad warehouse (it "
-                             "has no ops.meta): seguridad neither reads it nor writes over it; "
-                             "point SEGURIDAD_WAREHOUSE at another path") from None
+        raise SeguridadError(say("warehouse.not_ours", path=path)) from None
     except duckdb.Error as e:
         if damaged_ok:
             return "damaged"
-        raise SeguridadError(f"the published warehouse {path} is damaged "
-                             f"({str(e).splitlines()[0]}): `seguridad rollback` puts the "
-                             "previous one back") from None
+        raise SeguridadError(say("warehouse.damaged", path=path,
+                                 why=str(e).splitlines()[0])) from None
     finally:
         con.close()
     return row[0] if row else "unknown"
@@ -297,8 +291,7 @@ def connect_read_only(settings: Settings,
     """A reader's connection to the published warehouse; never blocks or is blocked by a build."""
     path = settings.warehouse_path
     if not path.exists():
-        raise NoWarehouse(
-            f"No warehouse at {path}. Run `seguridad refresh` (or `make run`) to build it.")
+        raise NoWarehouse(say("warehouse.none", path=path))
     check_published(settings)
     return duckdb.connect(str(path), read_only=True, config=config or {})
 
@@ -314,8 +307,8 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise SeguridadError(f"cannot write in the warehouse's folder {path.parent} "
-                             f"({e.strerror or e}): check SEGURIDAD_WAREHOUSE") from None
+        raise SeguridadError(say("warehouse.folder_not_writable", folder=path.parent,
+                                 why=e.strerror or e)) from None
     deadline = time.monotonic() + wait_s
     notes: list[str] = []
     try:
@@ -326,18 +319,15 @@ def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[lis
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
-                    raise WarehouseBusy(
-                        f"Another refresh or backfill is writing the warehouse ({holder}); "
-                        f"waited {wait_s:.0f} s. Try again when it finishes.") from None
+                    raise WarehouseBusy(say("warehouse.busy", holder=holder,
+                                            seconds=f"{wait_s:.0f}")) from None
                 time.sleep(0.2)
         previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
         fields = previous.split()
         if len(fields) > 1 and fields[0] == "pid":  # a note a killed writer left; any other
             pid = int(fields[1]) if fields[1].isdigit() else None  # text is just replaced
             if pid != os.getpid() and not pid_alive(pid):
-                notes.append(f"cleared a stale lock left by process {pid or fields[1]!r}, "
-                             "which died while writing; the published warehouse was not "
-                             "touched")
+                notes.append(say("note.stale_lock", pid=pid or repr(fields[1])))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
         try:
@@ -386,6 +376,7 @@ class Build:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.published = False
         self.marts_rebuilt = False  # set by the flow step that rebuilds them
+        self.copied = False  # a copy of a published warehouse (else a first or full build)
         self.notes: list[str] = []
 
     def open(self) -> duckdb.DuckDBPyConnection:
@@ -400,6 +391,7 @@ class Build:
         state = check_published(self.settings, damaged_ok=self.fresh)
         if state is not None and not self.fresh:
             shutil.copyfile(published, self.path)
+            self.copied = True
             self.con = duckdb.connect(str(self.path), config=config)
         else:
             self.con = duckdb.connect(config=config)
@@ -475,8 +467,7 @@ def rollback(settings: Settings) -> Path:
     with writer_lock(settings):
         kept = snapshots(settings)
         if not kept:
-            raise SeguridadError("There is no earlier published warehouse to roll back to "
-                                 f"(snapshots are kept in {settings.snapshots_dir}).")
+            raise SeguridadError(say("warehouse.no_snapshot", folder=settings.snapshots_dir))
         latest = kept[-1]
         settings.build_dir.mkdir(parents=True, exist_ok=True)
         staged = settings.build_dir / f"rollback-{os.getpid()}.duckdb"
@@ -493,7 +484,7 @@ def writer_session(settings: Settings) -> Iterator[list[str]]:
     with writer_lock(settings) as notes:
         removed = clean_build_dir(settings)
         if removed:
-            notes.append(f"removed {len(removed)} leftover build file(s) of a writer that died")
+            notes.append(say("note.leftovers", n=len(removed)))
         yield notes
 
 

@@ -46,7 +46,7 @@ def test_two_workers_build_the_serial_warehouse(tmp_path, monkeypatch):
     # One file rejected, so both exit 1, with the same words for every file.
     assert (serial.returncode, fanned.returncode) == (1, 1), fanned.stderr[-3000:]
     assert fanned.stdout == serial.stdout.replace(str(serial_wh), str(fanned_wh))
-    assert "REJECTED" in fanned.stderr and "'1O'" in fanned.stderr
+    assert "RECHAZADO" in fanned.stderr and "'1O'" in fanned.stderr
     # The copy is known from earlier in the same run, before the marts are rebuilt: it is
     # the newest January, so loaded (ops.raw_files needs no build to say so).
     assert re.search(r"same bytes as [^)]*copia_estatal_enero\.csv\): loaded, cut 2026-01",

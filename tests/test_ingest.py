@@ -342,7 +342,7 @@ def test_ingesting_the_same_file_twice_changes_nothing(workspace):
     copy = shutil.copyfile(NM_FILE, workspace / "IDEFC_NM_nov24.csv")  # same bytes, new name
     result = run_cli("ingest", str(copy), cwd=workspace)
     assert result.returncode == 0, result.stderr
-    assert "already ingested" in result.stdout and "Nothing new" in result.stdout
+    assert "ya estaba cargado" in result.stdout and "Nada nuevo" in result.stdout
     assert fingerprint(wh) == before
     assert raw_files(wh) == files_before
 

@@ -87,11 +87,11 @@ def test_a_refresh_killed_anywhere_leaves_the_warehouse_whole_and_the_next_run_r
     monkeypatch.delenv("SEGURIDAD_FAULT_POINT")
     rerun = run_cli("refresh", "--no-report", cwd=small)
     assert rerun.returncode == 0, rerun.stderr
-    assert "stale lock" in rerun.stderr
+    assert "candado" in rerun.stderr  # the stale lock, cleared
     assert raw_file_count(wh) == files_before + 1
     assert not any((small / "warehouse" / ".build").iterdir())
     status = run_cli("status", cwd=small).stdout
-    assert "killed" in status
+    assert "interrumpida" in status  # the killed run
 
 
 def test_a_second_writer_waits_and_then_says_why_it_gave_up(small, monkeypatch):
@@ -100,7 +100,7 @@ def test_a_second_writer_waits_and_then_says_why_it_gave_up(small, monkeypatch):
     with warehouse.writer_lock(settings):
         result = run_cli("refresh", "--no-report", cwd=small)
     assert result.returncode == 1
-    assert "Another refresh or backfill is writing the warehouse" in result.stderr
+    assert "Otra actualización o reconstrucción está escribiendo el almacén" in result.stderr
     assert "Traceback" not in result.stderr  # a message for the user, not a bug report
 
 
@@ -180,14 +180,14 @@ def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
     before, spending_before = marts_fingerprint(wh), query(wh, spending)
     dry = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", "--dry-run",
                   cwd=workspace)
-    assert dry.returncode == 0 and "Dry run: nothing was written." in dry.stdout
+    assert dry.returncode == 0 and "Simulación: no se escribió nada." in dry.stdout
     assert "core.crime_state_monthly" in dry.stdout and "cut 2024-11" in dry.stdout
     assert re.search(r"ramo33 +no cut +loaded +2014 \.\. 2014 +-> core.spending_yearly",
                      dry.stdout), dry.stdout
     untouched = sha(wh)
     result = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", cwd=workspace)
     assert result.returncode == 0, result.stderr
-    assert "Backfill done: 12 file(s) rebuilt" in result.stdout
+    assert "Reconstrucción terminada: 12 archivos reconstruidos" in result.stdout
     assert marts_fingerprint(wh) == before and sha(wh) != untouched  # rebuilt, same numbers
     assert query(wh, spending) == spending_before
 
@@ -204,7 +204,7 @@ def test_rollback_puts_the_previous_warehouse_back(small, monkeypatch):
     assert refresh_flow(report=False, return_state=True).is_completed()
     rolled = run_cli("rollback", cwd=small)
     assert rolled.returncode == 0, rolled.stderr
-    assert "Restored the warehouse" in rolled.stdout
+    assert "Se restituyó el almacén" in rolled.stdout
     con = duckdb.connect(str(wh), read_only=True)
     names = [n for (n,) in con.execute("SELECT file_name FROM ops.raw_files").fetchall()]
     con.close()

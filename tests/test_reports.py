@@ -151,8 +151,8 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
     (["--preset", "since"], ["needs --since"]),
     (["--preset", "yoy", "--end", "2024-11", "--measure", "victims", "--sex", "X"],
      ["unknown --sex 'X'", "'Mujer'"]),
-    (["--preset", "yoy", "--end", "2024-11", "--geo", "Nowhere"], ["unknown geography"]),
-    (["--preset", "r12", "--current", "2016-01:2016-12"], ["either --preset or"]),
+    (["--preset", "yoy", "--end", "2024-11", "--geo", "Nowhere"], ["lugar desconocido"]),
+    (["--preset", "r12", "--current", "2016-01:2016-12"], ["no ambos"]),
     (["--preset", "r12", "--by", "state", "--geo", "09"], ["use it with national or a group"]),
 ])
 def test_refusals_say_why_and_how_to_proceed(published, args, words):
@@ -171,7 +171,7 @@ def test_english_and_spanish(published):
     assert es.startswith("Homicidio doloso bajó 21.8% a nivel nacional entre enero-noviembre de "
                          "2012 y enero-noviembre de 2015 (19,760 → 15,454 carpetas de "
                          "investigación).")
-    assert en.startswith("Intentional homicide fell 21.8% in Mexico between "
+    assert en.startswith("Intentional homicide fell 21.8% nationally between "
                          "January-November 2012 and January-November 2015")
     data = json.loads(run_cli(*args, "--format", "json", "--lang", "en").stdout)
     assert data["pct_change"] == -21.79 and data["headline"] in en

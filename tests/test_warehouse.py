@@ -154,18 +154,27 @@ def test_status_names_the_cut_behind_every_series(shipped_warehouse, monkeypatch
     lines = result.stdout.splitlines()
 
     def line(dataset: str, series: str) -> str:
-        found = [x for x in lines if re.match(rf"\s+{dataset}\s+{series}\s", x)]
+        found = [x for x in lines if re.match(rf"\s+{re.escape(dataset)}\s+"
+                                              rf"{re.escape(series)}\s", x)]
         assert len(found) == 1, result.stdout
         return found[0]
 
-    # the cuts the shipped files' names give (estatal_..._nov2024, _mar2026, ..._nov2025)
-    assert re.search(r"2015-01 \.\. 2024-11 +cut 2024-11 ", line("crime_state", "cnsp_2015"))
-    assert re.search(r"2026-01 \.\. 2026-03 +cut 2026-03 ", line("crime_state", "rnid_2026"))
-    assert "cut 2025-11" in line("crime_municipal", "cnsp_2015")
-    assert re.search(r"1997-01 \.\. 2017-12 +cut 2017-12 ", line("crime_state", "cieisp_1997"))
+    # the cuts the shipped files' names give (estatal_..._nov2024, _mar2026, ..._nov2025),
+    # each dataset and series in words (Spanish by default), not by its key
+    state, cnsp = "incidencia delictiva estatal", "metodología 2015 (CNSP/38/15)"
+    assert re.search(r"2015-01 \.\. 2024-11 +corte 2024-11 ", line(state, cnsp))
+    assert re.search(r"2026-01 \.\. 2026-03 +corte 2026-03 ", line(state, "catálogo 2026 (RNID)"))
+    assert "corte 2025-11" in line("incidencia delictiva municipal", cnsp)
+    assert re.search(r"1997-01 \.\. 2017-12 +corte 2017-12 ",
+                     line(state, "metodología anterior (CIEISP)"))
     # yearly data: years, and no publication cut to name
-    assert re.search(r"1990 \.\. 2030 +projection ", line("population_state", "conapo_2010"))
-    assert re.search(r"1998 \.\. 2014 +no cut ", line("spending_ramo33", "ramo33"))
+    assert re.search(r"1990 \.\. 2030 +proyección ",
+                     line("población estatal proyectada", "CONAPO 2010"))
+    assert re.search(r"1998 \.\. 2014 +sin corte ", line("Ramo 33 por estado", "SHCP, vía México Evalúa"))
+    assert "cnsp_2015" not in result.stdout and "crime_state" not in result.stdout
+    english = run_cli("--lang", "en", "status").stdout
+    assert re.search(r"state crime counts +the 2026 catalogue \(RNID\) +2026-01 \.\. 2026-03 "
+                     r"+cut 2026-03 ", english), english
 
 
 def test_reader_keeps_its_snapshot_during_a_build_and_never_errs(workspace):
@@ -201,7 +210,7 @@ def test_a_second_writer_waits_then_gives_up_with_a_clear_message(workspace):
     with warehouse.writer_lock(settings), pytest.raises(WarehouseBusy) as err, \
             warehouse.writer_lock(settings, wait_s=0.5):
         pass
-    assert "Another refresh or backfill is writing" in str(err.value)
+    assert "Otra actualización o reconstrucción está escribiendo" in str(err.value)
 
 
 def test_leftovers_of_a_dead_writer_are_cleaned_by_the_next(workspace):
@@ -212,4 +221,4 @@ def test_leftovers_of_a_dead_writer_are_cleaned_by_the_next(workspace):
     (settings.build_dir / "spill").mkdir()
     with warehouse.build(settings) as b:
         assert not dead.exists() and not (settings.build_dir / "spill").exists()
-        assert any("leftover" in n for n in b.notes)
+        assert any("archivo(s) de construcción que dejó" in n for n in b.notes)

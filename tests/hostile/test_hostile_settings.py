@@ -63,7 +63,7 @@ def test_a_full_rebuild_over_an_empty_landing_zone_is_refused_then_undoable(work
     before = query(wh, MARTS)
     shutil.rmtree(workspace / "raw")
     (workspace / "raw").mkdir()
-    refused(cli("refresh", "--full", "--no-report"), "empty", "--force")
+    refused(cli("refresh", "--full", "--no-report"), "vacío", "--force")
     assert query(wh, MARTS) == before
     forced = cli("refresh", "--full", "--force", "--no-report")
     assert forced.returncode == 0, forced.stderr
@@ -79,7 +79,7 @@ def test_a_full_rebuild_names_the_files_whose_data_it_drops(empty_workspace):
     (raw / RNID_2026_FILE.name).unlink()
     result = cli("refresh", "--full", "--no-report")
     assert result.returncode == 0, result.stderr
-    assert RNID_2026_FILE.name in result.stderr and "drops" in result.stderr
+    assert RNID_2026_FILE.name in result.stderr and "deja fuera" in result.stderr
     assert list((empty_workspace / "warehouse" / ".snapshots").glob("*.duckdb"))  # undoable
 
 
@@ -90,9 +90,9 @@ def test_another_duckdb_database_is_never_written(empty_workspace, monkeypatch):
     con.close()
     before = sha(other)
     monkeypatch.setenv("SEGURIDAD_WAREHOUSE", str(other))
-    refused(cli("refresh", "--no-report"), "not a seguridad warehouse")
-    refused(cli("ingest", str(RNID_2026_FILE)), "not a seguridad warehouse")
-    refused(cli("status"), "not a seguridad warehouse")
+    refused(cli("refresh", "--no-report"), "no un almacén de seguridad")
+    refused(cli("ingest", str(RNID_2026_FILE)), "no un almacén de seguridad")
+    refused(cli("status"), "no un almacén de seguridad")
     assert sha(other) == before
 
 
@@ -222,10 +222,10 @@ def test_output_that_is_a_directory(workspace):
     folder = workspace / "out"
     folder.mkdir()
     refused(cli("report", "compare", "--indicator", "homicidio_doloso", "--geo", "national",
-                "--preset", "r12", "--output", str(folder)), "directory")
+                "--preset", "r12", "--output", str(folder)), "es una carpeta")
     refused(cli("check-claims", str(REPO / "claims" / "cnsp_2015-12-18.toml"), "--output",
-                str(folder)), "directory")
-    refused(cli("dictionary", "--output", str(folder)), "directory")
+                str(folder)), "es una carpeta")
+    refused(cli("dictionary", "--output", str(folder)), "es una carpeta")
 
 
 # --- one poison file ----------------------------------------------------------------------
@@ -270,16 +270,18 @@ def test_sql_cannot_write_or_reach_out(workspace, wh, statement):
     assert sha(wh) == before
 
 
-@pytest.mark.parametrize("args", [
-    ["--indicator", "homicidio_doloso'; DROP TABLE marts.geo; --", "--geo", "national"],
-    ["--indicator", "homicidio_doloso", "--geo", "' OR 1=1 --"],
-    ["--indicator", "homicidio_doloso", "--geo", "national", "--series", "x\"; SELECT 1"],
-    ["--indicator", "homicidio_doloso", "--geo", "national", "--sex", "Mujer' --",
-     "--measure", "victims"],
+@pytest.mark.parametrize("args,word", [
+    (["--indicator", "homicidio_doloso'; DROP TABLE marts.geo; --", "--geo", "national"],
+     "indicador desconocido"),
+    (["--indicator", "homicidio_doloso", "--geo", "' OR 1=1 --"], "lugar desconocido"),
+    (["--indicator", "homicidio_doloso", "--geo", "national", "--series", "x\"; SELECT 1"],
+     "unknown"),
+    (["--indicator", "homicidio_doloso", "--geo", "national", "--sex", "Mujer' --",
+      "--measure", "victims"], "unknown"),
 ])
-def test_quotes_and_sql_in_parameters_are_just_unknown_values(workspace, wh, args):
+def test_quotes_and_sql_in_parameters_are_just_unknown_values(workspace, wh, args, word):
     before = sha(wh)
-    refused(cli("report", "compare", *args, "--preset", "r12"), "unknown")
+    refused(cli("report", "compare", *args, "--preset", "r12"), word)
     assert sha(wh) == before
     assert query(wh, "SELECT count(*) > 0 FROM marts.geo") == [(True,)]
 

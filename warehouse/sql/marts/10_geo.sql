@@ -1,20 +1,21 @@
 -- Every geography a report can name: the nation, the 32 states and the groups of states.
 CREATE OR REPLACE TABLE marts.geo AS
 SELECT 'national' AS geo_level, '00' AS geo_code, 'Nacional' AS geo_name, 'Nacional' AS short_name,
-       CAST(NULL AS VARCHAR) AS kind, 32 AS member_count
+       CAST(NULL AS VARCHAR) AS kind, 32 AS member_count, 'National' AS geo_name_en
 UNION ALL
-SELECT 'state', state_code, state_name, short_name, NULL, 1 FROM core.geo_state
+SELECT 'state', state_code, state_name, short_name, NULL, 1, name_en FROM core.geo_state
 UNION ALL
-SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.state_code)
+SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.state_code), g.name_en
 FROM core.geo_group AS g
 JOIN core.geo_group_member AS m USING (group_key)
 GROUP BY ALL
 UNION ALL
-SELECT 'municipality', m.municipality_code, m.name || ', ' || s.short_name, m.name, NULL, NULL
+SELECT 'municipality', m.municipality_code, m.name || ', ' || s.short_name, m.name, NULL, NULL,
+       m.name || ', ' || s.name_en
 FROM core.geo_municipality AS m
 JOIN core.geo_state AS s USING (state_code)
 UNION ALL
-SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.municipality_code)
+SELECT 'group', g.group_key, g.name_es, g.name_es, g.kind, count(m.municipality_code), g.name_en
 FROM core.geo_municipal_group AS g
 JOIN core.geo_municipal_group_member AS m USING (group_key)
 GROUP BY ALL;

@@ -5,8 +5,10 @@ WITH source AS (
     SELECT * FROM read_csv(getvariable('reference_dir') || '/states.csv', header = true,
                            all_varchar = true)
 )
-SELECT state_code, state_name, short_name, abbreviation FROM source;
-COMMENT ON TABLE core.geo_state IS 'The 32 states: INEGI code, official name, everyday name, abbreviation.';
+SELECT state_code, state_name, short_name, abbreviation, name_en,
+       coalesce(article_es, '') AS article_es, coalesce(article_en, '') AS article_en
+FROM source;
+COMMENT ON TABLE core.geo_state IS 'The 32 states: INEGI code, name as texts write it (INEGI''s official name but for the Estado de México), everyday name, abbreviation, English name, and the article a sentence puts before the name in Spanish and English.';
 
 CREATE OR REPLACE TABLE core.geo_state_name_variant AS
 SELECT state_code, variant, seen_in
