@@ -564,10 +564,17 @@ def status() -> None:
     sys.stdout.write(status_mod.describe(config.settings()))
 
 
+SQL_LIMIT = 1000  # rows `seguridad sql` prints unless told otherwise
+
+
 @app.command()
 def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
-        fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table") -> None:
-    """Run a quick read-only query against the published warehouse."""
+        fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+        limit: Annotated[int, typer.Option(
+            min=0, help=f"Print at most this many rows (default {SQL_LIMIT:,}); 0: all of "
+                        "them.")] = SQL_LIMIT) -> None:
+    """Run a quick read-only query against the published warehouse. For more, open it with
+    the DuckDB CLI: duckdb -readonly warehouse/seguridad.duckdb (docs/sql.md)."""
     import csv
     from decimal import Decimal
 
@@ -582,13 +589,17 @@ def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
     try:
         result = con.execute(query)
         names = [d[0] for d in result.description] if result.description else []
-        rows = result.fetchall()
+        rows = result.fetchmany(limit + 1) if limit else result.fetchall()
     finally:
         con.close()
+    cut = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if cut else rows
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(["" if v is None else v for v in r] for r in rows)
+        if cut:  # on stderr: the CSV stays data only
+            typer.echo(i18n.say("sql.cut", n=f"{limit:,}"), err=True)
         return
     # Values as DuckDB gives them (a year stays 2015, not 2,015); numbers aligned right.
     cells = [names] + [["NULL" if v is None else str(v) for v in r] for r in rows]
@@ -602,7 +613,9 @@ def sql(query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
                          + "\n")
         if n == 0:
             sys.stdout.write("  ".join("-" * w for w in widths) + "\n")
-    sys.stdout.write(f"({len(rows):,} rows)\n")
+    sys.stdout.write(i18n.say("sql.rows", n=len(rows), count=f"{len(rows):,}") + "\n")
+    if cut:
+        typer.echo(i18n.say("sql.cut", n=f"{limit:,}"), err=True)
 
 
 @app.command()

@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from schemas.names import formats, is_yearly
-from seguridad import journal, runtext, warehouse
+from seguridad import journal, published, runtext, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
 from seguridad.i18n import say
@@ -31,7 +31,8 @@ def describe(settings: Settings) -> str:
         return f"{e}\n"
     try:
         out.write(say("status.where", warehouse=settings.warehouse_path, raw=settings.raw_dir)
-                  + "\n\n")
+                  + "\n")
+        out.write(integrity(settings) + "\n")
         out.write(say("status.series_title") + "\n")
         rows = []
         for dataset, series, fmt, first, last, cuts, loaded in con.execute("""
@@ -79,6 +80,24 @@ def describe(settings: Settings) -> str:
     finally:
         con.close()
     return out.getvalue()
+
+
+def integrity(settings: Settings) -> str:
+    """Whether the published file is the one a build published: a line for each finding."""
+    found = published.check(settings)
+    if found is None:
+        return ""
+    lines = []
+    if found.state == "changed":
+        lines.append(say("status.changed", recorded=found.recorded[:12],
+                         actual=found.actual[:12], record=published.record_path(settings)))
+    elif found.state == "unrecorded":
+        lines.append(say("status.unrecorded"))
+    else:
+        lines.append(say("status.intact", sha=found.recorded[:12]))
+    if found.writable:
+        lines.append(say("status.writable"))
+    return "".join(line + "\n" for line in lines)
 
 
 def _run_message(run: dict) -> str:

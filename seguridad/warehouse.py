@@ -23,6 +23,7 @@ from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
 from seguridad.i18n import say
+from seguridad.published import protect
 
 SCHEMA_VERSION = "5"  # 5: ops.raw_files is a view over ops.file_intake
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
@@ -417,6 +418,7 @@ class Build:
         faults.point("before-publish")
         os.replace(self.path, published)
         self.published = True
+        protect(self.settings)  # read-only on disk, its sha256 recorded for `status`
         prune_snapshots(self.settings)
 
     def discard(self) -> None:
@@ -474,6 +476,7 @@ def rollback(settings: Settings) -> Path:
         _link_or_copy(latest, staged)
         os.replace(staged, settings.warehouse_path)
         latest.unlink()
+        protect(settings)
         return latest
 
 

@@ -170,7 +170,8 @@ def test_status_names_the_cut_behind_every_series(shipped_warehouse, monkeypatch
     # yearly data: years, and no publication cut to name
     assert re.search(r"1990 \.\. 2030 +proyección ",
                      line("población estatal proyectada", "CONAPO 2010"))
-    assert re.search(r"1998 \.\. 2014 +sin corte ", line("Ramo 33 por estado", "SHCP, vía México Evalúa"))
+    assert re.search(r"1998 \.\. 2014 +sin corte ",
+                     line("Ramo 33 por estado", "SHCP, vía México Evalúa"))
     assert "cnsp_2015" not in result.stdout and "crime_state" not in result.stdout
     english = run_cli("--lang", "en", "status").stdout
     assert re.search(r"state crime counts +the 2026 catalogue \(RNID\) +2026-01 \.\. 2026-03 "
