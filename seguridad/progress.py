@@ -18,10 +18,21 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
+
+
+class CountColumn(ProgressColumn):
+    """'3/18' for a step that counts, nothing for one that does not."""
+
+    def render(self, task) -> Text:
+        if task.total is None:
+            return Text("")
+        return Text(f"{int(task.completed)}/{int(task.total)}", style="progress.download")
 
 
 class RunDisplay:
@@ -38,7 +49,7 @@ class RunDisplay:
         self._sub = None
         if live:
             self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                 BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 BarColumn(), CountColumn(), TimeElapsedColumn(),
                                  console=Console(stderr=True), transient=True,
                                  redirect_stdout=False, redirect_stderr=False)
 
@@ -53,8 +64,10 @@ class RunDisplay:
             self._bar.stop()
 
     def step(self, text: str, total: int | None = None) -> None:
+        """A new step: its own line, its own count and clock."""
         if self._bar is not None:
-            self._bar.update(self._task, description=text, total=total, completed=0)
+            self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(text, total=total)
 
     def advance(self, n: int = 1) -> None:
         if self._bar is not None:

@@ -108,7 +108,7 @@ def test_recipe_add_an_indicator(workspace, reference):
            "narcomenudeo,rnid_2026,%,Narcomenudeo,%,%,")
     state = refresh_flow(return_state=True)
     assert state.is_completed(), state.message
-    assert any("reference data" in n for n in state.result().notes)
+    assert any("datos de referencia" in n for n in state.result().notes)
     wh = workspace / "warehouse" / "seguridad.duckdb"
     nm = read_csv_rows(NM_FILE, "latin-1")
     expected = sum(int(r[MONTHS[10]]) for r in nm
