@@ -56,19 +56,21 @@ def plan(con: duckdb.DuckDBPyConnection, window: Window,
 
 
 def describe(items: list[PlanItem], window: Window) -> str:
+    from seguridad.i18n import say
+    from seguridad.runtext import dataset_words
+
     if not items:
-        return f"Backfill {window}: no loaded file publishes these months; nothing to do.\n"
-    lines = [f"Backfill {window} ({window.months} months): {len(items)} file(s), rebuilt from "
-             "the raw rows the warehouse keeps, then the marts."]
+        return say("backfill.nothing", window=window) + "\n"
+    lines = [say("backfill.plan", window=window, months=window.months, files=len(items))]
     for dataset in dict.fromkeys(i.dataset for i in items):
-        lines.append(f"  {dataset}:")
+        lines.append(f"  {dataset_words(dataset)}:")
         for i in (i for i in items if i.dataset == dataset):
             span, cut = coverage(i.format, i.first, i.last,
                                  f"{i.cut_date:%Y-%m}" if i.cut_date else None)
             if not is_yearly(i.format):
-                span += f" ({i.months} months)"
-            lines.append(f"    {i.series:<17} {cut:<12} {i.status:<10} {span:<28} -> "
-                         f"{i.table}  {i.file_name}")
+                span += " " + say("backfill.months", n=i.months)
+            lines.append(f"    {i.series:<17} {cut:<14} {say('status.file_' + i.status):<12} "
+                         f"{span:<28} -> {i.table}  {i.file_name}")
     return "\n".join(lines) + "\n"
 
 

@@ -558,7 +558,8 @@ app.command("places", hidden=True)(lugares)
 
 @app.command()
 def status() -> None:
-    """What is in the warehouse: each series' coverage and cut, files, last runs."""
+    """What is in the warehouse: each series' coverage and cut, files, last runs, and
+    whether the published file was changed outside a build."""
     from seguridad import status as status_mod
 
     sys.stdout.write(status_mod.describe(config.settings()))
@@ -648,7 +649,13 @@ def run(argv: list[str] | None = None) -> int:
         if i18n.unknown_language() is not None and _asked_language(args) is None:
             raise SeguridadError(i18n.say("error.unknown_lang", variable=i18n.LANGUAGE_VARIABLE,
                                           value=i18n.unknown_language()))
-        code = app(args=args, prog_name="seguridad", standalone_mode=False)
+        from typer.main import get_command
+
+        from seguridad import helptext
+
+        command = get_command(app)
+        helptext.localize(command, i18n.language())
+        code = command.main(args=args, prog_name="seguridad", standalone_mode=False)
     except usage.NO_ARGS:  # bare `seguridad` or `seguridad report`: Typer printed the help
         return 2
     except usage.USAGE_ERRORS as e:

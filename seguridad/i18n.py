@@ -164,3 +164,9 @@ def say(key: str, lang: str | None = None, **params: object) -> str:
 
 def has(key: str) -> bool:
     return key in _catalogue()
+
+
+def entry(key: str) -> dict | None:
+    """A catalogue entry with whatever languages it has (the help has Spanish only: the
+    English is cli.py's own)."""
+    return _catalogue().get(key)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from seguridad.errors import ComparisonRefused
+from seguridad.i18n import say
 
 MONTH_NAMES_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
                   "septiembre", "octubre", "noviembre", "diciembre"]
@@ -26,9 +27,9 @@ def add_months(d: date, n: int) -> date:
 def parse_month(text: str) -> date:
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ComparisonRefused(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2015-11")
+        raise ComparisonRefused(say("window.not_a_month", text=text))
     if not 1900 <= int(m.group(1)) <= 2100:
-        raise ComparisonRefused(f"{text!r}: the year must be between 1900 and 2100")
+        raise ComparisonRefused(say("window.year_range", text=text))
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
@@ -45,7 +46,7 @@ class Window:
         start = parse_month(first)
         end = parse_month(last) if last else start
         if end < start:
-            raise ComparisonRefused(f"window {text!r} ends before it starts")
+            raise ComparisonRefused(say("window.backwards", text=text))
         return cls(start, end)
 
     @property
@@ -125,10 +126,11 @@ def preset_windows(preset: str, end: date, since: date | None = None) -> tuple[W
                 Window(add_months(end, -23), add_months(end, -12)))
     if preset == "since":
         if since is None:
-            raise ComparisonRefused("--preset since needs --since YYYY-MM")
+            raise ComparisonRefused(say("window.since_needed"))
         if since > end:
-            raise ComparisonRefused(f"--since {since:%Y-%m} is after --end {end:%Y-%m}")
+            raise ComparisonRefused(say("window.since_after_end", since=f"{since:%Y-%m}",
+                                        end=f"{end:%Y-%m}"))
         current = Window(since, end)
         return current, Window(add_months(since, -current.months), add_months(since, -1))
-    raise ComparisonRefused(f"unknown preset {preset!r}: use {', '.join(PRESETS)}, or "
-                            "--current and --baseline for custom windows")
+    raise ComparisonRefused(say("window.unknown_preset", preset=preset,
+                                presets=", ".join(PRESETS)))

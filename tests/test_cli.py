@@ -118,6 +118,40 @@ def test_an_unknown_language_is_one_line():
     assert result.returncode == 1 and "'fr'" in result.stderr
 
 
+def test_the_help_speaks_spanish_and_english_on_request():
+    es = cli("--help")
+    assert es.returncode == 0
+    assert "Órdenes" in es.stdout and "Opciones" in es.stdout
+    assert "Muestra esta ayuda y termina." in es.stdout
+    assert "Show this message" not in es.stdout and "Commands" not in es.stdout
+    compare = cli("report", "compare", "--help").stdout
+    assert "Compara un indicador entre dos periodos" in compare and "[obligatorio]" in compare
+    en = cli("--lang", "en", "report", "compare", "--help").stdout
+    assert "Compare an indicator between two windows" in en and "[required]" in en
+    assert "Opciones" not in en
+
+
+def test_every_command_and_option_has_its_spanish_help():
+    """A new option without Spanish help would print English in the Spanish help."""
+    import typer.main
+
+    from seguridad.cli import app
+    from seguridad.i18n import entry
+
+    missing = []
+
+    def walk(command, path):
+        if not entry(f"help.{path}._"):
+            missing.append(path)
+        missing.extend(f"{path} {p.name}" for p in command.params
+                       if p.help and not entry(f"help.{path}.{p.name}"))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, name if path == "root" else f"{path} {name}")
+
+    walk(typer.main.get_command(app), "root")
+    assert missing == []
+
+
 # --- errors found by damaged input or the machine ---------------------------------------
 
 def test_an_unreadable_speech_is_one_line(tmp_path, caplog):

@@ -181,8 +181,8 @@ def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
     dry = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", "--dry-run",
                   cwd=workspace)
     assert dry.returncode == 0 and "Simulación: no se escribió nada." in dry.stdout
-    assert "core.crime_state_monthly" in dry.stdout and "cut 2024-11" in dry.stdout
-    assert re.search(r"ramo33 +no cut +loaded +2014 \.\. 2014 +-> core.spending_yearly",
+    assert "core.crime_state_monthly" in dry.stdout and "corte 2024-11" in dry.stdout
+    assert re.search(r"ramo33 +sin corte +cargado +2014 \.\. 2014 +-> core.spending_yearly",
                      dry.stdout), dry.stdout
     untouched = sha(wh)
     result = run_cli("backfill", "--from", "2014-01", "--to", "2015-12", cwd=workspace)

@@ -148,7 +148,7 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
      ["No series in the warehouse publishes 1996-10..1996-12", "cieisp_1997 begins in 1997-01"]),
     (["--current", "2026-01:2026-02", "--baseline", "2024-10:2024-11"],
      ["published in rnid_2026 and the baseline in cnsp_2015", "--allow-break"]),
-    (["--preset", "since"], ["needs --since"]),
+    (["--preset", "since"], ["necesita --since"]),
     (["--preset", "yoy", "--end", "2024-11", "--measure", "victims", "--sex", "X"],
      ["unknown --sex 'X'", "'Mujer'"]),
     (["--preset", "yoy", "--end", "2024-11", "--geo", "Nowhere"], ["lugar desconocido"]),
