@@ -160,8 +160,8 @@ def _crime_facts_sql(con, claim: Claim, geo: Geo, params: dict, said_on, as_of) 
 
 
 def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
-    col = "words_es" if lang == "es" else "words_en"
-    return dict(con.execute(f"SELECT series, {col} FROM core.series").fetchall())
+    return dict(con.execute("SELECT series, CASE WHEN ? = 'es' THEN words_es ELSE words_en "
+                            "END FROM core.series", [lang]).fetchall())
 
 
 # --- the cut of the day, with --as-of ------------------------------------------------------

@@ -129,7 +129,8 @@ def check(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim, lang: st
     written = loaded.raw_numbers.get(claim.id)
     decimals = stated_decimals(written, claim.value) if claim.kind == "level" else 0
     stated_text = (f"{claim.value:,.{decimals}f}{per_words}" if claim.kind == "level" else
-                   f"{t('record_' + claim.record, lang)} {claim.since}")
+                   t("record_said", lang, extreme=t("record_" + claim.record, lang),
+                     since=claim.since))
     out = ClaimCheck(claim, stated_text, "not_checkable", series_names=series_words(con, lang),
                      rules=rules)
     try:
@@ -180,11 +181,9 @@ def check(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim, lang: st
     out.judgement = judgement
     if judgement.verdict == "not_checkable":
         first = min(w.start for w in windows)
-        out.reason = (f"no loaded cut publishes every month of {first:%Y-%m}..{current.end:%Y-%m}"
-                      f" of {' + '.join(claim.indicators)} for {geo.name}"
-                      + (" (victims: the SESNSP's IDVFC files)" if victims else "")
-                      + ": ingest the files that do (see `seguridad status`); unpublished "
-                        "months are not zeros")
+        out.reason = t("nc_periods", lang, first=f"{first:%Y-%m}", last=f"{current.end:%Y-%m}",
+                       what=" + ".join(claim.indicators), geo=geo.name,
+                       victims=t("nc_victims_files", lang) if victims else "")
         return out
     out.verdict = judgement.verdict
 

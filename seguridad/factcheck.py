@@ -291,7 +291,7 @@ def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
     judgement = verdicts.judge(defs, stated, claim.bound, rules, figure, percent)
     check.judgement = judgement
     if judgement.verdict == "not_checkable":
-        check.reason = _why_not_checkable(con, claim, geo, windows_spec)
+        check.reason = _why_not_checkable(con, claim, geo, windows_spec, lang)
         return check
     check.verdict = judgement.verdict
 
@@ -417,14 +417,16 @@ def _members(con, rows: list[dict]) -> list[dict]:
     return out
 
 
-def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec) -> str:
+def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec, lang: str) -> str:
     """Which data the claim needs and the warehouse lacks."""
+    from seguridad.compare import _span
+
     have = fetch_dicts(con, """
         SELECT f.series, min(f.month) AS first, max(f.month) AS last FROM claim_facts AS f
         JOIN core.series AS s USING (series)
         WHERE f.geo_level = ? AND f.geo_code = ?
         GROUP BY f.series, s.rank ORDER BY s.rank""", [geo.level, geo.code])
-    words = series_words(con, "en")
+    words = series_words(con, lang)
     what = " + ".join(claim.indicators or [])
     first = min(c.baseline.start for c in windows_spec)
     last = max(c.current.end for c in windows_spec)
@@ -433,12 +435,11 @@ def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec) -> str:
         covering = [s for s, fy, ly in con.execute(
             "SELECT series, first_year, last_year FROM core.series ORDER BY rank").fetchall()
             if fy <= first.year and (ly is None or ly >= first.year)]
-        hint = (f" (for {first.year}: a state file of {words[covering[0]]}, e.g. the "
-                "SESNSP's IncidenciaDelictiva_FueroComun_Estatal_1997-2017)") \
+        hint = t("nc_hint_old", lang, year=first.year, series=words[covering[0]]) \
             if covering and not victims else ""
-        kind = "victims file (IDVFC)" if victims else "crime file"
-        return (f"no loaded file publishes {what} for {geo.name}: ingest the SESNSP "
-                f"{kind} that covers {first:%Y-%m}..{last:%Y-%m}{hint}")
+        return t("nc_no_file", lang, what=what, geo=geo.name, first=f"{first:%Y-%m}",
+                 last=f"{last:%Y-%m}", hint=hint,
+                 kind=t("nc_kind_victims" if victims else "nc_kind_crimes", lang))
     spans = "; ".join(f"{words.get(r['series'], r['series'])}: {r['first']:%Y-%m}.."
                       f"{r['last']:%Y-%m}" for r in have)
     published = {m for (m,) in con.execute(
@@ -447,13 +448,9 @@ def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec) -> str:
     unpublished = [sorted(m for w in (c.current, c.baseline) for m in w.month_list()
                           if m not in published) for c in windows_spec]
     if all(unpublished):  # every reading needs a month no loaded file publishes
-        from seguridad.compare import _span
-
         months = sorted({m for ms in unpublished for m in ms})
-        return (f"no loaded file publishes {_span(months)} of {what} for {geo.name} "
-                f"({spans}), and every window this claim can mean needs some of them: "
-                "ingest the cut that publishes them (see `seguridad status`); unpublished "
-                "months are not zeros.")
+        return t("nc_unpublished", lang, months=_span(months), what=what, geo=geo.name,
+                 spans=spans)
     base_series = [r["series"] for r in have if r["first"] <= first]
     cur_series = [r["series"] for r in have if r["last"] >= min(c.current.end
                                                                for c in windows_spec)]
@@ -462,13 +459,10 @@ def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec) -> str:
         # the oldest that has the current window
         comp, note = _comparability(con, claim.indicators or [], base_series[-1],
                                     cur_series[0])
-        return (f"no single methodology publishes both windows for {what} in {geo.name} "
-                f"({spans}), and across that break the indicator is {comp}: {note}. "
-                "Figures from two catalogues are not one number.")
-    return (f"no loaded cut publishes every month of the windows this claim can mean for "
-            f"{what} in {geo.name} ({spans}; the windows need {first:%Y-%m}..{last:%Y-%m}): "
-            "ingest the cut that does (see `seguridad status`); unpublished months are not "
-            "zeros.")
+        return t("nc_break", lang, what=what, geo=geo.name, spans=spans, comparability=comp,
+                 note=note)
+    return t("nc_months", lang, what=what, geo=geo.name, spans=spans, first=f"{first:%Y-%m}",
+             last=f"{last:%Y-%m}")
 
 
 # --- checking a spending claim ------------------------------------------------------------
@@ -491,13 +485,9 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
     if not rows:
         known = fetch_dicts(con, "SELECT DISTINCT program FROM marts.program_budget_yearly "
                                  "ORDER BY 1") if have_table else []
-        check.reason = (
-            f"the warehouse has no federal budget of program {claim.program!r}: it needs the "
-            "SHCP's Cuenta Pública ('gasto por categoría programática') for the program's "
-            "years, e.g. raw/budget/cuenta_publica/cp_2013.xls ... cp_2015.xls (see "
-            "raw/README.md), ingested with `seguridad ingest`"
-            + (f"; programs with a budget: {', '.join(k['program'] for k in known)}"
-               if known else ""))
+        check.reason = t("nc_no_budget", lang, program=repr(claim.program), known=t(
+            "nc_known_programs", lang, programs=", ".join(k["program"] for k in known))
+            if known else "")
         return check
     by_stage: dict[str, dict[int, tuple[Decimal, str]]] = {}
     for r in rows:
@@ -521,8 +511,7 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
                     [(y, by_stage[stage][y][0]) for y in run]))
     check.candidates = defs
     if not defs:
-        check.reason = (f"no run of fiscal years {claim.years} has a budget for "
-                        f"{claim.program!r}")
+        check.reason = t("nc_no_years", lang, years=claim.years, program=repr(claim.program))
         return check
     matches = [d for d in defs if d.reproduces]
     check.verdict = "reproduced" if matches else "not_reproduced"

@@ -284,6 +284,63 @@ TEXT |= {
                                   "Without it, what the data said that day is unknown; an "
                                   "older cut is not a check."},
     "none_loaded": {"es": "ninguno", "en": "none"},
+    # why a claim cannot be checked: the data it needs and the warehouse lacks
+    "nc_no_file": {"es": "ningún archivo cargado publica {what} para {geo}: carga {kind} del "
+                         "SESNSP que cubra {first}..{last}{hint}",
+                   "en": "no loaded file publishes {what} for {geo}: ingest the SESNSP {kind} "
+                         "that covers {first}..{last}{hint}"},
+    "nc_kind_victims": {"es": "el archivo de víctimas (IDVFC)", "en": "victims file (IDVFC)"},
+    "nc_kind_crimes": {"es": "el archivo de incidencia delictiva", "en": "crime file"},
+    "nc_hint_old": {"es": " (para {year}: un archivo estatal de la {series}, p. ej. "
+                          "IncidenciaDelictiva_FueroComun_Estatal_1997-2017 del SESNSP)",
+                    "en": " (for {year}: a state file of {series}, e.g. the SESNSP's "
+                          "IncidenciaDelictiva_FueroComun_Estatal_1997-2017)"},
+    "nc_unpublished": {"es": "ningún archivo cargado publica {months} de {what} para {geo} "
+                             "({spans}), y todos los periodos que la frase puede querer decir "
+                             "necesitan alguno: carga el corte que los publique (véase "
+                             "`seguridad status`); los meses no publicados no son ceros.",
+                       "en": "no loaded file publishes {months} of {what} for {geo} ({spans}),"
+                             " and every window this claim can mean needs some of them: ingest "
+                             "the cut that publishes them (see `seguridad status`); "
+                             "unpublished months are not zeros."},
+    "nc_break": {"es": "ninguna metodología publica ambos periodos de {what} en {geo} "
+                       "({spans}), y entre ellas el indicador es {comparability}: {note}. "
+                       "Cifras de dos catálogos no son un número.",
+                 "en": "no single methodology publishes both windows for {what} in {geo} "
+                       "({spans}), and across that break the indicator is {comparability}: "
+                       "{note}. Figures from two catalogues are not one number."},
+    "nc_months": {"es": "ningún corte cargado publica todos los meses de los periodos que la "
+                        "frase puede querer decir para {what} en {geo} ({spans}; los periodos "
+                        "necesitan {first}..{last}): carga el corte que lo haga (véase "
+                        "`seguridad status`); los meses no publicados no son ceros.",
+                  "en": "no loaded cut publishes every month of the windows this claim can "
+                        "mean for {what} in {geo} ({spans}; the windows need {first}..{last}):"
+                        " ingest the cut that does (see `seguridad status`); unpublished "
+                        "months are not zeros."},
+    "nc_periods": {"es": "ningún corte cargado publica todos los meses de {first}..{last} de "
+                         "{what} para {geo}{victims}: carga los archivos que lo hagan (véase "
+                         "`seguridad status`); los meses no publicados no son ceros",
+                   "en": "no loaded cut publishes every month of {first}..{last} of {what} "
+                         "for {geo}{victims}: ingest the files that do (see `seguridad "
+                         "status`); unpublished months are not zeros"},
+    "nc_victims_files": {"es": " (víctimas: los archivos IDVFC del SESNSP)",
+                         "en": " (victims: the SESNSP's IDVFC files)"},
+    "nc_no_budget": {"es": "el almacén no tiene presupuesto federal del programa {program}: "
+                           "necesita la Cuenta Pública de la SHCP ('gasto por categoría "
+                           "programática') de los años del programa, p. ej. "
+                           "raw/budget/cuenta_publica/cp_2013.xls ... cp_2015.xls (véase "
+                           "raw/README.md), cargada con `seguridad ingest`{known}",
+                     "en": "the warehouse has no federal budget of program {program}: it "
+                           "needs the SHCP's Cuenta Pública ('gasto por categoría "
+                           "programática') for the program's years, e.g. "
+                           "raw/budget/cuenta_publica/cp_2013.xls ... cp_2015.xls (see "
+                           "raw/README.md), ingested with `seguridad ingest`{known}"},
+    "nc_known_programs": {"es": "; programas con presupuesto: {programs}",
+                          "en": "; programs with a budget: {programs}"},
+    "nc_no_years": {"es": "ninguna serie de años fiscales {years} tiene presupuesto de "
+                          "{program}",
+                    "en": "no run of fiscal years {years} has a budget for {program}"},
+    "record_said": {"es": "{extreme} desde {since}", "en": "the {extreme} since {since}"},
     # the reports' words
     "fc_title": {"es": "Verificación", "en": "Fact check"},
     "fc_baseline_year": {"es": "Año base: {year}.", "en": "Baseline year: {year}."},
