@@ -116,6 +116,8 @@ READER = textwrap.dedent("""
                 print("PARTIAL", rows, meta, flush=True)
             builds.add(built)
             reads += 1
+            if reads == 1:
+                print("FIRST READ", flush=True)
         except Exception as e:
             errors += 1
             print("ERROR", type(e).__name__, e, flush=True)
@@ -129,6 +131,7 @@ def test_readers_never_wait_err_or_see_half_a_build(small_workspace, tmp_path):
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), str(stop)],
                               stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().startswith("FIRST READ")  # it has seen the warehouse before
     add_revised_cut(small_workspace)
     try:
         refresh = run_cli("refresh", "--no-report", cwd=small_workspace)
