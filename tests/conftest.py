@@ -97,10 +97,13 @@ def use_paths(monkeypatch: pytest.MonkeyPatch, raw: Path, warehouse: Path) -> No
 
 # ------------------------------------------------------------------ warehouses built once
 
-def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, landing_zone) -> Path:
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, landing_zone,
+                command: bool = False) -> Path:
     """A warehouse built by a refresh over the landing zone `landing_zone(raw)` writes, once
     per test run: under pytest-xdist the workers share it, built by whichever asks first while
-    the others wait on a lock. Read only: a test that writes copies it (`copy_of`)."""
+    the others wait on a lock. Read only: a test that writes copies it (`copy_of`). With
+    `command`, the refresh is the installed `seguridad refresh` in a process of its own, as
+    the Quick start runs it; its output is kept in `refresh.out`."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER") is not None:
         base = base.parent  # the run's folder, common to the workers
@@ -112,13 +115,18 @@ def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, landing_zon
             shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
             landing_zone(root / "raw")
             prefect_api()
-            from flows.refresh import refresh_flow
-
             mp = pytest.MonkeyPatch()
             use_paths(mp, root / "raw", wh)
             try:
-                state = refresh_flow(return_state=True)
-                assert state.is_completed(), state.message
+                if command:
+                    done = run_cli("refresh", subprocess_always=True)
+                    assert done.returncode == 0, done.stderr
+                    (root / "refresh.out").write_text(done.stdout, encoding="utf-8")
+                else:
+                    from flows.refresh import refresh_flow
+
+                    state = refresh_flow(return_state=True)
+                    assert state.is_completed(), state.message
             finally:
                 mp.undo()
             (root / "built").touch()
@@ -142,7 +150,7 @@ def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     the tests that check the shipped files' own variety (both catalogues, workbooks, victims,
     budgets, the December 2015 statement); the others use `small_warehouse`."""
     return _built_once(tmp_path_factory, "shipped",
-                       lambda raw: shutil.copytree(SHIPPED_RAW, raw))
+                       lambda raw: shutil.copytree(SHIPPED_RAW, raw), command=True)
 
 
 @pytest.fixture(scope="session")
@@ -223,14 +231,20 @@ def run_cli(*args: str, cwd: Path | None = None,
     return _run_in_process(list(args), cwd)
 
 
+# The console script pip installed (`seguridad`), beside this Python; `python -m seguridad`
+# where the suite runs without the project installed.
+ENTRY_POINT = Path(sys.executable).parent / "seguridad"
+
+
 def _run_in_subprocess(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:
     env = os.environ.copy()
     if _PREFECT is not None:
         from prefect.settings import PREFECT_API_URL
 
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
-    return subprocess.run([sys.executable, "-m", "seguridad", *args], capture_output=True,
-                          text=True, cwd=cwd or REPO, env=env, timeout=300)
+    command = [str(ENTRY_POINT)] if ENTRY_POINT.exists() else [sys.executable, "-m", "seguridad"]
+    return subprocess.run([*command, *args], capture_output=True, text=True,
+                          cwd=cwd or REPO, env=env, timeout=600)
 
 
 def _run_in_process(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:

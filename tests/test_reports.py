@@ -12,7 +12,7 @@ import re
 import duckdb
 import pytest
 
-from conftest import MONTHS, NM_FILE, OLD_FILE, REPO, read_csv_rows, run_cli
+from conftest import MONTHS, NM_FILE, OLD_FILE, REPO, SHIPPED_RAW, read_csv_rows, run_cli
 
 SCREENSHOTS = REPO / "test-output"
 
@@ -303,3 +303,16 @@ def test_a_verdict_that_changed_overnight_is_said(shipped_warehouse, tmp_path):
                                  "after": "reproduced_as_rate", "since": "2000-01-01"}]
     index = (tmp_path / "reports" / "2000-01-02" / "index.html").read_text(encoding="utf-8")
     assert "cambió" in index
+
+
+def test_the_quick_start_refresh_says_what_it_did(shipped_warehouse):
+    """`seguridad refresh`, the installed command the Quick start runs (the shipped warehouse
+    of these tests is built by it): every shipped data file loaded, a line each, then where
+    the warehouse and the report are."""
+    out = (shipped_warehouse.parent.parent / "refresh.out").read_text(encoding="utf-8")
+    shipped = [p for p in SHIPPED_RAW.rglob("*") if p.is_file() and p.name != "README.md"]
+    loaded = [line for line in out.splitlines() if line.startswith("loaded ")]
+    assert {line.split()[1].split("/")[-1].rstrip(":") for line in loaded} == {
+        p.name for p in shipped}
+    assert f"{len(shipped)} loaded." in out
+    assert f"warehouse: {shipped_warehouse}" in out and "cambios.md" in out
