@@ -16,7 +16,7 @@ import duckdb
 import pandera.pandas as pa
 import pytest
 
-from conftest import NM_FILE, REPO, VICTIMS_FILE, read_csv_rows, run_cli, use_paths
+from conftest import NM_FILE, REPO, VICTIMS_FILE, read_csv_rows, run_cli
 from schemas import reference
 
 SHIPPED_CLAIMS = REPO / "claims" / "cnsp_2015-12-18.toml"
@@ -43,12 +43,6 @@ def crimes():
 @pytest.fixture(scope="module")
 def victims():
     return read_csv_rows(VICTIMS_FILE, "latin-1")
-
-
-@pytest.fixture
-def published(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
 
 
 def monthly(rows, keep, state: str | None = None) -> dict[tuple[int, int], int]:
