@@ -38,6 +38,7 @@ def _refresh(root: Path, raw: Path, monkeypatch, *extra: str):
     return wh, run_cli("refresh", "--full", "--no-report", *extra)
 
 
+@pytest.mark.slow  # a Dask cluster
 def test_two_workers_build_the_serial_warehouse(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     _landing_zone(raw)
@@ -81,6 +82,7 @@ def municipal_cuts(tmp_path_factory) -> Path:
     return raw
 
 
+@pytest.mark.slow  # a Dask cluster
 def test_a_backfill_over_two_workers_equals_the_serial_one(tmp_path, monkeypatch,
                                                           municipal_cuts):
     base, built = _refresh(tmp_path / "base", municipal_cuts, monkeypatch)
@@ -124,5 +126,5 @@ def test_a_worker_that_dies_is_a_clear_error_not_a_rejection():
 
     with pytest.raises(SeguridadError) as e:
         staged_result(Lost(), "raw/IDM_NM_nov25.csv")
-    assert "raw/IDM_NM_nov25.csv: the worker that checked this file failed" in str(e.value)
-    assert "--workers 1" in str(e.value) and "nothing was published" in str(e.value)
+    assert "raw/IDM_NM_nov25.csv: falló el proceso que revisaba este archivo" in str(e.value)
+    assert "--workers 1" in str(e.value) and "no se publicó nada" in str(e.value)
