@@ -162,30 +162,30 @@ def test_an_unreadable_speech_is_one_line(tmp_path, caplog):
     assert str(speech) in shown
 
 
-def test_refresh_full_over_an_empty_landing_zone_logs_one_line(workspace, caplog):
-    shutil.rmtree(workspace / "raw")
-    (workspace / "raw").mkdir()
+def test_refresh_full_over_an_empty_landing_zone_logs_one_line(small_workspace, caplog):
+    shutil.rmtree(small_workspace / "raw")
+    (small_workspace / "raw").mkdir()
     shown = no_traceback(cli("refresh", "--full", "--no-report"), caplog)
     assert "--force" in shown
     logged = [line for line in shown.splitlines() if "SeguridadError" in line]
     assert len(logged) <= 1, logged  # Prefect's own record of it: one line
 
 
-def test_a_read_only_landing_zone_logs_one_line(workspace, monkeypatch, caplog):
+def test_a_read_only_landing_zone_logs_one_line(small_workspace, monkeypatch, caplog):
     from seguridad import rawfiles
 
     def refuse(source, target):
         raise PermissionError(13, os.strerror(13), str(target))
 
     monkeypatch.setattr(rawfiles, "_copy_hashing", refuse)
-    copy = workspace / "entrante.csv"
+    copy = small_workspace / "entrante.csv"
     copy.write_bytes(RNID_2026_FILE.read_bytes().replace(b"\n", b"\r\n"))
     shown = no_traceback(cli("ingest", str(copy)), caplog)
     assert os.strerror(13) in shown
 
 
 @pytest.mark.parametrize("command", [["refresh", "--no-report"], ["rollback"]])
-def test_a_warehouse_folder_that_cannot_be_written(workspace, monkeypatch, caplog, command):
+def test_a_warehouse_folder_that_cannot_be_written(small_workspace, monkeypatch, caplog, command):
     """The run journal (runs.jsonl) is the first thing a writing command writes: a read-only
     folder refuses it (simulated: the tests run as root, whom permissions do not stop)."""
     from seguridad import journal
@@ -194,15 +194,15 @@ def test_a_warehouse_folder_that_cannot_be_written(workspace, monkeypatch, caplo
         raise PermissionError(13, os.strerror(13), str(args[0]))
 
     monkeypatch.setattr(journal, "open", read_only, raising=False)
-    (workspace / "raw" / "nuevo.csv").write_bytes(RNID_2026_FILE.read_bytes() + b"\n")
+    (small_workspace / "raw" / "nuevo.csv").write_bytes(RNID_2026_FILE.read_bytes() + b"\n")
     shown = no_traceback(cli(*command), caplog)
     assert "runs.jsonl" in shown and "SEGURIDAD_WAREHOUSE" in shown
 
 
-def test_a_journal_that_is_a_folder(workspace, caplog):
-    (workspace / "warehouse" / "runs.jsonl").unlink(missing_ok=True)
-    (workspace / "warehouse" / "runs.jsonl").mkdir()
-    (workspace / "raw" / "nuevo.csv").write_bytes(RNID_2026_FILE.read_bytes() + b"\n")
+def test_a_journal_that_is_a_folder(small_workspace, caplog):
+    (small_workspace / "warehouse" / "runs.jsonl").unlink(missing_ok=True)
+    (small_workspace / "warehouse" / "runs.jsonl").mkdir()
+    (small_workspace / "raw" / "nuevo.csv").write_bytes(RNID_2026_FILE.read_bytes() + b"\n")
     shown = no_traceback(cli("refresh", "--no-report"), caplog)
     assert "runs.jsonl" in shown
 

@@ -109,7 +109,7 @@ def test_the_draft_checks_as_it_is_like_the_hand_written_file(published, tmp_pat
     out = tmp_path / "dic2015.toml"
     result = run_cli("draft-claims", str(SPEECHES["es"]), *SAID, "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert "7 claims drafted, 1 kept as comments" in result.stderr
+    assert "7 afirmaciones redactadas; comentarios con la razón: 1" in result.stderr
     loaded = claims.load(out)  # unchanged
     assert loaded.raw_numbers["homicidio_doloso_frontera_norte"] == "-44.6"
     checked = run_cli("check-claims", str(out), "--format", "json")
@@ -389,7 +389,7 @@ def test_without_output_the_draft_is_printed(capsys):
     data = tomllib.loads(out)
     assert len(data["claim"]) == 7 and data["statement"]["lang"] == "en"
     assert data["statement"]["source"] == str(SPEECHES["en"])
-    assert "7 claims drafted" in err
+    assert "7 afirmaciones redactadas" in err
 
 
 def test_it_needs_no_warehouse_and_no_prefect(tmp_path):
@@ -456,7 +456,7 @@ def test_a_speech_without_a_checkable_figure_is_drafted_and_refused(capsys, tmp_
     speech.write_text("El Consejo se ha reunido en 66 ocasiones. Gracias.", encoding="utf-8")
     out = tmp_path / "draft.toml"
     code, _, err = draft_command(capsys, str(speech), *SAID, "--output", str(out))
-    assert code == 1 and "no sentence states a figure" in err
+    assert code == 1 and "ninguna oración da una cifra" in err
     assert "# Not drafted: a number (66)" in out.read_text(encoding="utf-8")
 
 

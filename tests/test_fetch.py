@@ -139,4 +139,4 @@ def test_network_errors_are_retried_http_errors_are_not(sources):
 def test_fetch_from_the_command_line(sources):
     result = run_cli("fetch", "--source", "good", cwd=sources)
     assert result.returncode == 0, result.stderr
-    assert "downloaded" in result.stdout and "loaded" in result.stdout
+    assert "descargado" in result.stdout and "cargado" in result.stdout

@@ -320,7 +320,7 @@ def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(small_workspac
     before = fingerprint(small_workspace / "warehouse" / "seguridad.duckdb")
     result = run_cli("ingest", bad.name, cwd=small_workspace)
     assert result.returncode == 1
-    assert f"{bad.name}: rejected" in result.stderr
+    assert f"RECHAZADO  {bad.name}: " in result.stderr
     assert "row 3,112, column Marzo: '12a' is not a whole number" in result.stderr
     assert fingerprint(small_workspace / "warehouse" / "seguridad.duckdb") == before
 

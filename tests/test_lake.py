@@ -29,7 +29,7 @@ def exported(shipped_warehouse, tmp_path_factory) -> Path:
     finally:
         mp.undo()
     assert result.returncode == 0, result.stderr
-    assert "exported" in result.stdout
+    assert "exportadas" in result.stdout
     return root
 
 
@@ -147,7 +147,7 @@ def test_the_nightly_refresh_exports_when_the_lake_is_set(small_workspace, monke
     root = small_workspace / "lake"
     monkeypatch.setenv("SEGURIDAD_LAKE", str(root))
     run = refresh_flow(report=False)  # nothing new, but no lake yet: it is exported
-    assert any("lake: publication" in n for n in run.notes)
+    assert any("lago: la publicación" in n for n in run.notes)
     first = (root / "current").resolve().name
     again = refresh_flow(report=False)
     assert not any("lake" in n for n in again.notes)

@@ -87,7 +87,7 @@ def test_two_refreshes_started_together_do_not_both_write(small_workspace):
                               text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
-    loaded = [out for out, _ in outputs if "1 loaded" in out]
+    loaded = [out for out, _ in outputs if "1 cargado," in out]
     assert len(loaded) == 1  # one loaded the new file; the other waited, then found it known
     wh = small_workspace / "warehouse" / "seguridad.duckdb"
     con = duckdb.connect(str(wh), read_only=True)
@@ -187,6 +187,6 @@ def test_rollback_puts_the_previous_warehouse_back(small_workspace, monkeypatch)
     assert not any(n.endswith("revisado.csv") for n in names)
     assert marts_fingerprint(wh) == before
     again = run_cli("rollback", cwd=small_workspace)  # nothing further back
-    assert again.returncode == 1 and "no earlier published warehouse" in again.stderr
+    assert again.returncode == 1 and "No hay un almacén publicado anterior" in again.stderr
     after = run_cli("refresh", "--no-report", cwd=small_workspace)
     assert after.returncode == 0 and "candado" not in after.stderr  # it did not die

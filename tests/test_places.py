@@ -11,16 +11,10 @@ import json
 
 import pytest
 
-from conftest import NM_FILE, REPO, run_cli, use_paths
+from conftest import NM_FILE, REPO, run_cli
 
 COMPARE = ["report", "compare", "--indicator", "homicidio_doloso", "--preset", "yoy",
            "--end", "2024-11"]
-
-
-@pytest.fixture
-def shipped(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
 
 
 def raw_count(state_code: str, month: str) -> int:
@@ -37,7 +31,7 @@ def raw_count(state_code: str, month: str) -> int:
 
 @pytest.mark.parametrize("alias", ["15", "Edomex", "EdoMex", "EDOMEX", "Estado de Mexico",
                                    "estado de méxico", "Edo. Méx.", "State of Mexico"])
-def test_the_state_of_mexico_answers_to_its_aliases(shipped, alias):
+def test_the_state_of_mexico_answers_to_its_aliases(published, alias):
     result = run_cli(*COMPARE, "--geo", alias)
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
@@ -45,7 +39,7 @@ def test_the_state_of_mexico_answers_to_its_aliases(shipped, alias):
     assert f"→ {raw_count('15', 'Noviembre'):,} carpetas" in first
 
 
-def test_english_says_the_state_of_mexico_and_nationally(shipped):
+def test_english_says_the_state_of_mexico_and_nationally(published):
     state = run_cli("--lang", "en", *COMPARE, "--geo", "edomex")
     assert state.returncode == 0, state.stderr
     assert " in the State of Mexico between November 2023 and November 2024 " in state.stdout
@@ -57,7 +51,7 @@ def test_english_says_the_state_of_mexico_and_nationally(shipped):
 
 
 @pytest.mark.parametrize("word", ["México", "Mexico", "MEXICO"])
-def test_mexico_alone_is_refused_naming_both(shipped, word):
+def test_mexico_alone_is_refused_naming_both(published, word):
     result = run_cli(*COMPARE, "--geo", word)
     assert result.returncode == 1
     line = result.stderr.strip()
@@ -80,7 +74,7 @@ def test_the_reference_data_names_the_state_estado_de_mexico():
 
 # --- what --indicator and --geo accept ----------------------------------------------------
 
-def test_indicadores_lists_every_indicator_of_the_reference_data(shipped):
+def test_indicadores_lists_every_indicator_of_the_reference_data(published):
     with open(REPO / "schemas" / "reference" / "indicators.csv", encoding="utf-8") as f:
         expected = {r["indicator"]: r for r in csv.DictReader(f)}
     table = run_cli("indicadores")
@@ -93,7 +87,7 @@ def test_indicadores_lists_every_indicator_of_the_reference_data(shipped):
     assert listed == {k: r["label_en"] for k, r in expected.items()}
 
 
-def test_lugares_lists_the_states_their_aliases_and_the_groups(shipped):
+def test_lugares_lists_the_states_their_aliases_and_the_groups(published):
     result = run_cli("lugares")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -128,14 +122,14 @@ def test_lugares_lists_the_states_their_aliases_and_the_groups(shipped):
      ["¿quiso decir 'frontera_norte'?"]),
     (["--indicator", "homicidio_doloso", "--geo", "Guanajuatto"], ["'Guanajuato'"]),
 ])
-def test_a_typo_gets_the_nearest_right_word(shipped, args, words):
+def test_a_typo_gets_the_nearest_right_word(published, args, words):
     result = run_cli("report", "compare", *args, "--preset", "yoy", "--end", "2024-11")
     assert result.returncode == 1
     for w in words:
         assert w in result.stderr, result.stderr
 
 
-def test_a_typo_in_a_claims_file_gets_the_nearest_indicator(shipped, tmp_path):
+def test_a_typo_in_a_claims_file_gets_the_nearest_indicator(published, tmp_path):
     text = (REPO / "claims" / "cnsp_2015-12-18.toml").read_text(encoding="utf-8")
     assert 'indicators = ["homicidio_doloso"]' in text
     bad = tmp_path / "typo.toml"

@@ -68,9 +68,9 @@ def test_sql_prints_at_most_a_thousand_rows_and_says_it_cut(shipped_warehouse, m
 
 # --- the published file on disk -------------------------------------------------------------
 
-def test_a_build_leaves_the_file_read_only_with_its_sha256_recorded(workspace):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    add_revised_cut(workspace)
+def test_a_build_leaves_the_file_read_only_with_its_sha256_recorded(small_workspace):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    add_revised_cut(small_workspace)
     result = cli("refresh", "--no-report")
     assert result.returncode == 0, result.stderr
     assert not writable(wh)
@@ -84,9 +84,9 @@ def test_a_build_leaves_the_file_read_only_with_its_sha256_recorded(workspace):
     assert checked.returncode == 0, checked.stdout + checked.stderr  # what docs/sql.md says
 
 
-def test_status_says_when_the_file_was_changed_outside_a_build(workspace):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    add_revised_cut(workspace)
+def test_status_says_when_the_file_was_changed_outside_a_build(small_workspace):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    add_revised_cut(small_workspace)
     assert cli("refresh", "--no-report").returncode == 0
     published = sha256(wh)
     rows = query(wh, "SELECT count(*) FROM marts.indicator_monthly")
@@ -110,23 +110,23 @@ def test_status_says_when_the_file_was_changed_outside_a_build(workspace):
     assert rows  # the rolled-back warehouse is whole again, the edited one is gone
 
 
-def test_a_touch_is_not_a_change(workspace):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    add_revised_cut(workspace)
+def test_a_touch_is_not_a_change(small_workspace):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    add_revised_cut(small_workspace)
     assert cli("refresh", "--no-report").returncode == 0
     os.utime(wh)  # a backup tool, a copy that kept the bytes
     status = cli("status")
     assert "sin cambios desde que se publicó" in status.stdout and "AVISO" not in status.stdout
 
 
-def test_copies_of_a_read_only_warehouse_still_build(workspace, tmp_path):
+def test_copies_of_a_read_only_warehouse_still_build(small_workspace, tmp_path):
     """A copy that keeps the file mode (cp -p, shutil.copy2, copytree) is read-only too; a
     build works on its own writable copy and replaces the file by a rename."""
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    add_revised_cut(workspace)
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    add_revised_cut(small_workspace)
     assert cli("refresh", "--no-report").returncode == 0
     copy = tmp_path / "copia"
-    shutil.copytree(workspace, copy)
+    shutil.copytree(small_workspace, copy)
     copied = copy / "warehouse" / "seguridad.duckdb"
     assert not writable(copied)
     mp = pytest.MonkeyPatch()
@@ -142,9 +142,9 @@ def test_copies_of_a_read_only_warehouse_still_build(workspace, tmp_path):
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
                     reason="runs a user without root's override of file modes")
-def test_for_a_user_who_is_not_root_the_mode_protects_and_builds_still_work(workspace):
+def test_for_a_user_who_is_not_root_the_mode_protects_and_builds_still_work(small_workspace):
     """The tests run as root, whom file modes do not stop. A user of the machine (nobody),
-    owning a copy of the workspace: a DuckDB client opened for writing is refused, a
+    owning a copy of the small_workspace: a DuckDB client opened for writing is refused, a
     read-only one reads, and a refresh and a rollback still publish."""
     import tempfile
 
@@ -154,11 +154,11 @@ def test_for_a_user_who_is_not_root_the_mode_protects_and_builds_still_work(work
     request_cleanup = contextlib.ExitStack()
     request_cleanup.callback(shutil.rmtree, home, True)
     with request_cleanup:
-        _as_nobody(workspace, home, PREFECT_API_URL.value())
+        _as_nobody(small_workspace, home, PREFECT_API_URL.value())
 
 
-def _as_nobody(workspace: Path, home: Path, api_url: str | None) -> None:
-    shutil.copytree(workspace, home / "ws")
+def _as_nobody(small_workspace: Path, home: Path, api_url: str | None) -> None:
+    shutil.copytree(small_workspace, home / "ws")
     home.chmod(0o755)
     wh = home / "ws" / "warehouse" / "seguridad.duckdb"
     add_revised_cut(home / "ws")
