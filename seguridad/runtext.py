@@ -75,11 +75,11 @@ def outcome_line(o: FileOutcome) -> tuple[str, bool]:
     if o.status == "unchanged":
         if f.get("archive"):
             return say("run.unchanged_archive", label=o.label), False
-        cut = say("run.cut", cut=f"{f['cut']:%Y-%m}") if f.get("cut") else None
-        same = say("run.same_as", other=f["same_as"]) if f.get("same_as") else None
-        detail = ", ".join(x for x in (same, cut) if x)
-        return say("run.unchanged", label=o.label,
-                   detail=f" ({detail})" if detail else ""), False
+        same = f" ({say('run.same_as', other=f['same_as'])})" if f.get("same_as") else ""
+        state = [say(f"status.file_{f['known']}") if f.get("known") else None,
+                 say("run.cut", cut=f"{f['cut']:%Y-%m}") if f.get("cut") else None]
+        return say("run.unchanged", label=o.label, same=same,
+                   state=", ".join(x for x in state if x)), False
     if o.status == "skipped":
         return say("run.skipped", label=o.label, reason=f.get("reason") or o.message), True
     if o.status == "unpacked":

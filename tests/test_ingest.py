@@ -334,7 +334,7 @@ def test_ingesting_the_same_file_twice_changes_nothing(small_workspace):
     copy = shutil.copyfile(RNID_2026_FILE, small_workspace / "RNID_mar26.csv")  # a new name
     result = run_cli("ingest", str(copy), cwd=small_workspace)
     assert result.returncode == 0, result.stderr
-    assert "ya estaba cargado" in result.stdout and "Nada nuevo" in result.stdout
+    assert "ya se había ingerido" in result.stdout and "Nada nuevo" in result.stdout
     assert fingerprint(wh) == before
     assert raw_files(wh) == files_before
 
