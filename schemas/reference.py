@@ -112,7 +112,8 @@ class SeriesBreaks(pa.DataFrameModel):
     to_series: Series[str]
     indicator: Series[str]
     comparability: Series[str] = pa.Field(isin=["comparable", "partial", "not_comparable"])
-    note: Series[str]
+    note: Series[str] = pa.Field(description="Why, in English")
+    note_es: Series[str] = pa.Field(description="Why, in Spanish (the reports' default)")
 
     class Config:
         unique = ["from_series", "to_series", "indicator"]
@@ -225,6 +226,15 @@ class CuentaPublicaColumns(pa.DataFrameModel):
         unique = ["heading", "subheading"]
 
 
+class ReportThresholds(pa.DataFrameModel):
+    """Numbers the reports use to judge a figure (the low-count flag of rankings and maps)."""
+
+    setting: Series[str] = pa.Field(isin=["low_count"], unique=True,
+                                    description="Which threshold")
+    value: Series[str] = pa.Field(str_matches=r"^[1-9]\d{0,5}$", description="A whole number")
+    description: Series[str] = pa.Field(description="What it means and why this value")
+
+
 CLAIM_ALIAS_KEYS = {
     # kind -> what its key is (a regular expression); see the README, "Drafting the claims
     # file from the speech"
@@ -285,6 +295,7 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_stages": BudgetStages,
     "cuenta_publica_columns": CuentaPublicaColumns,
     "claim_aliases": ClaimAliases,
+    "report_thresholds": ReportThresholds,
 }
 
 

@@ -22,7 +22,18 @@ from seguridad.windows import (
     preset_windows,
 )
 
-LOW_COUNT = 10
+LOW_COUNT = 10  # when the warehouse predates schemas/reference/report_thresholds.csv
+
+
+def low_count_threshold(con: duckdb.DuckDBPyConnection) -> int:
+    """The count under which a figure is flagged as low (schemas/reference/report_thresholds.csv,
+    core.report_threshold)."""
+    (has,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+                            "AND table_name = 'report_threshold' "
+                            "AND database_name = current_database()")
+    row = fetch_one(con, "SELECT value FROM core.report_threshold WHERE setting = 'low_count'") \
+        if has else None
+    return int(row[0]) if row else LOW_COUNT
 
 
 # --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
@@ -61,6 +72,7 @@ class Comparison:
     members: list[dict] = field(default_factory=list)  # one dict per member, ranked
     as_of: date | None = None  # only cuts published by then (--as-of)
     facts: str = "marts.measure_monthly"  # the monthly values it was computed from
+    series_words: dict = field(default_factory=dict)  # series key -> words, in lang
 
     @property
     def counts(self) -> str:
@@ -241,16 +253,16 @@ def _coverage_hint(coverage: dict, indicator: str, geo: Geo, current: Window,
 
 
 def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_series: str,
-                      current_series: str) -> dict | None:
+                      current_series: str, lang: str = "en") -> dict | None:
     if baseline_series == current_series:
         return None
-    row = fetch_one(con, "SELECT comparability, note FROM core.series_break "
+    row = fetch_one(con, "SELECT comparability, CASE WHEN ? = 'es' THEN note_es ELSE note END "
+                         "FROM core.series_break "
                          "WHERE indicator = ? AND ((from_series = ? AND to_series = ?) "
                          "OR (from_series = ? AND to_series = ?))",
-                    [indicator, baseline_series, current_series, current_series,
+                    [lang, indicator, baseline_series, current_series, current_series,
                      baseline_series])
-    comparability, note = row if row else ("not_comparable", "No comparability study is "
-                                           "recorded for this indicator across this break.")
+    comparability, note = row if row else ("not_comparable", t("no_break_study", lang))
     return {"from": baseline_series, "to": current_series, "comparability": comparability,
             "note": note}
 
@@ -260,10 +272,12 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             series: str | None = None, population_vintage: str | None = None,
             lang: str = "es", allow_break: bool = False, include_attempts: bool = False,
             sex: str = "Total", age_group: str = "Total", by: str | None = None,
-            low_count: int = LOW_COUNT, as_of: date | None = None) -> Comparison:
+            low_count: int | None = None, as_of: date | None = None) -> Comparison:
     if measure not in MEASURES:
         raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
     counts, per_100k = MEASURES[measure]
+    if low_count is None:
+        low_count = low_count_threshold(con)
     if counts == "crimes" and (sex, age_group) != ("Total", "Total"):
         raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
                                 "or victims_rate")
@@ -277,8 +291,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                                     + ", ".join(repr(v) for v in known))
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
-    if geo.level == "national" and lang == "en":
-        geo = Geo(geo.level, geo.code, "Mexico")
+    geo = geo_in_language(con, geo, lang)
     if by not in (None, "state", "member"):
         raise ComparisonRefused(f"unknown breakdown {by!r}: use --by state or --by member")
     if by and geo.level not in ("national", "group"):
@@ -328,11 +341,13 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     else:
         cur_v, base_v = r["current_value"], r["baseline_value"]
         abs_change, pct = r["abs_change"], r["pct_change"]
-    brk = methodology_break(con, indicator, base_series, cur_series)
+    brk = methodology_break(con, indicator, base_series, cur_series, lang)
+    words = series_words(con, lang)
     notes = []
     if brk:
-        notes.append(t("note_break", lang, from_=brk["from"], to=brk["to"],
-                       comparability=brk["comparability"], note=brk["note"]))
+        notes.append(t("note_break", lang, from_=words.get(brk["from"], brk["from"]),
+                       to=words.get(brk["to"], brk["to"]),
+                       comparability=t(brk["comparability"], lang), note=brk["note"]))
     if include_attempts:
         notes.append(t("note_attempts", lang))
     if as_of is not None:
@@ -370,7 +385,26 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         sources=sources(con, r["file_sha256s"] + (population_files(con, r["population_vintage"])
                                                   if per_100k else [])),
         notes=notes, lang=lang, low_count=low_count,
-        by=by, members=members, as_of=as_of, facts=facts)
+        by=by, members=members, as_of=as_of, facts=facts, series_words=words)
+
+
+def geo_in_language(con: duckdb.DuckDBPyConnection, geo: Geo, lang: str) -> Geo:
+    """The nation and the groups by their name in the reader's language (states and
+    municipalities have one name)."""
+    if lang != "en" or geo.level not in ("national", "group"):
+        return geo
+    if geo.level == "national":
+        return Geo(geo.level, geo.code, "Mexico")
+    row = fetch_one(con, "SELECT name_en FROM core.geo_group WHERE group_key = ? UNION ALL "
+                         "SELECT any_value(name_en) FROM core.geo_municipal_group "
+                         "WHERE group_key = ? HAVING count(*) > 0", [geo.code, geo.code])
+    return Geo(geo.level, geo.code, row[0]) if row and row[0] else geo
+
+
+def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """Series key -> how a reader calls it ('metodología 2015 (CNSP/38/15)')."""
+    return dict(con.execute("SELECT series, CASE WHEN ? = 'es' THEN words_es ELSE words_en END "
+                            "FROM core.series", [lang]).fetchall())
 
 
 def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) -> list[dict]:

@@ -222,7 +222,9 @@ def test_the_nightly_report_set(shipped_warehouse):
     with open(folder / "cambios.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {r["preset"] for r in rows} == {"mom", "yoy", "ytd", "r12"}
-    assert all(r["series"] == "cnsp_2015" for r in rows)
+    # every series still current: the 2015 methodology, and the 2026 catalogue's months
+    assert {r["series"] for r in rows} == {"cnsp_2015", "rnid_2026"}
+    assert {r["series"] for r in rows if r["preset"] == "r12"} == {"cnsp_2015"}
     page = (folder / "homicidio_doloso.html").read_text(encoding="utf-8")
     assert page.count("class='bar'") == 32
 

@@ -20,7 +20,7 @@ FROM read_csv(getvariable('reference_dir') || '/crime_crosswalk.csv', header = t
 COMMENT ON TABLE core.crime_crosswalk IS 'Rules (SQL LIKE patterns, % = any) mapping each catalogue''s rows to indicator keys (schemas/reference/crime_crosswalk.csv).';
 
 CREATE OR REPLACE TABLE core.series_break AS
-SELECT from_series, to_series, indicator, comparability, note
+SELECT from_series, to_series, indicator, comparability, note, note_es
 FROM read_csv(getvariable('reference_dir') || '/series_breaks.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.series_break IS 'How comparable each indicator is across a methodology break (comparable, partial, not_comparable), with the reason. A comparison across a break is refused unless asked for, then flagged.';
@@ -31,3 +31,11 @@ FROM read_csv(getvariable('reference_dir') || '/ramo33_funds.csv', header = true
               all_varchar = true);
 COMMENT ON TABLE core.ramo33_fund IS 'The Ramo 33 funds: the column of the source file, the program key seguridad uses (fasp for the public-security fund), its name.';
 
+
+CREATE OR REPLACE TABLE core.report_threshold AS
+SELECT setting, CAST(value AS INTEGER) AS value, description
+FROM read_csv(getvariable('reference_dir') || '/report_thresholds.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.report_threshold IS 'Numbers the reports judge a figure by (schemas/reference/report_thresholds.csv): low_count, under which a count is flagged in rankings and maps.';
+COMMENT ON COLUMN core.report_threshold.setting IS 'Which threshold: low_count.';
+COMMENT ON COLUMN core.report_threshold.value IS 'The threshold, a whole number (low_count: a count under it is flagged).';
