@@ -39,6 +39,7 @@ STYLE = """
 .card p { font-size: .88rem; margin: .3rem 0; }
 table.newest td.cmp { text-align: left; font-size: .85rem; max-width: 22rem; }
 .lead { font-size: 1.05rem; }
+ul.small { font-size: .85rem; margin-top: 0; }
 """
 
 
@@ -132,8 +133,10 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
             text = f"{t('not_comparable', lang)}: {cmp['note']}"
         elif cmp["comparison"] is not None:
             c = cmp["comparison"]
-            text = (f"{c.baseline.describe(lang)}: {c.baseline_value:,} → {c.current_value:,} "
-                    f"({c.pct_change:+.1f}%), {t(cmp['comparability'], lang)}")
+            text = t("vs_old_words", lang, pct=f"{c.pct_change:+.1f}%",
+                     window=c.baseline.describe(lang), before=f"{c.baseline_value:,}",
+                     after=f"{c.current_value:,}",
+                     comparability=t(cmp["comparability"], lang))
             if cmp["note"]:
                 notes.append(f"{r['label']}: {cmp['note']}")
         body.append([r["label"], *[html._e(f"{values[m]:,}") if values.get(m) is not None
@@ -150,7 +153,9 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
              + "</tbody></table>")
     out.append(table)
     out.append(f"<p class='note'>{html._e(t('newest_note', lang, months=window.months))}</p>")
-    out += [f"<p class='note'>{html._e(n)}</p>" for n in notes]
+    if notes:
+        out.append("<ul class='note small'>" + "".join(f"<li>{html._e(n)}</li>" for n in notes)
+                   + "</ul>")
     try:
         ranked = ranking.build(con, MAP_INDICATOR, "state", window, series, lang=lang)
     except SeguridadError:

@@ -35,6 +35,7 @@ svg .label, svg .legend-label { font-size: 12px; fill: #1f2328; }
 svg.map { width: 100%; height: auto; max-width: 900px; display: block; }
 svg.map text { font-size: inherit; fill: inherit; }
 tr.low-count td { color: #57606a; }
+table.ranking td:last-child { white-space: nowrap; }
 """
 
 

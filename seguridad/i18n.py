@@ -256,6 +256,8 @@ TEXT.update({
     "total_word": {"es": "Total", "en": "Total"},
     "vs_old_catalogue": {"es": "Frente a la metodología anterior",
                          "en": "Against the previous methodology"},
+    "vs_old_words": {"es": "{pct} frente a {window} ({before} → {after}); {comparability}",
+                     "en": "{pct} against {window} ({before} → {after}); {comparability}"},
     "not_compared": {"es": "sin comparación", "en": "not compared"},
     "r12_heading": {"es": "Últimos 12 meses de la {series}: {window}",
                     "en": "The last 12 months of {series}: {window}"},

@@ -94,8 +94,8 @@ def test_the_front_page_leads_with_the_newest_months_of_each_series(report_folde
     assert breaks["homicidio_doloso"]["comparability"] == "comparable"
     before = sum(homicides(nm_rows, 2024, m) for m in (1, 2, 3))
     after = sum(homicides(rnid_rows, 2026, m) for m in (1, 2, 3))
-    assert (f"enero-marzo de 2024: {before:,} → {after:,} "
-            f"({(after - before) * 100 / before:+.1f}%), comparable") in seen
+    assert (f"{(after - before) * 100 / before:+.1f}% frente a enero-marzo de 2024 "
+            f"({before:,} → {after:,}); comparable") in seen
     assert "parcialmente comparable" in seen  # secuestro, extorsión: said, not hidden
     assert index.count("class='chart map'") == 1
 
