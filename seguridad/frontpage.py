@@ -25,7 +25,7 @@ from seguridad.factcheck_report import (
     who_and_when,
 )
 from seguridad.i18n import t, vintage_words
-from seguridad.provenance import sources
+from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import headline, source_line
 from seguridad.windows import MONTH_NAMES_EN, MONTH_NAMES_ES, Window
 
@@ -105,13 +105,13 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
     words = compare.series_words(con, lang)
     window = newest_months(con, series)
     months = window.month_list()[-6:]
-    label = "label_es" if lang == "es" else "label_en"
-    rows = fetch_dicts(con, f"""
-        SELECT i.indicator, any_value(c.{label}) AS label,
+    rows = fetch_dicts(con, """
+        SELECT i.indicator,
+               any_value(CASE WHEN ? = 'es' THEN c.label_es ELSE c.label_en END) AS label,
                list(i.value ORDER BY i.month) AS values, list(i.month ORDER BY i.month) AS months
         FROM marts.indicator_monthly AS i JOIN core.indicator AS c USING (indicator)
         WHERE i.series = ? AND i.geo_level = 'national' AND i.month BETWEEN ? AND ?
-        GROUP BY i.indicator ORDER BY i.indicator""", [series, window.start, window.end])
+        GROUP BY i.indicator ORDER BY i.indicator""", [lang, series, window.start, window.end])
     if not rows:
         return []
     cut = fetch_one(con, "SELECT latest_cut FROM marts.series_coverage WHERE series = ?",
@@ -164,6 +164,19 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
     return out
 
 
+def newest_files(con: duckdb.DuckDBPyConnection, series: list[str]) -> set[str]:
+    """sha256 of the files behind the newest months shown (counts, and the population of
+    their rates and map)."""
+    if not series:
+        return set()
+    shas = {sha for (sha,) in con.execute("""
+        SELECT DISTINCT i.file_sha256 FROM marts.indicator_monthly AS i
+        JOIN marts.series_coverage AS c USING (series)
+        WHERE list_contains(?, i.series) AND i.geo_level IN ('national', 'state')
+          AND i.month BETWEEN c.first_month AND c.last_month""", [series]).fetchall()}
+    return shas | set(population_files(con, default_vintage(con)))
+
+
 def r12_section(con: duckdb.DuckDBPyConnection, report: dict, lang: str) -> list[str]:
     """One small chart per indicator of the series with 12 + 12 months, with its sentence."""
     words = compare.series_words(con, lang)
@@ -199,7 +212,7 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
         body.append("<p>" + html._e(t("index_intro", lang, cuts="; ".join(cuts),
                                       vintage=vintage_words(population, lang))) + "</p>")
         for s in report.get("series_list", []):
-            if s != report["series"]:
+            if s != report.get("r12_series"):  # its newest months, before its last 12
                 body += newest_section(con, s, lang)
         body += r12_section(con, report, lang)
     else:
@@ -208,7 +221,9 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
     if report:
         shas = sorted({x["sha256"] for _, _, c in report["comparisons"] for x in c.sources}
                       | {x["sha256"] for r in report.get("rankings", [])[:1]
-                         for x in r.sources})
+                         for x in r.sources}
+                      | newest_files(con, [s for s in report.get("series_list", [])
+                                           if s != report.get("r12_series")]))
         body.append("<h2>" + html._e(t("sources", lang)) + "</h2><ul class='prov'>"
                     + "".join(f"<li>{html._e(source_line(s, lang=lang))}</li>"
                               for s in sources(con, shas)) + "</ul>")

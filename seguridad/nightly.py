@@ -125,7 +125,8 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
     series_list = current_series(con)
     if not series_list:
         return None
-    series = report_series(con) or series_list[0]
+    r12_series = report_series(con)  # None while no series has 12 + 12 months
+    series = r12_series or series_list[0]
     rows = fetch_dicts(con, """
         SELECT s.*, i.label_es, i.label_en FROM marts.standard_changes AS s
         JOIN core.indicator AS i USING (indicator) JOIN core.series AS c USING (series)
@@ -224,7 +225,8 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
                  for k, v in r.items() if k not in ("file_sha256s", "label_en", "label_es")}
                 for r in rows if r["geo_level"] == "national"]
     return {"markdown": out_dir / "cambios.md", "csv": csv_path, "text": md_text,
-            "series": series, "series_list": series_list, "rows": len(rows),
+            "series": series, "r12_series": r12_series, "series_list": series_list,
+            "rows": len(rows),
             "pages": [p for _, p, _ in written], "comparisons": written,
             "rankings": rankings, "municipal": municipal,
             "cut": max(r["cut_date"] for r in rows if r["geo_level"] == "national"

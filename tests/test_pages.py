@@ -23,18 +23,11 @@ from conftest import (
     RNID_2026_FILE,
     read_csv_rows,
     run_cli,
-    use_paths,
 )
 
 MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
           "Septiembre", "Octubre", "Noviembre", "Diciembre"]
 REFERENCE = REPO / "schemas" / "reference"
-
-
-@pytest.fixture
-def published(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +91,9 @@ def test_the_front_page_leads_with_the_newest_months_of_each_series(report_folde
             f"({before:,} → {after:,}); comparable") in seen
     assert "parcialmente comparable" in seen  # secuestro, extorsión: said, not hidden
     assert index.count("class='chart map'") == 1
+    # every number traceable: the 2026 file is among the sources the page lists
+    sources = seen[seen.rindex("Fuentes"):]
+    assert __import__("hashlib").sha256(RNID_2026_FILE.read_bytes()).hexdigest() in sources
 
 
 def test_cambios_csv_carries_the_2026_months(report_folder, rnid_rows):
