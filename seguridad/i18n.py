@@ -73,6 +73,18 @@ TEXT = {
     "crimes": {"es": "carpetas de investigación", "en": "investigation files"},
     "victims": {"es": "víctimas", "en": "victims"},
     "low": {"es": "cifra baja", "en": "low count"},
+
+    # --- issue 22: the publisher's files as published (warnings, closed series) ----------
+    "note_warnings_touching": {
+        "es": "{n} advertencia(s) de los archivos de origen tocan estas cifras ({rules}): "
+              "véase ops.data_warnings.",
+        "en": "{n} warning(s) of the source files touch these figures ({rules}): see "
+              "ops.data_warnings."},
+    "series_closed": {
+        "es": "La {series} está cerrada: su último corte, {cut}, la completa{after}.",
+        "en": "{series} is closed: its last cut, {cut}, completes it{after}."},
+    "series_closed_after": {"es": "; desde entonces se publica la {next}",
+                            "en": "; since then the SESNSP publishes {next}"},
 }
 
 

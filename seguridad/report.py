@@ -147,7 +147,8 @@ def member_table(c: Comparison) -> tuple[list[str], list[list[str]]]:
         head.append(t("contribution", lang))
     rows = []
     for m in c.members:
-        row = [str(m["rank"]), m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
+        rank = str(m["rank"]) if m["rank"] else "–"  # unranked: no figure (no rate)
+        row = [rank, m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
                number(m["baseline_value"], c.per_100k), number(m["current_value"], c.per_100k),
                number(m["abs_change"], c.per_100k), signed_pct(m["pct_change"])]
         if not c.per_100k:
