@@ -80,7 +80,7 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
-    warnings = odd + count_warnings(con, spec)
+    warnings = odd + count_warnings(con, spec) + unattributed_warnings(con, spec)
     if "warnings_model" in spec:  # suspicious but loadable: recorded, flagged, not rejected
         warnings += validate(load_model(spec["warnings_model"]),
                             landing_frame(con, mapped=mapped))
@@ -199,6 +199,30 @@ def count_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
     return [Failure(THOUSANDS, f"row {row:,}, column {column}: {text!r} is {THOUSANDS}; read "
                                f"as {text.replace(',', '').strip()}", row=row, column=column,
                     value=text) for row, column, text in rows]
+
+
+UNATTRIBUTED = "rows of no single municipality"
+
+
+def unattributed_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """A municipal file's rows of crimes with no single municipality ('No especificado', the
+    state code + 999, a district: warehouse/sql/checks/municipal_unattributed.sql): loaded,
+    counted in their state only, warned about once per code."""
+    if "Cve. Municipio" not in spec["header"]:
+        return []
+    sqlvalidate.prepare(con)
+    names = dict(reference.load("states")[["state_code", "state_name"]].itertuples(False))
+    out = []
+    for row, code, name, state, rows in con.execute((SQL_DIR / "checks" /
+                                                     "municipal_unattributed.sql").read_text(
+                                                         encoding="utf-8")).fetchall():
+        out.append(Failure(
+            UNATTRIBUTED, f"row {row:,}, column Cve. Municipio: {code!r} ({name}) is a row of no "
+                          f"single municipality: its {rows:,} row(s) count in the total of "
+                          f"{names.get(state, state)}, in no municipality and no municipal "
+                          "ranking (schemas/reference/municipal_unattributed.csv)",
+            row=row, column="Cve. Municipio", value=code, rows=rows))
+    return out
 
 
 def outlier_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:

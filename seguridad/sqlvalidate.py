@@ -102,7 +102,7 @@ def rules(model: type[pa.DataFrameModel], columns: list[str]) -> list[Rule] | No
     return out
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """The reference lists the twins look up, as temp tables."""
     names = reference.state_codes_by_name()
     con.execute("CREATE OR REPLACE TEMP TABLE ref_state_names AS "
@@ -127,7 +127,7 @@ def validate(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel],
     found = rules(model, columns)
     if found is None:
         return None
-    _prepare(con)
+    prepare(con)
     sets = list(dict.fromkeys(r.reads for r in found))
     every = list(dict.fromkeys(c for s in sets for c in s))
     grouping = ", ".join(_q(c) for c in every)
