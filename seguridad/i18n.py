@@ -81,10 +81,12 @@ TEXT = {
         "en": "{n} warning(s) of the source files touch these figures ({rules}): see "
               "ops.data_warnings."},
     "series_closed": {
-        "es": "La {series} está cerrada: su último corte, {cut}, la completa{after}.",
-        "en": "{series} is closed: its last cut, {cut}, completes it{after}."},
-    "series_closed_after": {"es": "; desde entonces se publica la {next}",
-                            "en": "; since then the SESNSP publishes {next}"},
+        "es": "Serie cerrada y completa: {series}, hasta su último {cut} (no es un retraso: "
+              "el SESNSP ya no la publica){after}.",
+        "en": "A closed, complete series: {series}, to its last {cut} (not a delay: the "
+              "SESNSP publishes it no more){after}."},
+    "series_closed_after": {"es": "; desde entonces publica: {next}",
+                            "en": "; since then it publishes {next}"},
 }
 
 
