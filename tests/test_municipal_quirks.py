@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MONTHS, NM_FILE, REPO, query, read_csv_rows, run_cli, use_paths
+from conftest import (
+    MONTHS,
+    MUNICIPAL_SLICE,
+    NM_FILE,
+    REPO,
+    query,
+    read_csv_rows,
+    run_cli,
+    use_paths,
+)
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
 from seguridad import warehouse
@@ -288,3 +297,38 @@ def test_a_damaged_copy_of_the_same_file_is_rejected_whole(loaded, tmp_path, mon
     assert "the same key" in outcome.message
     assert (state_marts(wh), query(wh, "SELECT count(*) FROM core.crime_municipal_cells")) \
         == before
+
+
+def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(workspace, monkeypatch):
+    """The shipped Guanajuato slice agrees with the state file to the unit, 2020-2024; a copy
+    whose León homicides of May 2024 are raised by 100 (a later revision, say) differs by
+    more than the 1% homicide tolerance of schemas/reference/reconciliation_tolerance.csv."""
+    rows = read_csv_rows(MUNICIPAL_SLICE, "utf-8")
+    header = list(rows[0])
+    (i,) = [k for k, r in enumerate(rows) if r["Cve. Municipio"] == "11020"
+            and r["Año"] == "2024" and r["Modalidad"] == "Con arma de fuego"
+            and r["Subtipo de delito"] == "Homicidio doloso"]
+    rows[i]["Mayo"] = str(int(rows[i]["Mayo"]) + 100)
+    path = workspace / "homicidios_gto_2020_2025_revised_nov2025.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    state = ingest_flow([str(path)], return_state=True)
+    assert state.is_completed(), state.message
+    wh = workspace / "warehouse" / "seguridad.duckdb"
+    state_2024 = sum(int(r[m]) for r in read_csv_rows(NM_FILE, "latin-1") for m in MONTHS[:11]
+                     if r["Año"] == "2024" and r["Clave_Ent"] == "11"
+                     and r["Subtipo de delito"] == "Homicidio doloso")
+    (gap, beyond), = query(wh, "SELECT gap, beyond_tolerance FROM "
+                               "marts.state_municipal_reconciliation WHERE state_code = '11' "
+                               "AND year = 2024 AND indicator = 'homicidio_doloso'")
+    assert gap == -100 and beyond and state_2024 / 100 < 100
+    (message,), = query(wh, "SELECT message FROM ops.data_warnings "
+                            "WHERE check_name = 'state_municipal_reconciliation'")
+    assert message.startswith(f"Guanajuato, homicidio_doloso, 2024 (11 month(s), cnsp_2015): "
+                              f"the state file says {state_2024:,}, the municipal file sums "
+                              f"to {state_2024 + 100:,}")
+    status = run_cli("status")
+    assert "Guanajuato homicidio_doloso 2024" in status.stdout
+    assert "gap -100" in status.stdout and "WARNING: beyond the tolerance" in status.stdout

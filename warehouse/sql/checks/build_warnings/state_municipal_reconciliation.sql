@@ -15,7 +15,7 @@ SELECT r.municipal_file_sha256 AS file_sha256,
               r.state_name, r.indicator, r.year, r.months, r.series,
               format('{:,}', r.state_total), format('{:,}', r.municipal_total),
               format('{:,}', r.identified), format('{:,}', r.unattributed),
-              format('{:,}', r.unknown), format('{:+,}', r.gap),
+              format('{:,}', r.unknown), printf('%+,d', r.gap),
               coalesce(printf('%+.1f%%', r.gap_pct), 'of a zero total'),
               CAST(r.tolerance_pct AS VARCHAR)) AS message
 FROM marts.state_municipal_reconciliation AS r
