@@ -13,10 +13,11 @@ WITH municipal_months AS (
            sum(n.value) FILTER (WHERE a.attribution = 'unknown') AS unknown,
            sum(n.value) AS municipal_total,
            count(*) FILTER (WHERE a.attribution = 'municipality') AS municipalities,
-           arg_max(n.file_sha256, n.cut_date) AS municipal_file_sha256,
-           max(n.cut_date) AS municipal_cut
+           arg_max(n.file_sha256, o.cut_rank) AS municipal_file_sha256,
+           arg_max(n.cut_date, o.cut_rank) AS municipal_cut
     FROM core.municipal_indicator_newest AS n
     JOIN core.municipal_attribution AS a USING (municipality_code)
+    JOIN core.cut_order AS o USING (file_sha256)
     GROUP BY ALL
 ),
 state_months AS (
