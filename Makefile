@@ -4,17 +4,23 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-all lint clean
 
 # Set up, then run the nightly job on the files shipped in raw/: ingest, build the warehouse,
 # write the standard change report under warehouse/reports/<date>/.
 run: $(STAMP)
 	$(BIN)/seguridad refresh
 
-# One test worker per core, at most 4 (each starts its own Prefect server and builds the
-# shipped warehouse once); a module's tests stay on one worker, sharing its fixtures.
+# The fast tier: every test not marked slow (a real server, Dask, Spark, a browser, a SIGKILL,
+# a full-size file). One worker per core, at most 4; a module's tests stay on one worker,
+# sharing its fixtures. The ten slowest are printed, so the next slow test is seen.
+PYTEST := $(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadscope --durations=10
 test: $(STAMP)
-	$(BIN)/pytest -q -n auto --maxprocesses 4 --dist loadscope
+	$(PYTEST) -m "not slow"
+
+# The whole suite, slow tests included: what CI runs (.ci/run).
+test-all: $(STAMP)
+	$(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

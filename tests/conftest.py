@@ -1,7 +1,9 @@
 """Shared fixtures. Real files only: the shipped raw/ files and the copies under tests/data/.
 
-One Prefect test harness per session (starting a server costs ~10 s); one warehouse built
-from the shipped files per session, copied for each test that writes."""
+Two warehouses are built once per test run and shared by the workers: the shipped one (the
+Quick start's) and a small one (three 2026 cuts); a test that writes gets a file copy of one.
+A worker starts a test Prefect server only when one of its tests runs a flow; commands run in
+the test's own process unless a second process is the point."""
 
 from __future__ import annotations
 
@@ -38,13 +40,13 @@ CONAPO_2010 = SHIPPED_RAW / "conapo" / "conapo2010_state-population_1990-2030.cs
 CONAPO_2023 = SHIPPED_RAW / "conapo" / "conapo2023_pob_ent_gender_1950_2070.csv"
 
 
-# The modules that take minutes, longest first. `make test` runs modules on several workers
+# The modules that take longest, longest first. `make test` runs modules on several workers
 # (pytest-xdist, a module's tests on one worker), taking them in collection order: starting
 # the long ones first leaves no worker running one alone at the end.
-LONGEST_FIRST = ["test_operations.py", "test_benchmarks.py", "test_hostile_files.py",
-                 "test_ingest.py", "test_fanout.py", "test_serve.py", "test_lake.py",
-                 "test_benchmark_fanout.py", "test_hostile_settings.py", "test_budget.py",
-                 "test_build_rules.py", "test_versions.py"]
+LONGEST_FIRST = ["test_benchmarks.py", "test_serve.py", "test_fanout.py", "test_operations.py",
+                 "test_benchmark_fanout.py", "test_hostile_files.py", "test_ingest.py",
+                 "test_draft_claims.py", "test_lake.py", "test_hostile_settings.py",
+                 "test_budget.py", "test_build_rules.py", "test_versions.py"]
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -52,17 +54,40 @@ def pytest_collection_modifyitems(session, config, items):
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable for the rest
 
 
-@pytest.fixture(scope="session", autouse=True)
-def prefect_harness():
-    """A temporary Prefect server for the whole session, quiet and without heartbeats."""
+# ------------------------------------------------------------------ Prefect, where a flow runs
+
+_PREFECT: contextlib.ExitStack | None = None
+
+
+def prefect_api() -> None:
+    """This worker's temporary Prefect server, quiet and without heartbeats, started the first
+    time a test runs a flow (~10 s) and stopped at the end of the session. A worker that only
+    reads warehouses never starts one."""
+    global _PREFECT
+    if _PREFECT is not None:
+        return
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90), \
-            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
+    stack = contextlib.ExitStack()
+    stack.enter_context(prefect_test_harness(server_startup_timeout=90))
+    stack.enter_context(temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+    _PREFECT = stack
+
+
+def pytest_sessionfinish(session, exitstatus):
+    global _PREFECT
+    if _PREFECT is not None:
+        _PREFECT.close()
+        _PREFECT = None
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """For a test that runs a flow without one of the workspace fixtures below."""
+    prefect_api()
 
 
 def use_paths(monkeypatch: pytest.MonkeyPatch, raw: Path, warehouse: Path) -> None:
@@ -70,76 +95,156 @@ def use_paths(monkeypatch: pytest.MonkeyPatch, raw: Path, warehouse: Path) -> No
     monkeypatch.setenv("SEGURIDAD_WAREHOUSE", str(warehouse))
 
 
-@pytest.fixture(scope="session")
-def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse the Quick start builds: a refresh over a copy of the shipped raw/. Read
-    only: a test that writes copies it (`workspace`). Under pytest-xdist the workers share
-    one, built by whichever asks first while the others wait on a lock."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None:
-        return _build_shipped(tmp_path_factory.mktemp("shipped"))
-    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, common to the workers
-    with open(shared / "shipped.lock", "w") as lock:
+# ------------------------------------------------------------------ warehouses built once
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, landing_zone,
+                command: bool = False) -> Path:
+    """A warehouse built by a refresh over the landing zone `landing_zone(raw)` writes, once
+    per test run: under pytest-xdist the workers share it, built by whichever asks first while
+    the others wait on a lock. Read only: a test that writes copies it (`copy_of`). With
+    `command`, the refresh is the installed `seguridad refresh` in a process of its own, as
+    the Quick start runs it; its output is kept in `refresh.out`."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") is not None:
+        base = base.parent  # the run's folder, common to the workers
+    with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        root = shared / "shipped"
+        root = base / name
+        wh = root / "warehouse" / "seguridad.duckdb"
         if not (root / "built").exists():
             shutil.rmtree(root, ignore_errors=True)  # a build that failed half-way
-            _build_shipped(root)
+            landing_zone(root / "raw")
+            prefect_api()
+            mp = pytest.MonkeyPatch()
+            use_paths(mp, root / "raw", wh)
+            try:
+                if command:
+                    done = run_cli("refresh", subprocess_always=True)
+                    assert done.returncode == 0, done.stderr
+                    (root / "refresh.out").write_text(done.stdout, encoding="utf-8")
+                else:
+                    from flows.refresh import refresh_flow
+
+                    state = refresh_flow(return_state=True)
+                    assert state.is_completed(), state.message
+            finally:
+                mp.undo()
             (root / "built").touch()
-    return root / "warehouse" / "seguridad.duckdb"
-
-
-def _build_shipped(root: Path) -> Path:
-    from flows.refresh import refresh_flow
-
-    raw = root / "raw"
-    shutil.copytree(SHIPPED_RAW, raw)
-    wh = root / "warehouse" / "seguridad.duckdb"
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = refresh_flow(return_state=True)
-        assert state.is_completed(), state.message
-    finally:
-        mp.undo()
     return wh
+
+
+def copy_of(warehouse: Path, root: Path) -> tuple[Path, Path]:
+    """A private copy of a warehouse built once and of its landing zone, under `root`: the
+    (raw, warehouse) paths. Plain file copies; nothing is rebuilt."""
+    raw = root / "raw"
+    shutil.copytree(warehouse.parent.parent / "raw", raw)
+    wh = root / "warehouse" / "seguridad.duckdb"
+    wh.parent.mkdir(parents=True)
+    shutil.copyfile(warehouse, wh)
+    return raw, wh
+
+
+@pytest.fixture(scope="session")
+def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse the Quick start builds: a refresh over a copy of the shipped raw/. For
+    the tests that check the shipped files' own variety (both catalogues, workbooks, victims,
+    budgets, the December 2015 statement); the others use `small_warehouse`."""
+    return _built_once(tmp_path_factory, "shipped",
+                       lambda raw: shutil.copytree(SHIPPED_RAW, raw), command=True)
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three real monthly cuts of the 2026 catalogue and a population file (`rnid_2026_landing
+    _zone`), built once: a warehouse to write to, break and rebuild in a fraction of the
+    shipped one's time, for every test that does not need the shipped files' variety."""
+    return _built_once(tmp_path_factory, "small", rnid_2026_landing_zone)
 
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path):
     """A private copy of the shipped warehouse and landing zone, as the environment sees it."""
-    raw = tmp_path / "raw"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh = tmp_path / "warehouse" / "seguridad.duckdb"
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
-    use_paths(monkeypatch, raw, wh)
+    prefect_api()
+    use_paths(monkeypatch, *copy_of(shipped_warehouse, tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def small_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_warehouse: Path):
+    """A private copy of the small warehouse and its landing zone (like `workspace`)."""
+    prefect_api()
+    use_paths(monkeypatch, *copy_of(small_warehouse, tmp_path))
     return tmp_path
 
 
 @pytest.fixture
 def empty_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    prefect_api()
     use_paths(monkeypatch, tmp_path / "raw", tmp_path / "warehouse" / "seguridad.duckdb")
     return tmp_path
 
 
-READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary", "check-claims", "export"}
+@pytest.fixture
+def published(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped warehouse as the published one, for commands that only read it."""
+    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
+    return shipped_warehouse
+
+
+def ingest_into_copy(warehouse: Path, root: Path, files: list[Path]) -> dict:
+    """One `ingest` run of `files` (each judged on its own) into a private copy of `warehouse`
+    under `root`: the flow's state and run, the outcomes by the path given, and the paths."""
+    from flows.ingest import ingest_flow
+
+    prefect_api()
+    raw, wh = copy_of(warehouse, root)
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, raw, wh)
+    try:
+        state = ingest_flow([str(p) for p in files], return_state=True)
+    finally:
+        mp.undo()
+    run = state.result(raise_on_failure=False)
+    assert not isinstance(run, BaseException), run
+    outcomes: dict[str, list] = {}
+    for o in run.outcomes:
+        outcomes.setdefault(o.label.split("!")[0], []).append(o)
+    return {"state": state, "run": run, "wh": wh, "raw": raw, "outcomes": outcomes}
+
+
+# ------------------------------------------------------------------ the command line
+
+READ_ONLY_COMMANDS = {"report", "sql", "status", "dictionary", "check-claims", "export",
+                      "draft-claims"}
 
 
 def run_cli(*args: str, cwd: Path | None = None,
             subprocess_always: bool = False) -> subprocess.CompletedProcess:
-    """The real command line with the current environment. Commands that only read the
-    warehouse run in this process (they never touch Prefect; a new Python costs ~2 s);
-    the others run in a subprocess, reporting to the session's test Prefect server."""
-    if args[0] in READ_ONLY_COMMANDS and not subprocess_always:
-        return _run_in_process(list(args), cwd)
-    from prefect.settings import PREFECT_API_URL
+    """The real command line with the current environment, run in this process (writing
+    commands run their flows against this worker's test Prefect server). A subprocess only
+    where one is the point: a process killed on purpose (SEGURIDAD_FAULT_POINT), locks held
+    by two processes, or the installed entry point itself (`subprocess_always`)."""
+    if subprocess_always or os.environ.get("SEGURIDAD_FAULT_POINT"):
+        return _run_in_subprocess(list(args), cwd)
+    if args and args[0] not in READ_ONLY_COMMANDS:
+        prefect_api()
+    return _run_in_process(list(args), cwd)
 
+
+# The console script pip installed (`seguridad`), beside this Python; `python -m seguridad`
+# where the suite runs without the project installed.
+ENTRY_POINT = Path(sys.executable).parent / "seguridad"
+
+
+def _run_in_subprocess(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:
     env = os.environ.copy()
-    if PREFECT_API_URL.value():
+    if _PREFECT is not None:
+        from prefect.settings import PREFECT_API_URL
+
         env["PREFECT_API_URL"] = PREFECT_API_URL.value()
-    return subprocess.run([sys.executable, "-m", "seguridad", *args], capture_output=True,
-                          text=True, cwd=cwd or REPO, env=env, timeout=300)
+    command = [str(ENTRY_POINT)] if ENTRY_POINT.exists() else [sys.executable, "-m", "seguridad"]
+    return subprocess.run([*command, *args], capture_output=True, text=True,
+                          cwd=cwd or REPO, env=env, timeout=600)
 
 
 def _run_in_process(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:

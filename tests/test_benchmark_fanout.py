@@ -4,9 +4,11 @@ warehouses compared table by table. Nothing about the timings is asserted."""
 
 from __future__ import annotations
 
+import pytest
 from test_benchmarks import quick_run
 
 
+@pytest.mark.slow  # a Dask cluster, twice
 def test_quick_fanout_benchmark_compares_the_two_warehouses(tmp_path):
     text = quick_run(tmp_path, "--only", "i")
     for key in ("i1", "i2"):

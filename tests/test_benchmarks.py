@@ -5,7 +5,10 @@ the two can run on two test workers). Nothing about the timings is asserted."""
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.__main__ import main
+from conftest import prefect_api
 
 
 def quick_run(tmp_path, *extra: str) -> str:
@@ -13,6 +16,7 @@ def quick_run(tmp_path, *extra: str) -> str:
     the results file it writes."""
     from prefect.settings import PREFECT_API_URL
 
+    prefect_api()
     results = tmp_path / "RESULTS.md"
     code = main(["--quick", "--states", "01", "--cuts", "2", "--work", str(tmp_path / "work"),
                  "--output", str(results), "--prefect-api-url", PREFECT_API_URL.value(),
@@ -23,6 +27,7 @@ def quick_run(tmp_path, *extra: str) -> str:
     return text
 
 
+@pytest.mark.slow  # the whole harness, ~15 commands
 def test_quick_benchmark_writes_a_row_for_every_item(tmp_path, shipped_warehouse):
     text = quick_run(tmp_path, "--only", "abcdefgh",
                      "--shipped-workspace", str(shipped_warehouse.parent.parent))

@@ -18,7 +18,16 @@ import pytest
 from python_calamine import CalamineWorkbook
 from xlsx_writer import write_xlsx
 
-from conftest import REPO, SHIPPED_RAW, TEST_DATA, query, read_csv_rows, run_cli, use_paths
+from conftest import (
+    REPO,
+    SHIPPED_RAW,
+    TEST_DATA,
+    ingest_into_copy,
+    query,
+    read_csv_rows,
+    run_cli,
+    use_paths,
+)
 from flows.ingest import ingest_flow
 from seguridad.config import SQL_DIR
 from seguridad.db import run_sql_file, set_variables
@@ -261,20 +270,11 @@ def csv_run(shipped_warehouse, tmp_path_factory):
     """The shipped warehouse, then the six CSVs, the BIE export and a tampered copy of it in
     one ingest run."""
     root = tmp_path_factory.mktemp("cp_csv")
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     tampered = _tampered_bie(root / "inpc_BIE_tampered.csv")
     paths = [CP_CSV / f"cp_{y}.csv" for y in YEARS] + [BIE, tampered]
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(p) for p in paths], return_state=True)
-    finally:
-        mp.undo()
-    assert state.is_completed(), state.message
-    return {"wh": wh, "run": state.result(), "tampered": tampered}
+    run = ingest_into_copy(shipped_warehouse, root, paths)
+    assert run["state"].is_completed(), run["state"].message
+    return {**run, "tampered": tampered}
 
 
 def _core_rows(wh: Path, path: Path) -> list[tuple]:
@@ -519,21 +519,11 @@ def damaged_run(shipped_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("cp_damaged")
     incoming = root / "incoming"
     incoming.mkdir()
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     paths = {key: make(incoming) for key, (make, _) in DAMAGED.items()}
-    before = _published(wh)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(p) for p in paths.values()], return_state=True)
-    finally:
-        mp.undo()
-    run = state.result(raise_on_failure=False)
-    return {"state": state, "paths": paths, "before": before, "wh": wh, "raw": raw,
-            "outcomes": {o.label: o for o in run.outcomes}}
+    before = _published(shipped_warehouse)
+    run = ingest_into_copy(shipped_warehouse, root, list(paths.values()))
+    return {**run, "paths": paths, "before": before,
+            "outcomes": {label: o for label, (o,) in run["outcomes"].items()}}
 
 
 @pytest.mark.parametrize("damage", DAMAGED)

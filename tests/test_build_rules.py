@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MONTHS, NM_FILE, REPO, add_revised_cut, query, read_csv_rows, run_cli
+from conftest import REPO, RNID_2026_FILE, add_revised_cut, query, read_csv_rows, run_cli
 from flows.refresh import refresh_flow
 from seguridad import warehouse
 
@@ -33,28 +33,71 @@ def append(path: Path, line: str) -> None:
         f.write(line + "\n")
 
 
-def test_every_rule_passes_on_the_shipped_warehouse_and_is_not_empty(shipped_warehouse):
+# What each rule exists to catch, done to a copy of the shipped warehouse (victims, both
+# catalogues, groups): the statement that breaks the data, and a word of the failing rows.
+BREAKS = {
+    "victims_add_up": (
+        "UPDATE marts.victims_monthly SET value = value + 1 WHERE sex = 'Mujer' "
+        "AND age_group = 'Total' AND geo_code = '14' AND indicator = 'homicidio_doloso' "
+        "AND month = DATE '2024-06-01'", "14"),
+    "series_never_mix": (
+        "UPDATE marts.indicator_monthly SET series = 'rnid_2026' WHERE geo_code = '09' "
+        "AND indicator = 'secuestro' AND series = 'cnsp_2015' AND month = DATE '2016-05-01'",
+        "09"),
+    "groups_sum_their_states": (
+        "UPDATE marts.indicator_monthly SET value = value + 1 WHERE geo_level = 'state' "
+        "AND geo_code = '02' AND indicator = 'secuestro' AND series = 'cnsp_2015' "
+        "AND month = DATE '2016-05-01'", "frontera_norte"),
+    "crosswalk_matches_catalogue": (
+        "INSERT INTO core.crime_crosswalk (indicator, series, bien_juridico, tipo, subtipo, "
+        "modalidad) VALUES ('homicidio_doloso', 'cnsp_2015', '%', 'Homicidoo', '%', '%')",
+        "Homicidoo"),
+    "crosswalk_keys_known": (
+        "INSERT INTO core.crime_crosswalk (indicator, series, bien_juridico, tipo, subtipo, "
+        "modalidad) VALUES ('homicidios', 'cnsp_2015', '%', 'Homicidio', '%', '%')",
+        "homicidios"),
+}
+
+
+@pytest.fixture(scope="module")
+def breakable(shipped_warehouse, tmp_path_factory):
+    """A writable copy of the shipped warehouse; each test breaks it inside a transaction
+    that it rolls back."""
     import duckdb
 
-    rules = sorted(p.stem for p in warehouse.RULES_DIR.glob("*.sql"))
-    assert {"victims_add_up", "series_never_mix", "groups_sum_their_states",
-            "crosswalk_matches_catalogue", "crosswalk_keys_known"} <= set(rules)
-    con = duckdb.connect(str(shipped_warehouse), read_only=True)
+    copy = tmp_path_factory.mktemp("rules") / "seguridad.duckdb"
+    shutil.copyfile(shipped_warehouse, copy)
+    con = duckdb.connect(str(copy))
+    yield con
+    con.close()
+
+
+def test_every_rule_is_tested_here():
+    assert set(BREAKS) == {p.stem for p in warehouse.RULES_DIR.glob("*.sql")}
+
+
+@pytest.mark.parametrize("rule", BREAKS)
+def test_each_rule_finds_what_it_exists_to_catch(breakable, rule):
+    """The builds of the shipped files pass every rule (seal() runs them; a failing rule
+    refuses the build): here each rule is shown to fail on the mistake it names."""
+    statement, word = BREAKS[rule]
+    breakable.execute("BEGIN TRANSACTION")
     try:
-        assert warehouse.rule_failures(con) == {}
-        # each rule reads real rows: the group sums compare thousands of group-months
-        (pairs,), = con.execute("SELECT count(*) FROM marts.indicator_monthly "
-                                "WHERE geo_level IN ('group', 'national')").fetchall()
-        assert pairs > 1000
+        assert warehouse.rule_failures(breakable) == {}  # whole before
+        breakable.execute(statement)
+        failed = warehouse.rule_failures(breakable)
     finally:
-        con.close()
+        breakable.execute("ROLLBACK")
+    assert rule in failed, failed
+    count, rows = failed[rule]
+    assert count >= 1 and any(word in str(row.values()) for row in rows), rows
 
 
-def test_a_crosswalk_rule_matching_no_catalogue_row_stops_the_build(workspace, reference):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+def test_a_crosswalk_rule_matching_no_catalogue_row_stops_the_build(small_workspace, reference):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = sha(wh)
     append(reference / "crime_crosswalk.csv",
-           "homicidio_doloso,cnsp_2015,%,Homicidoo,Homicidio doloso,%,a typo")
+           "homicidio_doloso,rnid_2026,%,Homicidoo,Homicidio doloso,%,a typo")
     # no new file: the reference data changed, so the refresh rebuilds the marts
     state = refresh_flow(return_state=True)
     assert state.is_failed()
@@ -63,8 +106,9 @@ def test_a_crosswalk_rule_matching_no_catalogue_row_stops_the_build(workspace, r
     assert sha(wh) == before
 
 
-def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(workspace, monkeypatch):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(small_workspace,
+                                                                      monkeypatch):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = sha(wh)
     derive = warehouse.derive
 
@@ -72,10 +116,10 @@ def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(workspace,
         derive(con, settings)
         con.execute("UPDATE marts.indicator_monthly SET value = value + 1 "
                     "WHERE geo_level = 'national' AND indicator = 'secuestro' "
-                    "AND series = 'cnsp_2015' AND month = DATE '2016-05-01'")
+                    "AND series = 'rnid_2026' AND month = DATE '2026-02-01'")
 
     monkeypatch.setattr(warehouse, "derive", derive_with_a_bug)
-    add_revised_cut(workspace)
+    add_revised_cut(small_workspace)
     state = refresh_flow(return_state=True)
     assert state.is_failed()
     assert "rule groups_sum_their_states failed on 1 row(s)" in state.message
@@ -84,8 +128,8 @@ def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(workspace,
     assert "ops.raw_files" not in state.message  # says what broke, not where it is stored
 
 
-def test_a_reference_row_breaking_its_model_stops_the_build(workspace, reference):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+def test_a_reference_row_breaking_its_model_stops_the_build(small_workspace, reference):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = sha(wh)
     append(reference / "indicators.csv", "Narco Menudeo,Narcomenudeo,Drug dealing,carpetas,x")
     state = refresh_flow(return_state=True)
@@ -96,7 +140,7 @@ def test_a_reference_row_breaking_its_model_stops_the_build(workspace, reference
     assert sha(wh) == before
 
 
-def test_recipe_add_an_indicator(workspace, reference):
+def test_recipe_add_an_indicator(small_workspace, reference):
     """ARCHITECTURE.md, "Add an indicator": one row in indicators.csv, its crosswalk rows,
     then a refresh (nothing new to load: the marts are rebuilt because the reference data
     changed). The new indicator's national count is the raw file's own sum."""
@@ -109,16 +153,15 @@ def test_recipe_add_an_indicator(workspace, reference):
     state = refresh_flow(return_state=True)
     assert state.is_completed(), state.message
     assert any("reference data" in n for n in state.result().notes)
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    nm = read_csv_rows(NM_FILE, "latin-1")
-    expected = sum(int(r[MONTHS[10]]) for r in nm
-                   if r["Año"] == "2024" and r["Tipo de delito"] == "Narcomenudeo")
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    rows = read_csv_rows(RNID_2026_FILE, "latin-1")
+    expected = sum(int(r["Marzo"]) for r in rows if r["Tipo de delito"] == "Narcomenudeo")
     assert expected > 0
     assert query(wh, "SELECT value FROM marts.indicator_monthly WHERE indicator = "
-                     "'narcomenudeo' AND geo_level = 'national' AND series = 'cnsp_2015' "
-                     "AND month = DATE '2024-11-01'") == [(expected,)]
+                     "'narcomenudeo' AND geo_level = 'national' AND series = 'rnid_2026' "
+                     "AND month = DATE '2026-03-01'") == [(expected,)]
     result = run_cli("report", "compare", "--indicator", "narcomenudeo", "--geo", "national",
-                     "--current", "2024-11:2024-11", "--baseline", "2023-11:2023-11",
+                     "--current", "2026-03:2026-03", "--baseline", "2026-02:2026-02",
                      "--format", "json")
     assert result.returncode == 0, result.stderr
     assert str(expected) in result.stdout

@@ -45,12 +45,6 @@ def old_rows():
     return read_csv_rows(OLD_FILE, "cp1252")
 
 
-@pytest.fixture
-def published(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
-
-
 @pytest.fixture(scope="module")
 def shipped_check(shipped_warehouse):
     mp = pytest.MonkeyPatch()

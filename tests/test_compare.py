@@ -19,7 +19,6 @@ from conftest import (
     national_population,
     read_csv_rows,
     run_cli,
-    use_paths,
 )
 
 MONTHS = ["ENERO", "FEBRERO", "MARZO", "ABRIL", "MAYO", "JUNIO", "JULIO", "AGOSTO",
@@ -52,12 +51,6 @@ def old_rows():
 @pytest.fixture(scope="module")
 def nm_rows():
     return read_csv_rows(NM_FILE, "latin-1")
-
-
-@pytest.fixture
-def published(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
 
 
 def old_sum(rows, indicator, states, year, months):
@@ -103,12 +96,6 @@ def test_old_methodology_claims_match_the_raw_file(published, old_rows, indicato
     assert row["series"] == "cieisp_1997"  # the only series that covers 2012
     assert row["source_sha256"] == hashlib.sha256(OLD_FILE.read_bytes()).hexdigest()
     assert row["cut_date"] == "2017-12"
-
-
-def test_the_homicide_claim_of_the_statement(published):
-    row = compare_csv("--indicator", "homicidio_doloso", "--geo", "national",
-                      "--current", "2015-01:2015-11", "--baseline", "2012-01:2012-11")
-    assert row["pct_change"] == "-21.79"
 
 
 @pytest.mark.parametrize("indicator,geo,states", [

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from conftest import REPO, run_cli, use_paths
+from conftest import REPO, run_cli
 from schemas import reference
 from seguridad import claims, drafting
 from seguridad.cli import run
@@ -45,12 +45,6 @@ def draft_command(capsys, *args: str) -> tuple[int, str, str]:
 
 
 # --- the December 2015 statement ----------------------------------------------------------
-
-@pytest.fixture
-def published(shipped_warehouse, monkeypatch):
-    use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
-    return shipped_warehouse
-
 
 @pytest.fixture(scope="module")
 def shipped_claims():

@@ -38,6 +38,7 @@ def _refresh(root: Path, raw: Path, monkeypatch, *extra: str):
     return wh, run_cli("refresh", "--full", "--no-report", *extra)
 
 
+@pytest.mark.slow  # a Dask cluster
 def test_two_workers_build_the_serial_warehouse(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     _landing_zone(raw)
@@ -81,6 +82,7 @@ def municipal_cuts(tmp_path_factory) -> Path:
     return raw
 
 
+@pytest.mark.slow  # a Dask cluster
 def test_a_backfill_over_two_workers_equals_the_serial_one(tmp_path, monkeypatch,
                                                           municipal_cuts):
     base, built = _refresh(tmp_path / "base", municipal_cuts, monkeypatch)

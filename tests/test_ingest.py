@@ -20,10 +20,10 @@ from conftest import (
     OLD_OCT_FILE,
     OLD_XLSX_FILE,
     RNID_2026_FILE,
+    ingest_into_copy,
     query,
     read_csv_rows,
     run_cli,
-    use_paths,
 )
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
@@ -242,27 +242,18 @@ DAMAGES = {
 
 
 @pytest.fixture(scope="module")
-def damaged_run(shipped_warehouse, tmp_path_factory):
-    """All damaged copies ingested in one `ingest A B ...` run next to one good file."""
+def damaged_run(small_warehouse, tmp_path_factory):
+    """All damaged copies ingested in one `ingest A B ...` run next to one good file (the
+    October-2017 cut of the old catalogue), into a copy of the small warehouse."""
     root = tmp_path_factory.mktemp("damaged")
     incoming = root / "incoming"
     incoming.mkdir()
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     paths = {key: make(incoming) for key, (make, _) in DAMAGES.items()}
     good = shutil.copyfile(OLD_OCT_FILE, incoming / OLD_OCT_FILE.name)
-    before = fingerprint(wh)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(p) for p in [*paths.values(), good]], return_state=True)
-    finally:
-        mp.undo()
-    run = state.result(raise_on_failure=False)
-    return {"state": state, "run": run, "paths": paths, "before": before, "wh": wh,
-            "raw": raw, "outcomes": {o.label: o for o in run.outcomes}}
+    before = fingerprint(small_warehouse)
+    run = ingest_into_copy(small_warehouse, root, [*paths.values(), good])
+    return {**run, "paths": paths, "good": good, "before": before,
+            "outcomes": {label: o for label, (o,) in run["outcomes"].items()}}
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
@@ -313,44 +304,45 @@ def test_quarantine_names_row_column_check_and_value(damaged_run):
 def test_rejections_leave_core_and_marts_unchanged_but_good_files_load(damaged_run):
     assert damaged_run["state"].is_failed()
     assert "rejected" in damaged_run["state"].message
-    good = damaged_run["outcomes"][str(damaged_run["raw"].parent / "incoming" /
-                                       OLD_OCT_FILE.name)]
+    good = damaged_run["outcomes"][str(damaged_run["good"])]
     assert good.status == "loaded"
-    core_rows, _, marts = fingerprint(damaged_run["wh"])
-    before_rows, _, before_marts = damaged_run["before"]
-    assert marts == before_marts  # the October cut is superseded month by month
-    assert core_rows == before_rows + 44_352 * 12  # ... but every vintage is kept in core
-    (status,), = query(damaged_run["wh"], "SELECT status FROM ops.raw_files "
-                                          "WHERE file_sha256 = ?", [good.sha256])
-    assert status == "superseded"
+    wh = damaged_run["wh"]
+    core_rows, _, _ = fingerprint(wh)
+    before_rows, _, _ = damaged_run["before"]
+    assert core_rows == before_rows + 44_352 * 12  # the good file, and nothing else
+    assert query(wh, "SELECT DISTINCT series FROM marts.indicator_monthly ORDER BY 1") == [
+        ("cieisp_1997",), ("rnid_2026",)]
+    (status,), = query(wh, "SELECT status FROM ops.raw_files WHERE file_sha256 = ?",
+                       [good.sha256])
+    assert status == "loaded"
 
 
-def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(workspace):
-    bad = _cell("RNID_mar2026_bad.csv", 3112, "Marzo", "12a")(workspace)
-    before = fingerprint(workspace / "warehouse" / "seguridad.duckdb")
-    result = run_cli("ingest", bad.name, cwd=workspace)
+def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(small_workspace):
+    bad = _cell("RNID_mar2026_bad.csv", 3112, "Marzo", "12a")(small_workspace)
+    before = fingerprint(small_workspace / "warehouse" / "seguridad.duckdb")
+    result = run_cli("ingest", bad.name, cwd=small_workspace)
     assert result.returncode == 1
     assert f"{bad.name}: rejected" in result.stderr
     assert "row 3,112, column Marzo: '12a' is not a whole number" in result.stderr
-    assert fingerprint(workspace / "warehouse" / "seguridad.duckdb") == before
+    assert fingerprint(small_workspace / "warehouse" / "seguridad.duckdb") == before
 
 
 # ------------------------------------------------------------------ idempotence, cuts
 
 
-def test_ingesting_the_same_file_twice_changes_nothing(workspace):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+def test_ingesting_the_same_file_twice_changes_nothing(small_workspace):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before, files_before = fingerprint(wh), raw_files(wh)
-    copy = shutil.copyfile(NM_FILE, workspace / "IDEFC_NM_nov24.csv")  # same bytes, new name
-    result = run_cli("ingest", str(copy), cwd=workspace)
+    copy = shutil.copyfile(RNID_2026_FILE, small_workspace / "RNID_mar26.csv")  # a new name
+    result = run_cli("ingest", str(copy), cwd=small_workspace)
     assert result.returncode == 0, result.stderr
     assert "already ingested" in result.stdout and "Nothing new" in result.stdout
     assert fingerprint(wh) == before
     assert raw_files(wh) == files_before
 
 
-def test_refresh_with_nothing_new_says_so(workspace):
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+def test_refresh_with_nothing_new_says_so(small_workspace):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = fingerprint(wh)
     state = refresh_flow(return_state=True)
     run = state.result()
@@ -359,10 +351,10 @@ def test_refresh_with_nothing_new_says_so(workspace):
     assert fingerprint(wh) == before
 
 
-def test_a_renamed_crime_row_loads_with_a_warning(workspace):
+def test_a_renamed_crime_row_loads_with_a_warning(small_workspace):
     """A modality the series' catalogue has never had (here a renamed one) is loaded, and
     said: it would otherwise leave every indicator but delitos_total without a word."""
-    renamed = workspace / "estatal_RNID_2026_mar2026_renombrado.csv"
+    renamed = small_workspace / "estatal_RNID_2026_mar2026_renombrado.csv"
     data = RNID_2026_FILE.read_bytes()
     assert data.count(b"Con arma blanca") > 0
     renamed.write_bytes(data.replace(b"Con arma blanca", b"Con arma punzocortante"))
@@ -371,13 +363,13 @@ def test_a_renamed_crime_row_loads_with_a_warning(workspace):
     (outcome,) = state.result().outcomes
     assert "warning(s), see ops.data_warnings:" in outcome.message
     assert "new crime row" in outcome.message
-    rows = query(workspace / "warehouse" / "seguridad.duckdb",
+    rows = query(small_workspace / "warehouse" / "seguridad.duckdb",
                  "SELECT value FROM ops.data_warnings WHERE check_name = 'new crime row'")
     assert ("Homicidio / Homicidio doloso / Con arma punzocortante",) in rows
 
 
-def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(workspace):
-    raw = workspace / "raw"
+def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(small_workspace):
+    raw = small_workspace / "raw"
     _cell("RNID_mar2026_bad.csv", 20, "Marzo", "x")(raw)
     first = refresh_flow(return_state=True)
     assert first.is_failed()
@@ -390,6 +382,9 @@ def test_refresh_skips_known_rejections_and_fails_only_on_new_ones(workspace):
 
 @pytest.mark.parametrize("order", ["dec_then_oct", "oct_then_dec"])
 def test_newest_cut_wins_whatever_the_arrival_order(empty_workspace, order):
+    """The December-2017 cut wins over the October one in the marts, and every month the
+    December cut revised is listed in marts.revisions, and nothing else: whichever came in
+    first."""
     files = [OLD_FILE, OLD_OCT_FILE] if order == "dec_then_oct" else [OLD_OCT_FILE, OLD_FILE]
     for f in files:
         assert ingest_flow([str(f)], return_state=True).is_completed()
@@ -398,11 +393,32 @@ def test_newest_cut_wins_whatever_the_arrival_order(empty_workspace, order):
     assert statuses == {OLD_FILE.name: "loaded", OLD_OCT_FILE.name: "superseded"}
     # Values come from the December cut, including months the October cut reported otherwise.
     dec = read_csv_rows(OLD_FILE, "cp1252")
+    oct_ = read_csv_rows(OLD_OCT_FILE, "utf-8-sig")
     expected_2017_oct = sum(int(r["OCTUBRE"]) for r in dec if r["AÑO"] == "2017")
     (value, cut), = query(wh, "SELECT value, cut_date FROM marts.indicator_monthly "
                               "WHERE indicator = 'delitos_total' AND geo_level = 'national' "
                               "AND month = DATE '2017-10-01'")
     assert value == expected_2017_oct and f"{cut:%Y-%m}" == "2017-12"
+
+    def totals(rows):
+        out: dict[tuple[str, date], int] = {}
+        for r in rows:
+            for m, name in enumerate(MONTHS, start=1):
+                cell = r[name.upper()]
+                if cell != "":
+                    key = (r["INEGI"].zfill(2), date(int(r["AÑO"]), m, 1))
+                    out[key] = out.get(key, 0) + int(cell)
+        return out
+
+    t_dec, t_oct = totals(dec), totals(oct_)
+    assert max(k[1] for k in t_oct) == date(2017, 10, 1)
+    changed = {k: (t_oct[k], t_dec[k]) for k in t_oct if t_oct[k] != t_dec[k]}
+    assert 0 < len(changed) < len(t_oct) // 10
+    listed = {(code, month): (old, new) for code, month, old, new in query(wh, """
+        SELECT geo_code, month, old_value, new_value FROM marts.revisions
+        WHERE indicator = 'delitos_total' AND geo_level = 'state'
+          AND previous_cut = DATE '2017-10-01' AND revised_cut = DATE '2017-12-01'""")}
+    assert listed == changed
 
 
 def test_oct_cut_alone_publishes_through_october_with_its_encoding(empty_workspace):
@@ -507,32 +523,4 @@ def test_new_methodology_workbook_and_its_revisions(shipped_warehouse):
         SELECT geo_code, month, old_value, new_value FROM marts.revisions
         WHERE indicator = 'delitos_total' AND geo_level = 'state'
           AND previous_cut = DATE '2021-02-01' AND revised_cut = DATE '2024-11-01'""")}
-    assert listed == changed
-
-
-def test_old_methodology_cuts_agree_except_where_revisions_say(workspace):
-    state = ingest_flow([str(OLD_OCT_FILE)], return_state=True)
-    assert state.is_completed()
-    dec = read_csv_rows(OLD_FILE, "cp1252")
-    oct_ = read_csv_rows(OLD_OCT_FILE, "utf-8-sig")
-
-    def totals(rows):
-        out: dict[tuple[str, date], int] = {}
-        for r in rows:
-            for m, name in enumerate(MONTHS, start=1):
-                cell = r[name.upper()]
-                if cell != "":
-                    key = (r["INEGI"].zfill(2), date(int(r["AÑO"]), m, 1))
-                    out[key] = out.get(key, 0) + int(cell)
-        return out
-
-    t_dec, t_oct = totals(dec), totals(oct_)
-    assert max(k[1] for k in t_oct) == date(2017, 10, 1)
-    changed = {k: (t_oct[k], t_dec[k]) for k in t_oct if t_oct[k] != t_dec[k]}
-    assert 0 < len(changed) < len(t_oct) // 10
-    wh = workspace / "warehouse" / "seguridad.duckdb"
-    listed = {(code, month): (old, new) for code, month, old, new in query(wh, """
-        SELECT geo_code, month, old_value, new_value FROM marts.revisions
-        WHERE indicator = 'delitos_total' AND geo_level = 'state'
-          AND previous_cut = DATE '2017-10-01' AND revised_cut = DATE '2017-12-01'""")}
     assert listed == changed

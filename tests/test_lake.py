@@ -141,10 +141,10 @@ def test_a_new_publication_swaps_in_whole_and_a_failed_one_changes_nothing(
         con.close()
 
 
-def test_the_nightly_refresh_exports_when_the_lake_is_set(workspace, monkeypatch):
+def test_the_nightly_refresh_exports_when_the_lake_is_set(small_workspace, monkeypatch):
     from flows.refresh import refresh_flow
 
-    root = workspace / "lake"
+    root = small_workspace / "lake"
     monkeypatch.setenv("SEGURIDAD_LAKE", str(root))
     run = refresh_flow(report=False)  # nothing new, but no lake yet: it is exported
     assert any("lake: publication" in n for n in run.notes)
@@ -186,6 +186,7 @@ def _spark_or_skip():
             .config("spark.driver.memory", "1g").getOrCreate())
 
 
+@pytest.mark.slow  # Apache Spark
 def test_spark_reads_every_table_with_the_warehouse_totals(exported, shipped_warehouse):
     spark = _spark_or_skip()
     from pyspark.sql import functions as F

@@ -129,14 +129,15 @@ def test_generated_municipal_file_in_batches(empty_workspace, generated, monkeyp
                      "'municipality' AND month = DATE '2025-12-01'") == [(0,)]
 
 
-def test_a_newer_slice_never_hides_an_older_fuller_file(workspace, tmp_path):
+def test_a_newer_slice_never_hides_an_older_fuller_file(empty_workspace, tmp_path):
     """The shipped slice (Guanajuato homicides, cut 2025-11) is newer than a full municipal
     file cut in October 2024: the newest cut still wins where both publish, and the full file
     gives everything the slice does not have."""
     full = tmp_path / "IDM_NM_oct24.csv"
     generate(full, years=range(2024, 2025), last_month=10, states={"01", "11"})
-    assert ingest_flow([str(full)], return_state=True).is_completed()
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+    for f in (MUNICIPAL_SLICE, full):  # the slice first, as the shipped landing zone has it
+        assert ingest_flow([str(f)], return_state=True).is_completed()
+    wh = empty_workspace / "warehouse" / "seguridad.duckdb"
     rows, sliced = _raw(full), read_csv_rows(MUNICIPAL_SLICE, "utf-8")
 
     def march(source, code, homicides_only):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,37 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import add_revised_cut, query, rnid_2026_landing_zone, run_cli, use_paths
+from conftest import add_revised_cut, query, run_cli
 from flows.refresh import refresh_flow
 from seguridad import config, warehouse
-
-
-@pytest.fixture(scope="module")
-def small_warehouse(tmp_path_factory) -> Path:
-    """Three real monthly cuts of the 2026 catalogue and a population file, built once. The
-    faults here need a warehouse to break, not the shipped files' variety, and every refresh
-    rebuilds the marts: on this one in a fraction of the time."""
-    root = tmp_path_factory.mktemp("small")
-    rnid_2026_landing_zone(root / "raw")
-    wh = root / "warehouse" / "seguridad.duckdb"
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, root / "raw", wh)
-    try:
-        assert refresh_flow(report=False, return_state=True).is_completed()
-    finally:
-        mp.undo()
-    return wh
-
-
-@pytest.fixture
-def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_warehouse: Path) -> Path:
-    """A private copy of the small warehouse and its landing zone (like `workspace`)."""
-    shutil.copytree(small_warehouse.parent.parent / "raw", tmp_path / "raw")
-    wh = tmp_path / "warehouse" / "seguridad.duckdb"
-    wh.parent.mkdir()
-    shutil.copyfile(small_warehouse, wh)
-    use_paths(monkeypatch, tmp_path / "raw", wh)
-    return tmp_path
 
 
 def sha(path: Path) -> str:
@@ -71,53 +42,54 @@ def raw_file_count(wh: Path) -> int:
         con.close()
 
 
+@pytest.mark.slow  # a SIGKILL, three times
 @pytest.mark.parametrize("point", ["after-first-file", "before-publish", "after-publish"])
 def test_a_refresh_killed_anywhere_leaves_the_warehouse_whole_and_the_next_run_recovers(
-        small, point, monkeypatch):
-    wh = small / "warehouse" / "seguridad.duckdb"
-    add_revised_cut(small)  # work to do
+        small_workspace, point, monkeypatch):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    add_revised_cut(small_workspace)  # work to do
     before, files_before = sha(wh), raw_file_count(wh)
     monkeypatch.setenv("SEGURIDAD_FAULT_POINT", point)
-    killed = run_cli("refresh", "--no-report", cwd=small)
+    killed = run_cli("refresh", "--no-report", cwd=small_workspace)
     assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran
     if point == "after-publish":
         assert raw_file_count(wh) == files_before + 1  # published whole, report not written
     else:
         assert sha(wh) == before  # not a byte changed
     monkeypatch.delenv("SEGURIDAD_FAULT_POINT")
-    rerun = run_cli("refresh", "--no-report", cwd=small)
+    rerun = run_cli("refresh", "--no-report", cwd=small_workspace)
     assert rerun.returncode == 0, rerun.stderr
     assert "stale lock" in rerun.stderr
     assert raw_file_count(wh) == files_before + 1
-    assert not any((small / "warehouse" / ".build").iterdir())
-    status = run_cli("status", cwd=small).stdout
+    assert not any((small_workspace / "warehouse" / ".build").iterdir())
+    status = run_cli("status", cwd=small_workspace).stdout
     assert "killed" in status
 
 
-def test_a_second_writer_waits_and_then_says_why_it_gave_up(small, monkeypatch):
+def test_a_second_writer_waits_and_then_says_why_it_gave_up(small_workspace, monkeypatch):
     settings = config.settings()
     monkeypatch.setenv("SEGURIDAD_LOCK_WAIT", "1")
     with warehouse.writer_lock(settings):
-        result = run_cli("refresh", "--no-report", cwd=small)
+        result = run_cli("refresh", "--no-report", cwd=small_workspace)
     assert result.returncode == 1
     assert "Another refresh or backfill is writing the warehouse" in result.stderr
     assert "Traceback" not in result.stderr  # a message for the user, not a bug report
 
 
-def test_two_refreshes_started_together_do_not_both_write(small):
-    add_revised_cut(small)
+def test_two_refreshes_started_together_do_not_both_write(small_workspace):
+    add_revised_cut(small_workspace)
     from prefect.settings import PREFECT_API_URL
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
     procs = [subprocess.Popen([sys.executable, "-m", "seguridad", "refresh", "--no-report"],
-                              cwd=small,
+                              cwd=small_workspace,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     loaded = [out for out, _ in outputs if "1 loaded" in out]
     assert len(loaded) == 1  # one loaded the new file; the other waited, then found it known
-    wh = small / "warehouse" / "seguridad.duckdb"
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     con = duckdb.connect(str(wh), read_only=True)
     runs = con.execute("SELECT started_at, finished_at FROM ops.runs "
                        "WHERE command = 'refresh' ORDER BY finished_at DESC LIMIT 2").fetchall()
@@ -144,6 +116,8 @@ READER = textwrap.dedent("""
                 print("PARTIAL", rows, meta, flush=True)
             builds.add(built)
             reads += 1
+            if reads == 1:
+                print("FIRST READ", flush=True)
         except Exception as e:
             errors += 1
             print("ERROR", type(e).__name__, e, flush=True)
@@ -152,16 +126,18 @@ READER = textwrap.dedent("""
 """)
 
 
-def test_readers_never_wait_err_or_see_half_a_build(small, tmp_path):
-    wh = small / "warehouse" / "seguridad.duckdb"
+def test_readers_never_wait_err_or_see_half_a_build(small_workspace, tmp_path):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(wh), str(stop)],
                               stdout=subprocess.PIPE, text=True)
-    add_revised_cut(small)
+    assert reader.stdout.readline().startswith("FIRST READ")  # it has seen the warehouse before
+    add_revised_cut(small_workspace)
     try:
-        refresh = run_cli("refresh", "--no-report", cwd=small)
+        refresh = run_cli("refresh", "--no-report", cwd=small_workspace)
         assert refresh.returncode == 0, refresh.stderr
-        backfill = run_cli("backfill", "--from", "2026-01", "--to", "2026-02", cwd=small)
+        backfill = run_cli("backfill", "--from", "2026-01", "--to", "2026-02",
+                           cwd=small_workspace)
         assert backfill.returncode == 0, backfill.stderr
     finally:
         stop.touch()
@@ -192,17 +168,17 @@ def test_a_backfill_is_idempotent_and_changes_nothing_that_was_right(workspace):
     assert query(wh, spending) == spending_before
 
 
-def test_rollback_puts_the_previous_warehouse_back(small, monkeypatch):
+def test_rollback_puts_the_previous_warehouse_back(small_workspace, monkeypatch):
     monkeypatch.setenv("SEGURIDAD_SNAPSHOTS", "1")  # one quiet night could push it out
-    wh = small / "warehouse" / "seguridad.duckdb"
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = marts_fingerprint(wh)
-    add_revised_cut(small, "revisado.csv")
+    add_revised_cut(small_workspace, "revisado.csv")
     files = raw_file_count(wh)
     assert refresh_flow(report=False, return_state=True).is_completed()
     assert raw_file_count(wh) == files + 1
     # a quiet night publishes no data and keeps no snapshot that would push this one out
     assert refresh_flow(report=False, return_state=True).is_completed()
-    rolled = run_cli("rollback", cwd=small)
+    rolled = run_cli("rollback", cwd=small_workspace)
     assert rolled.returncode == 0, rolled.stderr
     assert "Restored the warehouse" in rolled.stdout
     con = duckdb.connect(str(wh), read_only=True)
@@ -210,7 +186,7 @@ def test_rollback_puts_the_previous_warehouse_back(small, monkeypatch):
     con.close()
     assert not any(n.endswith("revisado.csv") for n in names)
     assert marts_fingerprint(wh) == before
-    again = run_cli("rollback", cwd=small)  # nothing further back
+    again = run_cli("rollback", cwd=small_workspace)  # nothing further back
     assert again.returncode == 1 and "no earlier published warehouse" in again.stderr
-    after = run_cli("refresh", "--no-report", cwd=small)
+    after = run_cli("refresh", "--no-report", cwd=small_workspace)
     assert after.returncode == 0 and "stale lock" not in after.stderr  # it did not die

@@ -79,8 +79,11 @@ def prefect_server(tmp_path_factory):
         server.wait(timeout=30)
 
 
-def test_serve_registers_the_schedule_and_runs_a_triggered_backfill(prefect_server, workspace,
+@pytest.mark.slow  # a real Prefect server
+def test_serve_registers_the_schedule_and_runs_a_triggered_backfill(prefect_server,
+                                                                     small_workspace,
                                                                      monkeypatch):
+    workspace = small_workspace
     use_paths(monkeypatch, workspace / "raw", workspace / "warehouse" / "seguridad.duckdb")
     env = dict(os.environ, PREFECT_API_URL=prefect_server, PREFECT_LOGGING_LEVEL="WARNING")
     serve = subprocess.Popen([sys.executable, "-m", "seguridad", "serve"], env=env,
@@ -98,7 +101,7 @@ def test_serve_registers_the_schedule_and_runs_a_triggered_backfill(prefect_serv
                                         "/deployments/name/seguridad-backfill/backfill"),
                             30, "the backfill deployment")
         run = api(prefect_server, f"/deployments/{backfill['id']}/create_flow_run",
-                  {"parameters": {"from_month": "2016-01", "to_month": "2016-03",
+                  {"parameters": {"from_month": "2026-01", "to_month": "2026-03",
                                   "dataset": "crime_state"}})
         final = wait_for(lambda: (lambda r: r if r["state_type"] in
                                   ("COMPLETED", "FAILED", "CRASHED") else None)(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 from collections import Counter
 from decimal import Decimal
 
@@ -17,9 +16,9 @@ from xlsx_writer import write_xlsx
 
 from conftest import (
     MONTHS,
-    REPO,
     SHIPPED_RAW,
     TEST_DATA,
+    ingest_into_copy,
     query,
     read_csv_rows,
     run_cli,
@@ -93,19 +92,11 @@ def test_rates_under_both_population_vintages(shipped_warehouse):
 
 @pytest.fixture(scope="module")
 def program_workspace(shipped_warehouse, tmp_path_factory):
-    """The shipped warehouse plus the illustrative program (real municipal homicides)."""
+    """The shipped warehouse (its municipal slice: real Guanajuato homicides, and municipal
+    populations) plus the illustrative program."""
     root = tmp_path_factory.mktemp("program")
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(PROGRAM)], return_state=True)
-        assert state.is_completed(), state.message
-    finally:
-        mp.undo()
+    run = ingest_into_copy(shipped_warehouse, root, [PROGRAM])
+    assert run["state"].is_completed(), run["state"].message
     return root
 
 
@@ -282,4 +273,3 @@ def test_real_pesos_with_a_price_index(empty_workspace, tmp_path):
     mean = {y: sum(100 + (y - 2021) * 12 + m for m in range(1, 13)) / 12 for y in (2021, 2022)}
     assert basis == "real, pesos of 2022 (INPC)"
     assert float(real) == pytest.approx(float(amount) * mean[2022] / mean[2021], abs=0.01)
-    assert REPO.exists()

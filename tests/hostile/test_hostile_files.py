@@ -1,19 +1,18 @@
 """The hostile corpus, file by file: every damaged copy of a real file is rejected with a
 message that names it and says what is wrong, or loaded with a recorded warning; a rejection
 changes nothing published and loses no byte. All rejected cases go through one `ingest` run
-(each file is judged on its own), the loaded ones through another."""
+(each file is judged on its own), the loaded ones through another, each into a copy of the
+small warehouse."""
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from hostile_cases import LOADED, REJECTED
 
-from conftest import query, use_paths
-from flows.ingest import ingest_flow
+from conftest import ingest_into_copy, query
 
 
 def fingerprint(wh: Path) -> tuple:
@@ -30,38 +29,23 @@ def fingerprint(wh: Path) -> tuple:
                (SELECT count(*) FROM marts.spending_yearly)""")[0]
 
 
-def _run(shipped_warehouse: Path, root: Path, cases) -> dict:
+def _run(small_warehouse: Path, root: Path, cases) -> dict:
     incoming = root / "incoming"
     incoming.mkdir()
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     paths = {c.name: c.make(incoming) for c in cases}
-    before = fingerprint(wh)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(p) for p in paths.values()], return_state=True)
-    finally:
-        mp.undo()
-    run = state.result(raise_on_failure=False)
-    assert not isinstance(run, BaseException), run
-    by_label: dict[str, list] = {}
-    for o in run.outcomes:
-        by_label.setdefault(o.label.split("!")[0], []).append(o)
-    return {"state": state, "paths": paths, "before": before, "wh": wh, "raw": raw,
-            "outcomes": by_label}
+    before = fingerprint(small_warehouse)
+    return {**ingest_into_copy(small_warehouse, root, list(paths.values())), "paths": paths,
+            "before": before}
 
 
 @pytest.fixture(scope="module")
-def rejected_run(shipped_warehouse, tmp_path_factory):
-    return _run(shipped_warehouse, tmp_path_factory.mktemp("hostile-rejected"), REJECTED)
+def rejected_run(small_warehouse, tmp_path_factory):
+    return _run(small_warehouse, tmp_path_factory.mktemp("hostile-rejected"), REJECTED)
 
 
 @pytest.fixture(scope="module")
-def loaded_run(shipped_warehouse, tmp_path_factory):
-    return _run(shipped_warehouse, tmp_path_factory.mktemp("hostile-loaded"), LOADED)
+def loaded_run(small_warehouse, tmp_path_factory):
+    return _run(small_warehouse, tmp_path_factory.mktemp("hostile-loaded"), LOADED)
 
 
 def test_the_corpus_is_large_and_covers_every_format():
