@@ -585,19 +585,10 @@ def _consejo_twice(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def repeated_block(shipped_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("cp_repeated")
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     path = _consejo_twice(root)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(path)], return_state=True)
-    finally:
-        mp.undo()
-    (outcome,) = state.result(raise_on_failure=False).outcomes
-    return {"state": state, "outcome": outcome, "path": path, "wh": wh,
+    run = ingest_into_copy(shipped_warehouse, root, [path])
+    (outcome,) = run["outcomes"][str(path)]
+    return {"state": run["state"], "outcome": outcome, "path": path, "wh": run["wh"],
             "rows": read_csv_rows(path, "utf-8")}
 
 
@@ -667,8 +658,7 @@ def test_program_totals_are_the_sums_of_the_raw_rows(repeated_block, tmp_path):
     assert got["cjf", "approved"][1] == 2
 
 
-def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_path,
-                                                       monkeypatch):
+def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_path):
     """The same block written twice as it is would double every total: damage."""
     rows = read_csv_rows(CP_CSV / "cp_2013.csv", "utf-8")
     header = list(rows[0])
@@ -687,13 +677,8 @@ def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_pa
         writer = csv.DictWriter(f, fieldnames=header, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(doubled)
-    raw, wh = tmp_path / "raw", tmp_path / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
-    use_paths(monkeypatch, raw, wh)
-    state = ingest_flow([str(path)], return_state=True)
-    (outcome,) = state.result(raise_on_failure=False).outcomes
+    run = ingest_into_copy(shipped_warehouse, tmp_path / "copy", [path])
+    (outcome,) = run["outcomes"][str(path)]
     assert outcome.status == "rejected"
     assert f"row {j + 2}, column PROGRAMA: 'U006' is listed a second time" \
         in outcome.message and "a total would count it twice" in outcome.message

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NM_FILE, query, read_csv_rows, rnid_2026_landing_zone, run_cli
+from conftest import (
+    NM_FILE,
+    prefect_api,
+    query,
+    read_csv_rows,
+    rnid_2026_landing_zone,
+    run_cli,
+)
 from flows.refresh import refresh_flow
 
 CLOSED_NAME = "IDEFC_NM_2015-2025_ene26.csv"  # issued in January 2026, last cut December 2025
@@ -44,6 +51,7 @@ def published(tmp_path_factory):
     raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
     rnid_2026_landing_zone(raw)
     rows = write_closed_file(raw / "sesnsp" / CLOSED_NAME)
+    prefect_api()
     mp = pytest.MonkeyPatch()
     mp.setenv("SEGURIDAD_RAW", str(raw))
     mp.setenv("SEGURIDAD_WAREHOUSE", str(wh))

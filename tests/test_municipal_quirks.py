@@ -21,6 +21,9 @@ from conftest import (
     MUNICIPAL_SLICE,
     NM_FILE,
     REPO,
+    copy_of,
+    ingest_into_copy,
+    prefect_api,
     query,
     read_csv_rows,
     run_cli,
@@ -110,21 +113,13 @@ def state_marts(wh: Path) -> list[tuple]:
 @pytest.fixture(scope="module")
 def loaded(shipped_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("municipal_quirks")
-    raw, wh = root / "raw", root / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(shipped_warehouse.parent.parent / "raw", raw)
-    wh.parent.mkdir()
-    shutil.copyfile(shipped_warehouse, wh)
     path = write_quirky_file(root / "IDM_NM_nov24.csv")
-    before = state_marts(wh)
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, wh)
-    try:
-        state = ingest_flow([str(path)], return_state=True)
-    finally:
-        mp.undo()
-    (outcome,) = state.result(raise_on_failure=False).outcomes
-    return {"root": root, "raw": raw, "wh": wh, "path": path, "state": state,
-            "outcome": outcome, "before": before, "rows": raw_rows(path)}
+    before = state_marts(shipped_warehouse)
+    run = ingest_into_copy(shipped_warehouse, root, [path])
+    (outcome,) = run["outcomes"][str(path)]
+    return {"root": root, "raw": run["raw"], "wh": run["wh"], "path": path,
+            "state": run["state"], "outcome": outcome, "before": before,
+            "rows": raw_rows(path)}
 
 
 def test_the_file_is_in_the_real_municipal_format(loaded):
@@ -252,16 +247,14 @@ def test_a_report_names_only_the_warnings_that_touch_it(loaded, monkeypatch):
 
 def test_a_catalogue_row_attributes_an_unknown_code_without_a_reload(loaded, tmp_path,
                                                                      monkeypatch):
-    raw, wh = tmp_path / "raw", tmp_path / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(loaded["raw"], raw)
-    wh.parent.mkdir()
-    shutil.copyfile(loaded["wh"], wh)
+    raw, wh = copy_of(loaded["wh"], tmp_path)
     reference = tmp_path / "reference"
     shutil.copytree(REPO / "schemas" / "reference", reference)
     with open(reference / "municipalities.csv", "a", encoding="utf-8", newline="") as f:
         f.write("06011,06,Nuevo Municipio\n")
     monkeypatch.setattr(warehouse, "REFERENCE_DIR", reference)
     use_paths(monkeypatch, raw, wh)
+    prefect_api()
     intake = query(wh, "SELECT file_sha256, loaded_at FROM ops.file_intake ORDER BY 1")
     state = refresh_flow(return_state=True)
     assert state.is_completed(), state.message
@@ -275,11 +268,7 @@ def test_a_catalogue_row_attributes_an_unknown_code_without_a_reload(loaded, tmp
         [r for r in loaded["rows"] if r["Clave_Ent"] == "6"], {"6901"})
 
 
-def test_a_damaged_copy_of_the_same_file_is_rejected_whole(loaded, tmp_path, monkeypatch):
-    raw, wh = tmp_path / "raw", tmp_path / "warehouse" / "seguridad.duckdb"
-    shutil.copytree(loaded["raw"], raw)
-    wh.parent.mkdir()
-    shutil.copyfile(loaded["wh"], wh)
+def test_a_damaged_copy_of_the_same_file_is_rejected_whole(loaded, tmp_path):
     rows = [list(r.values()) for r in loaded["rows"]]
     rows[4_000][HEADER.index("Abril")] = "7x"  # a count that is not a number
     rows[5_000] = list(rows[4_999])  # a key twice: a total would double
@@ -288,15 +277,15 @@ def test_a_damaged_copy_of_the_same_file_is_rejected_whole(loaded, tmp_path, mon
         writer = csv.writer(f, lineterminator="\r\n")
         writer.writerow(HEADER)
         writer.writerows(rows)
-    use_paths(monkeypatch, raw, wh)
-    before = (state_marts(wh), query(wh, "SELECT count(*) FROM core.crime_municipal_cells"))
-    state = ingest_flow([str(damaged)], return_state=True)
-    (outcome,) = state.result(raise_on_failure=False).outcomes
+    before = (state_marts(loaded["wh"]),
+              query(loaded["wh"], "SELECT count(*) FROM core.crime_municipal_cells"))
+    run = ingest_into_copy(loaded["wh"], tmp_path / "copy", [damaged])
+    (outcome,) = run["outcomes"][str(damaged)]
     assert outcome.status == "rejected"
     assert "row 4,002, column Abril: '7x' is not a whole number" in outcome.message
     assert "the same key" in outcome.message
-    assert (state_marts(wh), query(wh, "SELECT count(*) FROM core.crime_municipal_cells")) \
-        == before
+    assert (state_marts(run["wh"]),
+            query(run["wh"], "SELECT count(*) FROM core.crime_municipal_cells")) == before
 
 
 def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(workspace, monkeypatch):
