@@ -49,7 +49,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         known = catalogue_ids(con, checked.series)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
-        severity.locate(con, typed_rows(con, spec, checked.sha256), checked.warnings)
+        severity.locate(con, typed_rows(con, spec), checked.warnings)
         if spec.get("versioned"):
             load_versions(con, checked)
         if known:  # a series already seen: rows new to it are worth a word
@@ -116,7 +116,7 @@ def closing_file(series: str, last: date, name_cut: date) -> bool:
     return last == closed_cut and name_cut > closed_cut
 
 
-def typed_rows(con: duckdb.DuckDBPyConnection, spec: dict, sha256: str) -> str:
+def typed_rows(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """The file just loaded, one typed row per file row (row_number, year, state, crime id,
     municipality): what its warnings are located in. A municipal file's staged rows, or the
     format's wide staging view (staging.<format>_wide) filtered to the file."""
@@ -128,8 +128,8 @@ def typed_rows(con: duckdb.DuckDBPyConnection, spec: dict, sha256: str) -> str:
                                "'staging' AND view_name = ?", [view])
     if not exists:
         return "SELECT NULL AS no_rows"
-    # the file's sha256 is hex digits (hashlib): safe as a literal
-    return f"SELECT * FROM staging.{view} WHERE file_sha256 = '{sha256}'"
+    # the view's name comes from formats.toml; the file is the variable load_file has set
+    return f"SELECT * FROM staging.{view} WHERE file_sha256 = getvariable('file_sha256')"
 
 
 def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:

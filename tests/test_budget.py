@@ -133,7 +133,7 @@ def test_the_mart_keeps_stages_apart_and_names_its_file(shipped_warehouse):
         WHERE schema_name = 'marts' AND table_name = 'program_budget_yearly'"""))
     assert list(types) == ["program", "fiscal_year", "stage", "amount_pesos", "current_pesos",
                            "investment_pesos", "amount_real_pesos", "price_base",
-                           "share_of_approved", "cumulative_pesos", "file_sha256"]
+                           "share_of_approved", "cumulative_pesos", "file_sha256", "blocks"]
     assert {types[c] for c in ("amount_pesos", "current_pesos", "investment_pesos",
                                "amount_real_pesos", "cumulative_pesos")} == {"DECIMAL(18,2)"}
     assert types["price_base"] == "DATE"
