@@ -287,7 +287,11 @@ CLAIM_ALIAS_KEYS = {
     "program": r"^[a-z][a-z0-9_]*$",
     "direction": r"^(fall|rise)$",  # anywhere in the figure's clause
     "direction_after": r"^(fall|rise)$",  # only right after the figure: '22% menos'
-    "bound": r"^(about|more_than|less_than)$",  # right before (or after) the figure
+    "bound": r"^(about|more_than|less_than|almost)$",  # right before (or after) the figure
+    "window": r"^(ytd|r12|avg_since|month_last_year|full_year|since_administration_month)$",
+    "per": r"^(day|month)$",  # 'promedio diario', 'a day': the figure per day of the window
+    "record": r"^(lowest|highest)$",  # 'el más bajo desde 2016'
+    "measure": r"^victims$",  # 'víctimas': the claim counts victims, not investigation files
     "percent": r"^(percent|points)$",  # the unit after a number
     "scale": r"^1e\d{1,2}$",  # 'millones' = 1e6
     "pesos_scale": r"^1e\d{1,2}$",  # a scale that names pesos too: 'mdp'
@@ -319,6 +323,39 @@ class ClaimAliases(pa.DataFrameModel):
         return ~pd.DataFrame({"a": names, "l": df["lang"]}).duplicated(keep=False)
 
 
+VERDICT_RULES = {
+    # rule -> what its value is (a regular expression); see the README, "Verdicts"
+    "low_count": r"^\d{1,6}$",  # cases in a window
+    "agree_within_pp": r"^\d{1,3}(\.\d+)?$",  # percentage points
+    "agree_within_share": r"^(0(\.\d+)?|1(\.0+)?)$",  # a share, 0..1
+    "min_agreeing_share": r"^(0(\.\d+)?|1(\.0+)?)$",
+    "almost_from": r"^0\.\d+$",  # a share below 1
+    "victims_indicators": r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$",  # indicator keys
+}
+
+
+class VerdictRules(pa.DataFrameModel):
+    """The thresholds of check-claims' verdicts (issue 21): one row per rule, every rule once,
+    each value of the form its rule needs. seguridad/verdicts.py reads them from the
+    warehouse (core.verdict_rule); the README states what each one decides."""
+
+    rule: Series[str] = pa.Field(isin=list(VERDICT_RULES), unique=True,
+                                 description="The rule's name")
+    value: Series[str] = pa.Field(description="Its threshold (a number) or, for "
+                                              "victims_indicators, indicator keys")
+    description: Series[str] = pa.Field(description="What it decides")
+
+    @pa.dataframe_check(error="the value does not fit the rule (a number, a share from 0 to 1, "
+                              "or indicator keys; see VERDICT_RULES)")
+    def value_fits_rule(cls, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([bool(re.match(VERDICT_RULES.get(r, r"^$"), v))
+                          for r, v in zip(df["rule"], df["value"], strict=True)], index=df.index)
+
+    @pa.dataframe_check(error=f"every rule must have its row: {', '.join(VERDICT_RULES)}")
+    def every_rule(cls, df: pd.DataFrame) -> bool:
+        return set(df["rule"]) == set(VERDICT_RULES)
+
+
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "states": States,
     "state_name_variants": StateNameVariants,
@@ -339,6 +376,7 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "budget_stages": BudgetStages,
     "cuenta_publica_columns": CuentaPublicaColumns,
     "claim_aliases": ClaimAliases,
+    "verdict_rules": VerdictRules,
 }
 
 

@@ -77,6 +77,21 @@ class Statement(BaseModel):
         return self
 
 
+KINDS = ("change", "spending", "difference", "level", "record")
+# What each kind states, and the fields only it may have (besides id, text, kind, bound).
+KIND_FIELDS = {
+    "change": ("indicators", "geo", "change_pct", "measure", "current", "baseline", "series",
+               "per", "family", "baseline_year"),
+    "difference": ("indicators", "geo", "difference", "measure", "current", "baseline",
+                   "series", "per", "family", "baseline_year"),
+    "level": ("indicators", "geo", "value", "measure", "current", "series", "per"),
+    "record": ("indicators", "geo", "record", "since", "compare", "measure", "current",
+               "series", "per"),
+    "spending": ("program", "amount_pesos", "years"),
+}
+FAMILY_CHOICES = ("ytd", "r12", "month", "avg_since", "full_year", "since_administration_month")
+
+
 class Claim(BaseModel):
     """One figure of the statement."""
 
@@ -84,9 +99,9 @@ class Claim(BaseModel):
 
     id: ClaimId
     text: str = Field(min_length=1)
-    kind: Literal["change", "spending"] = "change"
-    bound: Literal["about", "more_than", "less_than"] = "about"
-    # change claims
+    kind: Literal["change", "spending", "difference", "level", "record"] = "change"
+    bound: Literal["about", "more_than", "less_than", "almost"] = "about"
+    # change, difference, level and record claims
     indicators: list[Key] | None = None
     geo: str = "national"
     change_pct: float | None = None
@@ -94,6 +109,15 @@ class Claim(BaseModel):
     current: str | None = None
     baseline: str | None = None
     series: Key | None = None
+    per: Literal["day", "month"] | None = None  # the window's total per day / per month
+    family: Literal["ytd", "r12", "month", "avg_since", "full_year",
+                    "since_administration_month"] | None = None  # the window the wording names
+    baseline_year: int | None = Field(default=None, ge=1990, le=2100)  # this claim's own
+    difference: float | None = None  # difference claims: current minus baseline, e.g. -14
+    value: float | None = None  # level claims: the figure of the current window, e.g. 72.8
+    record: Literal["lowest", "highest"] | None = None  # record claims
+    since: int | None = Field(default=None, ge=1990, le=2100)
+    compare: Literal["same_month", "any_month", "year"] | None = None
     # spending claims
     program: Key | None = None
     amount_pesos: float | None = None
@@ -117,20 +141,17 @@ class Claim(BaseModel):
 
     @model_validator(mode="after")
     def _fields_of_kind(self):
-        if self.kind == "change":
-            if not self.indicators:
-                raise ValueError("a change claim needs indicators = [\"...\"]")
-            if len(set(self.indicators)) != len(self.indicators):
-                raise ValueError("indicators repeats a key")
-            if self.change_pct is None:
-                raise ValueError("a change claim needs change_pct (the stated change, in "
-                                 "percent, e.g. -22)")
-            if (self.current is None) != (self.baseline is None):
-                raise ValueError("give both current and baseline, or neither")
-            for name in ("program", "amount_pesos", "years"):
-                if getattr(self, name) is not None:
-                    raise ValueError(f"{name} belongs to spending claims (kind = \"spending\")")
-        else:
+        own = KIND_FIELDS[self.kind]
+        for name in ("indicators", "change_pct", "measure", "current", "baseline", "series",
+                     "per", "family", "baseline_year", "difference", "value", "record",
+                     "since", "compare", "program", "amount_pesos", "years"):
+            if getattr(self, name) is not None and name not in own:
+                kinds = [k for k, f in KIND_FIELDS.items() if name in f]
+                which = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 \
+                    else kinds[0]
+                raise ValueError(f"{name} belongs to {which} claims (kind = \"{kinds[0]}\"), "
+                                 f"not to a {self.kind} claim")
+        if self.kind == "spending":
             if not self.program:
                 raise ValueError("a spending claim needs program (e.g. \"pronapred\")")
             if self.amount_pesos is None or self.amount_pesos <= 0:
@@ -139,11 +160,57 @@ class Claim(BaseModel):
             if self.years is not None and (
                     len(self.years) != 2 or self.years[0] > self.years[1]):
                 raise ValueError("years is [first, last], e.g. [2013, 2015]")
-            for name in ("indicators", "change_pct", "measure", "current", "baseline",
-                         "series"):
-                if getattr(self, name) is not None:
-                    raise ValueError(f"{name} belongs to change claims")
+            return self
+        if not self.indicators:
+            raise ValueError(f"a {self.kind} claim needs indicators = [\"...\"]")
+        if len(set(self.indicators)) != len(self.indicators):
+            raise ValueError("indicators repeats a key")
+        stated = {"change": "change_pct", "difference": "difference", "level": "value",
+                  "record": "record"}[self.kind]
+        if getattr(self, stated) is None:
+            raise ValueError({
+                "change": "a change claim needs change_pct (the stated change, in percent, "
+                          "e.g. -22)",
+                "difference": "a difference claim needs difference (current minus baseline, "
+                              "in the claim's unit: -14 for '14 fewer a day', with per = "
+                              "\"day\")",
+                "level": "a level claim needs value (the figure of the current window, e.g. "
+                         "72.8 with per = \"day\")",
+                "record": "a record claim needs record = \"lowest\" or \"highest\""}[self.kind])
+        if self.kind in ("change", "difference"):
+            if (self.current is None) != (self.baseline is None):
+                raise ValueError("give both current and baseline, or neither")
+            if self.family and self.current:
+                raise ValueError("give either family (the window the wording names) or "
+                                 "current and baseline (the windows themselves), not both")
+        if self.kind in ("level", "record") and self.current is None:
+            raise ValueError(f"a {self.kind} claim needs current, the window it is about "
+                             "(e.g. \"2024-12\")")
+        if self.kind == "record":
+            if self.since is None:
+                raise ValueError("a record claim needs since, the year it holds from (e.g. "
+                                 "2016 for 'the lowest since 2016')")
+            if self.bound != "about":
+                raise ValueError("a record claim has no bound: it holds or not")
+            if self.compare == "year" and not re.fullmatch(r"(\d{4})-01:\1-12",
+                                                           self.current):
+                raise ValueError("compare = \"year\" needs current to be a whole year, e.g. "
+                                 "\"2024-01:2024-12\"")
+            if self.since >= int(self.current[:4]):
+                raise ValueError(f"since ({self.since}) must be before the year of current "
+                                 f"({self.current[:4]})")
+        if self.kind in ("level", "record") and self.measure in ("rate", "victims_rate"):
+            raise ValueError(f"a {self.kind} claim counts investigation files or victims: use "
+                             "measure = \"count\" or \"victims\" (or leave it out)")
+        if self.per and self.measure in ("rate", "victims_rate"):
+            raise ValueError("per divides a count by its days or months; a rate per 100,000 "
+                             "is already annualised: use measure = \"count\" or \"victims\"")
         return self
+
+    @property
+    def compare_with(self) -> str:
+        """A record's comparable periods: same_month unless the claim says otherwise."""
+        return self.compare or "same_month"
 
 
 class ClaimsFile(BaseModel):
@@ -159,6 +226,10 @@ class ClaimsFile(BaseModel):
             if c.id in seen:
                 raise ValueError(f"claim id {c.id!r} is used twice: ids must be unique")
             seen.add(c.id)
+            if c.baseline_year is not None and c.baseline_year >= self.statement.said_on.year:
+                raise ValueError(f"claim {c.id!r}: baseline_year {c.baseline_year} must be "
+                                 f"before the year the statement was made "
+                                 f"({self.statement.said_on.year})")
         return self
 
 
@@ -199,7 +270,8 @@ def _as_written(text: str) -> dict[str, str]:
             m = re.match(r'^id\s*=\s*["\']([^"\']+)["\']', line)
             if m:
                 claim_id = m.group(1)
-            m = re.match(r"^(change_pct|amount_pesos)\s*=\s*([-+0-9_.eE]+)\s*$", line)
+            m = re.match(r"^(change_pct|amount_pesos|difference|value)\s*=\s*([-+0-9_.eE]+)"
+                         r"\s*$", line)
             if m:
                 number = m.group(2).replace("_", "")
         if claim_id is not None and number is not None:

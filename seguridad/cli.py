@@ -232,6 +232,9 @@ def report_compare(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Use only the cuts published by this date (YYYY-MM-DD): what the "
                         "data said then.")] = None,
+    per: Annotated[str | None, typer.Option(
+        help="day or month: each window's count per day (the daily average) or per month "
+             "of it; windows of different lengths may then be compared.")] = None,
 ) -> None:
     """Compare an indicator between two windows of equal length (or a preset)."""
     from seguridad import compare, html, report, warehouse, windows
@@ -259,7 +262,7 @@ def report_compare(
             con, indicator=indicator, geo=geo, current=cur_w, baseline=base_w,
             measure=measure, series=series, population_vintage=population_vintage, lang=lang,
             allow_break=allow_break, include_attempts=include_attempts, sex=sex,
-            age_group=age_group, by=by, low_count=low_count, as_of=as_of_date)
+            age_group=age_group, by=by, low_count=low_count, as_of=as_of_date, per=per)
         text = html.render_html(con, result) if fmt == "html" else report.render(result, fmt)
     finally:
         con.close()
@@ -303,7 +306,9 @@ def report_spending(
 @app.command("check-claims")
 def check_claims(
     file: Annotated[Path, typer.Argument(help="A claims file (TOML; see claims/).")],
-    fmt: Annotated[str, typer.Option("--format", help="table, md, json or html.")] = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="table, md, json, html or claimreview (schema.org JSON-LD; the "
+                         "reviewer is SEGURIDAD_REVIEWER).")] = "table",
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
     lang: Annotated[str | None, typer.Option(
         help="es or en (default: the statement's, else es).")] = None,
@@ -315,8 +320,9 @@ def check_claims(
     definitions that reproduce it, how far it moves under the others, and the caveats."""
     from seguridad import claims, factcheck, factcheck_report, warehouse
 
-    if fmt not in ("table", "md", "json", "html"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, md, json or html")
+    if fmt not in ("table", "md", "json", "html", "claimreview"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, md, json, html or "
+                             "claimreview")
     if lang not in (None, "es", "en"):
         raise SeguridadError(f"unknown language {lang!r}: use es or en")
     loaded = claims.load(file, str(file))

@@ -61,6 +61,9 @@ class Comparison:
     members: list[dict] = field(default_factory=list)  # one dict per member, ranked
     as_of: date | None = None  # only cuts published by then (--as-of)
     facts: str = "marts.measure_monthly"  # the monthly values it was computed from
+    per: str | None = None  # 'day' / 'month': the values are per day / month of each window
+    current_days: int = 0
+    baseline_days: int = 0
 
     @property
     def counts(self) -> str:
@@ -70,6 +73,11 @@ class Comparison:
     @property
     def per_100k(self) -> bool:
         return MEASURES[self.measure][1]
+
+    @property
+    def fractional(self) -> bool:
+        """Values with decimals: rates, and counts per day or month (--per)."""
+        return self.per_100k or self.per is not None
 
     @property
     def series(self) -> str:
@@ -109,11 +117,24 @@ def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, s
         [counts, indicator, series, geo.level, geo.code, sex, age_group]).fetchall()}
 
 
-def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo) -> str:
+def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo,
+                counts: str = "crimes", sex: str = "Total", age_group: str = "Total") -> str:
     """The temp table `as_of_facts`, in the shape of marts.measure_monthly, of what the cuts
     published by `as_of` said (core.newest_cut, core.municipal_as_of; the publication rule is
-    schemas/reference/publication_calendar.csv). Crimes only: victims are read from their
-    newest cut."""
+    schemas/reference/publication_calendar.csv). Victims likewise, from every victims cut
+    (core.victims_by_file) of the sex and age band asked for."""
+    if counts == "victims":
+        con.execute("CREATE OR REPLACE TEMP TABLE victims_as_of_input AS SELECT * FROM "
+                    "core.victims_by_file(?, p_sex := ?, p_age_group := ?)",
+                    [indicator, sex, age_group])
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE as_of_facts AS
+            SELECT 'victims' AS measure, f.month, f.series, f.geo_level, f.geo_code,
+                   g.geo_name, f.indicator, f.sex, f.age_group, f.value, f.attempts,
+                   f.reported_cells < f.cells AS has_missing_cells, f.cut_date, f.file_sha256
+            FROM core.newest_cut('victims_as_of_input', p_as_of := $as_of) AS f
+            JOIN marts.geo AS g USING (geo_level, geo_code)""", {"as_of": as_of})
+        return AS_OF
     municipalities = [c for (c,) in con.execute(
         "SELECT ? WHERE ? = 'municipality' UNION ALL SELECT municipality_code FROM "
         "core.geo_municipal_group_member WHERE group_key = ?",
@@ -260,7 +281,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             series: str | None = None, population_vintage: str | None = None,
             lang: str = "es", allow_break: bool = False, include_attempts: bool = False,
             sex: str = "Total", age_group: str = "Total", by: str | None = None,
-            low_count: int = LOW_COUNT, as_of: date | None = None) -> Comparison:
+            low_count: int = LOW_COUNT, as_of: date | None = None,
+            per: str | None = None) -> Comparison:
     if measure not in MEASURES:
         raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
     counts, per_100k = MEASURES[measure]
@@ -284,17 +306,19 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if by and geo.level not in ("national", "group"):
         raise ComparisonRefused(f"--by breaks a total down into its states: use it with "
                                 f"national or a group, not a {geo.level}")
-    if current.months != baseline.months:
+    if per not in (None, "day", "month"):
+        raise ComparisonRefused(f"unknown --per {per!r}: use day or month")
+    if per and per_100k:
+        raise ComparisonRefused("--per divides a count by its days or months; a rate per "
+                                "100,000 is already annualised: use --measure count or victims")
+    if current.months != baseline.months and not per:
         raise ComparisonRefused(
             f"the windows have different lengths ({current} is {current.months} months, "
             f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
-            "Use windows of the same number of months.")
+            "Use windows of the same number of months, or compare them --per day (or month).")
     facts = NEWEST
     if as_of is not None:
-        if counts != "crimes":
-            raise ComparisonRefused("--as-of reads the crime files as they stood on a date; "
-                                    "victims are compared from their newest cut")
-        facts = as_of_facts(con, as_of, indicator, geo)
+        facts = as_of_facts(con, as_of, indicator, geo, counts, sex, age_group)
     cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
                                             allow_break, counts, sex, age_group, facts)
     vintage = population_vintage or default_vintage(con)
@@ -302,7 +326,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         con, "SELECT c.*, g.short_name, m.code IS NOT NULL AS is_member "
              "FROM marts.compare_windows($1, $2, $3, $4, $5, $6, $7, p_vintage := $8, "
              "p_include_attempts := $9, p_measure := $10, p_sex := $11, p_age_group := $12, "
-             "p_facts := $15) "
+             "p_facts := $15, p_per := $16) "
              "AS c "
              "JOIN marts.geo AS g USING (geo_level, geo_code) "
              # members: the states of a group or of the nation, or a group's municipalities
@@ -315,7 +339,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
              "WHERE (c.geo_level = $13 AND c.geo_code = $14) OR m.code IS NOT NULL",
         [indicator, cur_series, current.start, current.end, base_series, baseline.start,
          baseline.end, vintage, include_attempts, counts, sex, age_group, geo.level, geo.code,
-         facts])
+         facts, per or "day"])
     (r,) = [row for row in rows if row["geo_level"] == geo.level and row["geo_code"] == geo.code]
     if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
@@ -325,11 +349,26 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                 + "; rates cannot be computed (try --population-vintage, or a count)")
         cur_v, base_v = r["current_rate"], r["baseline_rate"]
         abs_change, pct = r["rate_abs_change"], r["rate_pct_change"]
+    elif per:
+        cur_v, base_v = r["current_per"], r["baseline_per"]
+        abs_change, pct = r["per_abs_change"], r["per_pct_change"]
     else:
         cur_v, base_v = r["current_value"], r["baseline_value"]
         abs_change, pct = r["abs_change"], r["pct_change"]
     brk = methodology_break(con, indicator, base_series, cur_series)
     notes = []
+    if per:
+        units = "days" if per == "day" else "months"
+        notes.append(t("note_per", lang, unit=t(f"unit_{per}", lang),
+                       units=t(f"unit_{units}", lang),
+                       current=r["current_days"] if per == "day" else current.months,
+                       baseline=r["baseline_days"] if per == "day" else baseline.months))
+    elif r["current_days"] != r["baseline_days"] and not per_100k:
+        # the one per-day definition, marts.per_unit: what --per day would say
+        per_day = r["per_pct_change"]
+        notes.append(t("note_days_differ", lang, current=r["current_days"],
+                       baseline=r["baseline_days"],
+                       pct="n/a" if per_day is None else f"{per_day:+.1f}%"))
     if brk:
         notes.append(t("note_break", lang, from_=brk["from"], to=brk["to"],
                        comparability=brk["comparability"], note=brk["note"]))
@@ -354,7 +393,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     members = []
     if by:
         members = breakdown([row for row in rows if row["is_member"] and row is not r], r,
-                            per_100k, low_count)
+                            per_100k, low_count, per)
         if per_100k:
             notes.append(t("note_rate_contrib", lang))
     return Comparison(
@@ -369,7 +408,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         sources=sources(con, r["file_sha256s"] + (population_files(con, r["population_vintage"])
                                                   if per_100k else [])),
         notes=notes, lang=lang, low_count=low_count,
-        by=by, members=members, as_of=as_of, facts=facts)
+        by=by, members=members, as_of=as_of, facts=facts, per=per,
+        current_days=r["current_days"], baseline_days=r["baseline_days"])
 
 
 def touching_warnings(con: duckdb.DuckDBPyConnection, shas: list[str], indicator: str,
@@ -384,22 +424,26 @@ def touching_warnings(con: duckdb.DuckDBPyConnection, shas: list[str], indicator
     return warned, rules or ""
 
 
-def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int) -> list[dict]:
+def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int,
+              per: str | None = None) -> list[dict]:
     """The members of a total, ranked by how much they moved it. For counts each member's
     contribution (its change as a share of the total's baseline, in percentage points) adds
-    up to the total's percent change; rates are ranked by their own change."""
+    up to the total's percent change (per day too); rates are ranked by their own change."""
+    cur, base, change, pct = (("current_rate", "baseline_rate", "rate_abs_change",
+                               "rate_pct_change") if per_100k else
+                              ("current_per", "baseline_per", "per_abs_change",
+                               "per_pct_change") if per else
+                              ("current_value", "baseline_value", "abs_change", "pct_change"))
+    parent_base = parent[base]
     out = []
     for row in rows:
-        change = row["abs_change"]
-        contribution = (change * 100.0 / parent["baseline_value"]
-                        if not per_100k and parent["baseline_value"] else None)
+        contribution = (row[change] * 100.0 / parent_base
+                        if not per_100k and parent_base and row[change] is not None else None)
         out.append({
             "geo_level": row["geo_level"], "geo_code": row["geo_code"],
             "geo_name": row["geo_name"], "short_name": row["short_name"],
-            "current_value": row["current_rate"] if per_100k else row["current_value"],
-            "baseline_value": row["baseline_rate"] if per_100k else row["baseline_value"],
-            "abs_change": row["rate_abs_change"] if per_100k else change,
-            "pct_change": row["rate_pct_change"] if per_100k else row["pct_change"],
+            "current_value": row[cur], "baseline_value": row[base],
+            "abs_change": row[change], "pct_change": row[pct],
             "contribution_pp": contribution,
             "current_count": row["current_value"], "baseline_count": row["baseline_value"],
             "low_count": min(row["current_value"], row["baseline_value"]) < low_count,
@@ -424,7 +468,7 @@ def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
     indicator_label(con, indicator)  # an unknown indicator says so, before anything else
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
     counts = MEASURES.get(measure, ("crimes", False))[0]
-    facts = as_of_facts(con, as_of, indicator, geo) if as_of and counts == "crimes" else NEWEST
+    facts = as_of_facts(con, as_of, indicator, geo, counts) if as_of else NEWEST
     tried = []
     for (series,) in con.execute("SELECT series FROM core.series ORDER BY rank DESC").fetchall():
         have = published_months(con, indicator, geo, series, counts, facts=facts)

@@ -25,6 +25,11 @@ class Settings:
     lake_dir: Path | None = None  # SEGURIDAD_LAKE: the refresh also exports the Parquet lake
     memory_limit: str = "1GB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
     dask_address: str | None = None  # SEGURIDAD_DASK_ADDRESS: the cluster --workers uses
+    # SEGURIDAD_REVIEWER / SEGURIDAD_REVIEWER_URL: the organisation that publishes fact checks
+    # (check-claims --format claimreview names it as the ClaimReview's author), and the page
+    # that hosts them (each review's url is it, #claim-id)
+    reviewer: str | None = None
+    reviewer_url: str | None = None
 
     @property
     def warehouse_dir(self) -> Path:
@@ -103,4 +108,8 @@ def settings() -> Settings:
                     lake_dir=Path(os.environ["SEGURIDAD_LAKE"]).resolve()
                     if os.environ.get("SEGURIDAD_LAKE") else None,
                     memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "1GB"),
-                    dask_address=os.environ.get("SEGURIDAD_DASK_ADDRESS") or None)
+                    dask_address=os.environ.get("SEGURIDAD_DASK_ADDRESS") or None,
+                    reviewer=(os.environ.get("SEGURIDAD_REVIEWER") or "").strip() or None,
+                    reviewer_url=(os.environ.get("SEGURIDAD_REVIEWER_URL") or "").strip()
+                    or None)
+

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from schemas import reference
 from schemas.reference import normalize_name
+from seguridad import drafting_forms as forms
 from seguridad.claims import Claim, ClaimsFile, Statement
 from seguridad.errors import SeguridadError
 
@@ -206,6 +207,13 @@ def tokenize(sentence: str) -> list[Token]:
 def split_text(text: str) -> tuple[list[str], list[str]]:
     """(the '#' lines, the sentences). A sentence ends at . ! ? followed by a capital, or at
     a blank line; a line break inside a paragraph is a space."""
+    notes, paragraphs = split_paragraphs(text)
+    return notes, [s for p in paragraphs for s in p]
+
+
+def split_paragraphs(text: str) -> tuple[list[str], list[list[str]]]:
+    """(the '#' lines, the sentences of each paragraph): split_text, paragraph by paragraph
+    (a program named in one sentence holds for the next one of the same paragraph only)."""
     notes, paragraphs, current = [], [], []
     for line in text.splitlines():
         if line.lstrip().startswith("#"):
@@ -218,8 +226,10 @@ def split_text(text: str) -> tuple[list[str], list[str]]:
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    sentences = []
+    out = []
     for p in paragraphs:
+        sentences: list[str] = []
+        out.append(sentences)
         p = "".join(" " if unicodedata.category(c) == "Cc" else c for c in p)
         start = 0
         for m in re.finditer(r"[.!?…]+[\"»”’)]*\s+", p):
@@ -235,7 +245,7 @@ def split_text(text: str) -> tuple[list[str], list[str]]:
             start = m.end()
         if p[start:].strip():
             sentences.append(p[start:].strip())
-    return notes, sentences
+    return notes, [p for p in out if p]
 
 
 def detect_lang(sentences: list[str]) -> str:
@@ -622,15 +632,40 @@ def _slug(text: str) -> str:
 class _Reader:
     """Reads one sentence after another, remembering the previous sentence's last claim."""
 
-    def __init__(self, lex: Lexicon):
+    def __init__(self, lex: Lexicon, said_on: date | None = None):
         self.lex = lex
         self.previous: Drafted | None = None
         self.ids: set[str] = set()
+        self.said_on = said_on or date.today()
+        self.program_before: tuple[str, str] | None = None  # (key, words), same paragraph
+
+    def new_paragraph(self) -> None:
+        self.program_before = None
 
     def sentence(self, sentence: str) -> list[Drafted | Skipped]:
         tokens = tokenize(sentence)
         matches = find_aliases(tokens, self.lex)
+        self.context = (tokens, matches, forms.folded_text([t.norm for t in tokens]))
+        program_before = self.program_before
+        named = [m for m in matches if m.entry.kind == "program"]
+        self.program_before = (named[-1].entry.key, _words(sentence, tokens, named[-1].start,
+                                                           named[-1].end)) if named else None
+        self.program_here = program_before
+        out = self._sentence(sentence, tokens, matches)
+        record = self._record(sentence, tokens, matches, out)
+        if record is None:
+            return out
+        if len(out) == 1 and isinstance(out[0], Skipped) and "no percent change" in \
+                out[0].reason:  # its only number was the record's year
+            out = []
+        return [*out, record]
+
+    def _sentence(self, sentence: str, tokens: list[Token], matches: list[Match]
+                  ) -> list[Drafted | Skipped]:
         figures, numbers = find_figures(tokens, matches, self.lex.lang)
+        taken = {k for f in figures for k in range(f.start, f.end)}
+        figures = sorted(figures + forms.unit_figures(tokens, matches, numbers, taken),
+                         key=lambda f: f.start)
         previous, self.previous = self.previous, None
         if not figures:
             if numbers:
@@ -655,10 +690,41 @@ class _Reader:
                               for k, w in clauses[0].geos]
             clauses.append(c)
             item = self._figure(sentence, tokens, fig, c, previous)
+            if isinstance(item, Drafted) and item.fields["kind"] in ("change", "difference"):
+                forms.enrich(item.fields, item.matched, tokens, matches, span, self.lex.lang,
+                             self.said_on, self.context[2],
+                             previous.fields if previous is not None else None)
             out.append(item)
-            if isinstance(item, Drafted) and item.fields["kind"] == "change":
+            if isinstance(item, Drafted) and item.fields["kind"] in ("change", "difference",
+                                                                     "level"):
                 self.previous = item
         return out
+
+    def _record(self, sentence: str, tokens: list[Token], matches: list[Match],
+                out: list) -> Drafted | Skipped | None:
+        """'el más bajo desde 2016': a record of the sentence's indicators (or those of the
+        claim before it) in the last month the sentence names."""
+        base = next((i for i in reversed(out) if isinstance(i, Drafted)
+                     and i.fields.get("indicators")), self.previous)
+        indicators = list(dict.fromkeys(m.entry.key for m in matches
+                                        if m.entry.kind == "indicator"))
+        c = Clause(geos=[(m.entry.key, _words(sentence, tokens, m.start, m.end))
+                         for m in matches if m.entry.kind == "geo"])
+        geo, geo_words, why = _geo(c, self.lex)
+        got = forms.record_fields(tokens, matches, self.lex.lang, self.context[2],
+                                  indicators or (base.fields["indicators"] if base else []),
+                                  geo or "national", geo_words)
+        if got is None:
+            return None
+        if isinstance(got, str) or why:
+            return Skipped(sentence, got if isinstance(got, str) else why)
+        fields, matched = got
+        return Drafted({"id": self._claim_id(fields), "text": sentence, **fields}, "", matched)
+
+    def _claim_id(self, fields: dict) -> str:
+        """'homicidio_doloso_frontera_norte_level'."""
+        place = "" if fields["geo"] == "national" else "_" + _geo_slug(fields["geo"], self.lex)
+        return self._id("_".join(fields["indicators"]) + place + "_" + fields["kind"])
 
     def _figure(self, sentence: str, tokens: list[Token], fig: Figure, c: Clause,
                 previous: Drafted | None) -> Drafted | Skipped:
@@ -669,6 +735,17 @@ class _Reader:
                                      + (f" ({note})" if note else ""))
         if fig.kind == "money":
             return self._spending(sentence, said, fig, c)
+        if fig.kind in ("level", "difference"):
+            geo, geo_words, why = _geo(c, self.lex)
+            if why:
+                return Skipped(sentence, f"«{said}»: {why}")
+            got = forms.unit_fields(fig, said, c, geo, geo_words, self.context[2],
+                                    self.lex.lang)
+            if isinstance(got, str):
+                return Skipped(sentence, got)
+            fields, written, matched = got
+            fields["text"] = sentence
+            return Drafted({"id": self._claim_id(fields), **fields}, written, matched)
         if fig.kind == "points":
             return Skipped(sentence, f"«{said}»: percentage points are a change in a rate or "
                                      "share, not a percent change")
@@ -728,6 +805,9 @@ class _Reader:
         if fig.currency == "usd":
             return Skipped(sentence, f"«{said}»: an amount in dollars; the budgets are in pesos")
         programs = list(dict.fromkeys(k for k, _ in c.programs))
+        before = None
+        if not programs and self.program_here:  # 'The program ... was launched. An
+            programs, before = [self.program_here[0]], self.program_here  # investment ...'
         if not programs:
             return Skipped(sentence, f"«{said}»: an amount but no known program (add its "
                                      "name to schemas/reference/claim_aliases.csv)")
@@ -738,6 +818,8 @@ class _Reader:
         written = f"{int(amount):_}" if amount == amount.to_integral_value() else \
             format(amount.normalize(), "f")
         matched = [f"{w} -> {k}" for k, w in c.programs]
+        if before:
+            matched.append(f"program from the previous sentence: {before[1]} -> {before[0]}")
         matched.append(f"{said} -> {int(amount) if amount == int(amount) else amount}")
         if fig.currency is None:
             matched.append("no currency named -> pesos (assumed)")
@@ -774,16 +856,23 @@ def draft(text: str, said_on: date, baseline_year: int, lang: str | None = None,
     except ValidationError as e:
         err = e.errors(include_url=False)[0]
         raise DraftError(err["msg"].removeprefix("Value error, ")) from None
-    reader = _Reader(lexicon(lang))
+    reader = _Reader(lexicon(lang), said_on)
     result = Draft(statement, lang, sentences=len(sentences), notes=notes, source=source)
-    for s in sentences:
-        result.items += reader.sentence(s)
+    for paragraph in split_paragraphs(text)[1]:
+        reader.new_paragraph()
+        for s in paragraph:
+            result.items += reader.sentence(s)
     for d in result.claims:  # every field the claims file allows, as check-claims reads it
         Claim.model_validate(d.fields | {"matched": d.matched})
     return result
 
 
 # --- the TOML -----------------------------------------------------------------------------
+
+# the fields of the forms of issue 21, in the order the TOML writes them
+EXTRA_FIELDS = ("measure", "per", "family", "baseline_year", "current", "baseline", "record",
+                "since", "compare")
+
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
@@ -827,13 +916,22 @@ def render(d: Draft) -> str:
             lines += ['kind = "spending"', f"text = {_string(f['text'])}",
                       f"program = {_string(f['program'])}", f"amount_pesos = {item.written}"]
         else:
+            if f["kind"] != "change":
+                lines.append(f"kind = {_string(f['kind'])}")
             lines += [f"text = {_string(f['text'])}",
                       "indicators = [" + ", ".join(map(_string, f["indicators"])) + "]"
                       + ("   # their sum, each crime row once" if len(f["indicators"]) > 1
                          else ""),
-                      f"geo = {_string(f['geo'])}",
-                      f"change_pct = {item.written}"
-                      + (f"   # {item.comment}" if item.comment else "")]
+                      f"geo = {_string(f['geo'])}"]
+            stated = {"change": "change_pct", "difference": "difference",
+                      "level": "value"}.get(f["kind"])
+            if stated:
+                lines.append(f"{stated} = {item.written}"
+                             + (f"   # {item.comment}" if item.comment else ""))
+            for key in EXTRA_FIELDS:
+                if key in f:
+                    value = f[key]
+                    lines.append(f"{key} = {value if isinstance(value, int) else _string(value)}")
         lines.append(f"bound = {_string(f['bound'])}")
         lines.append("matched = [")
         lines += [f"    {_string(m)}," for m in item.matched]

@@ -1,6 +1,7 @@
 """A fact check for people and scripts: a terminal summary, Markdown, JSON (the contract
-scripts rely on) and one self-contained HTML page with a chart of each claim's candidates.
-Every number names the files behind it (sha256, publication cut)."""
+scripts rely on), schema.org ClaimReview (seguridad/claimreview.py) and one self-contained
+HTML page with a chart of each claim's candidates. Every number names the files behind it
+(sha256, publication cut); every word comes from seguridad/i18n.py."""
 
 from __future__ import annotations
 
@@ -9,53 +10,26 @@ from datetime import date
 from decimal import Decimal
 
 from seguridad import __version__
+from seguridad.caveats import cut_words, weakness_words
+from seguridad.claim_levels import Reading
+from seguridad.claim_windows import FAMILIES
 from seguridad.factcheck import (
     ClaimCheck,
     Definition,
     FactCheck,
     SpendingDefinition,
-    cut_words,
 )
+from seguridad.i18n import t
 from seguridad.report import source_line
+from seguridad.verdicts import VERDICTS
 from seguridad.windows import Window
 
-VERDICT_WORDS = {
-    "reproduced": {"es": "Se reproduce", "en": "Reproduced"},
-    "reproduced_as_rate": {"es": "Se reproduce solo como tasa",
-                           "en": "Reproduced only as a rate"},
-    "not_reproduced": {"es": "No se reproduce", "en": "Not reproduced"},
-    "not_checkable": {"es": "No se puede verificar", "en": "Cannot be checked"},
-}
+# (kept for callers that read the words as a table: the nightly index)
+VERDICT_WORDS = {v: {lang: t(f"verdict_{v}", lang) for lang in ("es", "en")}
+                 for v in VERDICTS}
 VERDICT_COLORS = {"reproduced": "#1a7f37", "reproduced_as_rate": "#9a6700",
-                  "not_reproduced": "#cf222e", "not_checkable": "#57606a"}
-FAMILY_SHORT = {
-    "stated": {"es": "lo dicho", "en": "as stated"},
-    "ytd": {"es": "año a la fecha", "en": "year to date"},
-    "full_year_before": {"es": "año anterior", "en": "year before"},
-    "full_year_of": {"es": "año de la declaración", "en": "statement's year"},
-    "r12": {"es": "12 meses", "en": "12 months"},
-    "month": {"es": "un mes", "en": "one month"},
-    "avg_since": {"es": "promedio desde el inicio", "en": "average since the start"},
-}
-FAMILY_WORDS = {
-    "stated": {"es": "los periodos que dijo", "en": "the stated windows"},
-    "ytd": {"es": "año a la fecha", "en": "year to date"},
-    "full_year_before": {"es": "año completo anterior", "en": "the full year before"},
-    "full_year_of": {"es": "año completo de la declaración", "en": "the statement's full year"},
-    "r12": {"es": "12 meses", "en": "12 months"},
-    "month": {"es": "un solo mes", "en": "a single month"},
-    "avg_since": {"es": "promedio mensual desde el inicio de la administración",
-                  "en": "monthly average since the administration began"},
-}
-MEASURE_WORDS = {
-    "count": {"es": "carpetas de investigación", "en": "investigation files"},
-    "rate": {"es": "tasa por 100 mil habitantes", "en": "rate per 100,000"},
-    "victims": {"es": "víctimas", "en": "victims"},
-    "victims_rate": {"es": "víctimas por 100 mil habitantes", "en": "victims per 100,000"},
-}
-BOUND_WORDS = {"about": {"es": "", "en": ""},
-               "more_than": {"es": "más de ", "en": "more than "},
-               "less_than": {"es": "menos de ", "en": "less than "}}
+                  "misleading": "#bc4c00", "not_reproduced": "#cf222e",
+                  "not_checkable": "#57606a"}
 
 
 def who_and_when(st) -> str:
@@ -78,8 +52,7 @@ def _pct(v, decimals: int = 1) -> str:
 
 
 def _money(amount, lang: str) -> str:
-    word = "millones de pesos" if lang == "es" else "million pesos"
-    return f"{float(amount) / 1e6:,.1f} {word}"
+    return f"{float(amount) / 1e6:,.1f} {t('million_pesos', lang)}"
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -91,23 +64,38 @@ def definition_dict(check: ClaimCheck, d) -> dict:
                 "by_year": [{"fiscal_year": y, "amount_pesos": float(a)} for y, a in d.by_year],
                 "ends_by_said_on": d.ends_by_said_on, "reproduces": d.reproduces,
                 "file_sha256s": d.files}
-    per_100k = d.is_rate
+    where = {"indicators": check.claim.indicators,
+             "geo": check.geo.code if check.geo else None,
+             "geo_level": check.geo.level if check.geo else None,
+             "geo_name": check.geo.name if check.geo else None}
+    if isinstance(d, Reading):
+        return {**where, "family": d.family, "measure": d.measure, "per": d.per,
+                "series": d.series, "current": _window(d.current),
+                "cut": f"{d.cut:%Y-%m}" if d.cut else None, "cut_of_the_day": d.cut_of_the_day,
+                "value": round(d.value, 4), "count": d.count, "periods": [
+                    {"window": p["window"], "value": round(p["value"], 4)} for p in d.periods],
+                "since_period": d.since_period and {
+                    "window": d.since_period["window"],
+                    "value": round(d.since_period["value"], 4)},
+                "published_by_said_on": d.published_by_said_on,
+                "has_missing_cells": d.has_missing_cells, "reproduces": d.reproduces,
+                "file_sha256s": d.files}
+    rounded = d.is_rate or d.per is not None
     return {
-        "indicators": check.claim.indicators, "geo": check.geo.code if check.geo else None,
-        "geo_level": check.geo.level if check.geo else None,
-        "geo_name": check.geo.name if check.geo else None,
+        **where,
         "family": d.family, "measure": d.measure, "population_vintage": d.population_vintage,
         "series": d.series, "baseline_series": d.baseline_series or d.series,
         "current": _window(d.current), "baseline": _window(d.baseline),
         "cut": f"{d.cut:%Y-%m}" if d.cut else None,
         "cut_of_the_day": d.cut_of_the_day,
-        "current_value": round(d.current_value, 4) if per_100k or d.averaged
-        else d.current_value,
-        "baseline_value": round(d.baseline_value, 4) if per_100k or d.averaged
-        else d.baseline_value,
+        "current_value": round(d.current_value, 4) if rounded else d.current_value,
+        "baseline_value": round(d.baseline_value, 4) if rounded else d.baseline_value,
         "current_count": d.current_count, "baseline_count": d.baseline_count,
-        "monthly_average": d.averaged,
+        "monthly_average": d.per == "month", "per": d.per,
+        "current_days": d.current_days, "baseline_days": d.baseline_days,
         "pct_change": None if d.pct_change is None else round(d.pct_change, 2),
+        "difference": None if d.difference is None else round(d.difference, 4),
+        "named": d.named, "in_unit": d.in_unit,
         "published_by_said_on": d.published_by_said_on,
         "has_missing_cells": d.has_missing_cells, "reproduces": d.reproduces,
         "file_sha256s": d.files,
@@ -123,21 +111,38 @@ def _source(s: dict) -> dict:
             "cut_date": f"{s['cut_date']:%Y-%m}" if s["cut_date"] else None}
 
 
+def stated_dict(check: ClaimCheck) -> dict:
+    c = check.claim
+    field = {"change": "change_pct", "spending": "amount_pesos", "difference": "difference",
+             "level": "value"}.get(c.kind)
+    out = {"bound": c.bound, "text": check.stated_text}
+    if field:
+        out[field] = getattr(c, field)
+    if c.kind == "record":
+        out.update(record=c.record, since=c.since, compare=c.compare_with)
+    for name in ("per", "family", "current", "baseline", "measure"):
+        if getattr(c, name, None) is not None:
+            out[name] = getattr(c, name)
+    return out
+
+
 def claim_dict(check: ClaimCheck, lang: str) -> dict:
     c = check.claim
-    stated = ({"change_pct": c.change_pct, "bound": c.bound, "text": check.stated_text}
-              if c.kind == "change" else
-              {"amount_pesos": c.amount_pesos, "bound": c.bound, "text": check.stated_text})
     rng = check.range
+    j = check.judgement
     return {
         "id": c.id, "kind": c.kind, "text": c.text, "verdict": check.verdict,
         "verdict_text": verdict_sentence(check, lang),
-        "stated": stated,
+        "stated": stated_dict(check),
         "best": definition_dict(check, check.best) if check.best else None,
         "matches": [definition_dict(check, d) for d in check.matches],
         "range": {"min": None if rng["min"] is None else round(rng["min"], 2),
                   "max": None if rng["max"] is None else round(rng["max"], 2),
                   "candidates": rng["candidates"]},
+        "judgement": j.as_dict() if j else None,
+        "wording": definition_dict(check, check.wording) if check.wording else None,
+        "closest": definition_dict(check, check.closest) if check.closest else None,
+        "record": check.record,
         "caveats": check.caveats,
         "reason": check.reason,
         "candidates": [definition_dict(check, d) for d in check.candidates],
@@ -160,73 +165,139 @@ def to_dict(fc: FactCheck) -> dict:
         "checked_on": date.today().isoformat(),
         "as_of": fc.as_of.isoformat() if fc.as_of else None,
         "warehouse_built_at": fc.built_at,
+        "verdict_rules": fc.rules.as_dict() if fc.rules else None,
         "claims": [claim_dict(c, fc.lang) for c in fc.checks],
     }
 
 
-def render_json(fc: FactCheck) -> str:
-    def default(v):
-        if isinstance(v, Decimal):
-            return float(v)
-        if isinstance(v, date):
-            return v.isoformat()
-        raise TypeError(type(v))
+def _json_default(v):
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    raise TypeError(type(v))
 
-    return json.dumps(to_dict(fc), ensure_ascii=False, indent=2, default=default) + "\n"
+
+def render_json(fc: FactCheck) -> str:
+    return json.dumps(to_dict(fc), ensure_ascii=False, indent=2,
+                      default=_json_default) + "\n"
 
 
 # --- words --------------------------------------------------------------------------------
+
+def _unit_words(d, lang: str) -> str:
+    measure = t(f"measure_{d.measure}", lang)
+    if getattr(d, "population_vintage", None):
+        measure += f" ({d.population_vintage})"
+    if d.per and not d.is_rate:
+        measure += f", {t('per_' + d.per, lang)}"
+    return measure
+
 
 def describe(check: ClaimCheck, d, lang: str) -> str:
     """The definition in words: 'year to date: January-October 2015 against January-October
     2012, investigation files, the old methodology (CIEISP), December 2017 cut'."""
     if isinstance(d, SpendingDefinition):
-        stage = {"es": {"approved": "aprobado", "modified": "modificado",
-                        "accrued": "devengado", "exercised": "ejercido"},
-                 "en": {}}[lang if lang == "es" else "en"].get(d.stage, d.stage)
-        return (f"{stage} {d.years[0]}-{d.years[1]}: {_money(d.amount_pesos, lang)}")
-    against = "contra" if lang == "es" else "against"
-    fam = FAMILY_WORDS[d.family][lang if lang == "es" else "en"]
-    measure = MEASURE_WORDS[d.measure][lang if lang == "es" else "en"]
-    if d.population_vintage:
-        measure += f" ({d.population_vintage})"
-    if d.averaged and not d.is_rate:
-        measure = (f"{measure}, promedio mensual" if lang == "es"
-                   else f"{measure}, monthly average")
+        return (f"{t('stage_' + d.stage, lang)} {d.years[0]}-{d.years[1]}: "
+                f"{_money(d.amount_pesos, lang)}")
     series = check.series_names.get(d.series, d.series)
+    cut = cut_words(d.cut, lang)
+    if isinstance(d, Reading):
+        return f"{d.current.describe(lang)}, {_unit_words(d, lang)}, {series}, {cut}"
     if d.baseline_series:
         series = f"{check.series_names.get(d.baseline_series, d.baseline_series)} → {series}"
-    cut = cut_words(d.cut, lang)
-    return (f"{fam}: {d.current.describe(lang)} {against} {d.baseline.describe(lang)}, "
-            f"{measure}, {series}, {cut}")
+    return (f"{t('fam_' + d.family, lang)}: {d.current.describe(lang)} {t('against', lang)} "
+            f"{d.baseline.describe(lang)}, {_unit_words(d, lang)}, {series}, {cut}")
+
+
+def _figure(check: ClaimCheck, d) -> str:
+    if check.claim.kind == "difference":
+        return "n/a" if d.difference is None else f"{d.difference:+,.2f}"
+    return _pct(d.pct_change)
+
+
+def _values(d) -> str:
+    decimals = 2 if d.is_rate or d.per else 0
+    return f"{_num(d.baseline_value, decimals)} → {_num(d.current_value, decimals)}"
 
 
 def verdict_sentence(check: ClaimCheck, lang: str) -> str:
-    es = lang == "es"
-    word = VERDICT_WORDS[check.verdict]["es" if es else "en"]
+    word = t(f"verdict_{check.verdict}", lang)
     if check.verdict == "not_checkable":
-        return f"{word}: {check.reason}"
+        return t("vs_not_checkable", lang, word=word, reason=check.reason)
     d = check.best
     if isinstance(d, SpendingDefinition):
-        if check.verdict == "reproduced":
-            return f"{word}: {describe(check, d, lang)}."
-        closest = "lo más cercano" if es else "the closest"
-        return f"{word}; {closest}: {describe(check, d, lang)}."
-    figure = _pct(d.pct_change)
-    values = (f"{_num(d.baseline_value, 2 if d.is_rate or d.averaged else 0)} → "
-              f"{_num(d.current_value, 2 if d.is_rate or d.averaged else 0)}")
+        return t("vs_spending" if check.verdict == "reproduced" else "vs_spending_closest",
+                 lang, word=word, definition=describe(check, d, lang))
+    if isinstance(d, Reading):
+        return _reading_sentence(check, d, word, lang)
+    said = said_text(check, lang)
+    common = {"word": word, "figure": _figure(check, d), "values": _values(d),
+              "definition": describe(check, d, lang), "said": said,
+              "total": check.range["candidates"]}
     if check.verdict in ("reproduced", "reproduced_as_rate"):
-        return f"{word}: {figure} ({values}) — {describe(check, d, lang)}."
-    closest = (f"ninguna de {check.range['candidates']} definiciones da "
-               f"{BOUND_WORDS[check.claim.bound]['es']}{check.stated_text}; la más cercana"
-               if es else
-               f"none of {check.range['candidates']} definitions gives "
-               f"{BOUND_WORDS[check.claim.bound]['en']}{check.stated_text}; the closest")
-    return f"{word}: {closest}: {figure} ({values}) — {describe(check, d, lang)}."
+        return t("vs_reproduced", lang, **common)
+    if check.verdict == "misleading":
+        j = check.judgement
+        return t("vs_misleading", lang, n=len(check.matches), why=weakness_words(
+            j.weaknesses, lang, check.rules, j.agreeing, j.plausible), **common)
+    if check.wording is not None:
+        named = (t("fam_" + check.claim.family, lang) if check.claim.family in
+                 ("ytd", "r12", "month", "avg_since", "since_administration_month")
+                 else t("fam_stated", lang))
+        closest = ""
+        if check.closest is not None and check.closest is not check.wording:
+            closest = t("vs_closest_of_all", lang, total=check.range["candidates"],
+                        figure=_figure(check, check.closest),
+                        definition=describe(check, check.closest, lang))
+        return t("vs_not_reproduced_named", lang, named=named, closest=closest, **common)
+    return t("vs_not_reproduced", lang, **common)
+
+
+def _reading_sentence(check: ClaimCheck, d: Reading, word: str, lang: str) -> str:
+    value = _num(d.value, 2 if d.per else 0)
+    definition = describe(check, d, lang)
+    if check.claim.kind == "level" or check.verdict == "not_checkable":
+        common = {"word": word, "figure": value, "values": f"{d.count:,}",
+                  "definition": definition, "said": said_text(check, lang),
+                  "total": len(check.candidates)}
+        if check.verdict == "not_reproduced":
+            return t("vs_not_reproduced", lang, **common)
+        if check.verdict == "misleading":
+            j = check.judgement
+            return t("vs_misleading", lang, n=len(check.matches), why=weakness_words(
+                j.weaknesses, lang, check.rules, 0, 0), **common)
+        return t("vs_reproduced", lang, **common)
+    claim = check.claim
+    extreme = t(f"record_{claim.record}", lang)
+    periods = d.periods
+
+    def fmt(v) -> str:
+        return _num(v, 2 if d.per else 0)
+
+    since = d.since_period
+    since_value = fmt(since["value"]) if since else "n/a"
+    since_name = (Window.parse(since["window"]).describe(lang) if since else str(claim.since))
+    if d.reproduces:
+        values = [p["value"] for p in periods]
+        return t("record_holds", lang, word=word, current=d.current.describe(lang),
+                 value=value, extreme=extreme, since=claim.since, n=len(periods),
+                 first=Window.parse(periods[0]["window"]).describe(lang),
+                 last=Window.parse(periods[-1]["window"]).describe(lang),
+                 low=fmt(min(values)), high=fmt(max(values)), since_period=since_name,
+                 since_value=since_value, definition=definition)
+    lowest = claim.record == "lowest"
+    other = (min if lowest else max)(periods, key=lambda p: p["value"])
+    return t("record_broken", lang, word=word, current=d.current.describe(lang), value=value,
+             extreme=extreme, since=claim.since,
+             other=Window.parse(other["window"]).describe(lang),
+             other_value=fmt(other["value"]), definition=definition)
 
 
 def said_text(check: ClaimCheck, lang: str) -> str:
-    return f"{BOUND_WORDS[check.claim.bound]['es' if lang == 'es' else 'en']}{check.stated_text}"
+    if check.claim.kind == "record":
+        return check.stated_text
+    return f"{t('bound_' + check.claim.bound, lang)}{check.stated_text}"
 
 
 def _families(check: ClaimCheck) -> list[tuple[str, float, float, int]]:
@@ -241,15 +312,12 @@ def _families(check: ClaimCheck) -> list[tuple[str, float, float, int]]:
 
 def render_md(fc: FactCheck) -> str:
     lang = fc.lang
-    es = lang == "es"
     st = fc.loaded.statement
-    lines = [f"# {'Verificación' if es else 'Fact check'}: {st.title}", "",
-             f"{who_and_when(st)}. "
-             + (f"Año base: {st.baseline_year}." if es else f"Baseline year: {st.baseline_year}.")
-             + (f" {'Fuente' if es else 'Source'}: {st.source}." if st.source else ""), "",
-             f"| {'Afirmación' if es else 'Claim'} | {'Dijo' if es else 'Said'} | "
-             f"{'Veredicto' if es else 'Verdict'} | {'Mejor definición' if es else 'Best'} | "
-             f"{'Rango' if es else 'Range'} |",
+    lines = [f"# {t('fc_title', lang)}: {st.title}", "",
+             f"{who_and_when(st)}. " + t("fc_baseline_year", lang, year=st.baseline_year)
+             + (f" {t('fc_source', lang)}: {st.source}." if st.source else ""), "",
+             f"| {t('fc_claim', lang)} | {t('fc_said', lang)} | {t('fc_verdict', lang)} | "
+             f"{t('fc_best', lang)} | {t('fc_range', lang)} |",
              "|---|---:|---|---:|---|"]
     for c in fc.checks:
         best = _best_figure(c, lang)
@@ -257,16 +325,14 @@ def render_md(fc: FactCheck) -> str:
         span = (f"{_pct(rng['min'])} … {_pct(rng['max'])} ({rng['candidates']})"
                 if c.claim.kind == "change" and rng["min"] is not None else
                 (f"{_money(rng['min'], lang)} … {_money(rng['max'], lang)}"
-                 if rng["min"] is not None else ""))
+                 if c.claim.kind == "spending" and rng["min"] is not None else ""))
         lines.append(f"| {c.claim.id} | {said_text(c, lang)} | "
-                     f"{VERDICT_WORDS[c.verdict]['es' if es else 'en']} | {best} | {span} |")
+                     f"{t('verdict_' + c.verdict, lang)} | {best} | {span} |")
     for n, c in enumerate(fc.checks, start=1):
         lines += ["", f"## {n}. «{c.claim.text}»", "", f"**{verdict_sentence(c, lang)}**", ""]
         lines += _detail_md(c, lang)
-    lines += ["", (f"Generado por seguridad {__version__} el {date.today()}; almacén construido "
-                   f"{fc.built_at}.") if es else
-              (f"Generated by seguridad {__version__} on {date.today()}; warehouse built "
-               f"{fc.built_at}.")]
+    lines += ["", t("fc_generated_md", lang, version=__version__, date=date.today(),
+                    built=fc.built_at)]
     return "\n".join(lines) + "\n"
 
 
@@ -276,48 +342,47 @@ def _best_figure(c: ClaimCheck, lang: str) -> str:
         return ""
     if isinstance(d, SpendingDefinition):
         return _money(d.amount_pesos, lang)
-    return _pct(d.pct_change)
+    if isinstance(d, Reading):
+        return _num(d.value, 2 if d.per else 0)
+    return _figure(c, d)
 
 
 def _details(c: ClaimCheck, lang: str) -> list[tuple[str, list[str]]]:
     """The body of a claim's section: (item, sub-items), drawn as Markdown or HTML lists."""
-    es = lang == "es"
     out: list[tuple[str, list[str]]] = []
     if c.verdict == "not_checkable":
         return out
-    if c.claim.kind == "change":
+    if c.claim.kind in ("change", "difference"):
         d = c.best
-        out.append((("Publicado cuando se dijo: " if es else "Published when said: ")
-                    + (("sí" if es else "yes") if d.published_by_said_on else "no"), []))
+        out.append((t("fc_published_when_said", lang,
+                      answer=t("yes" if d.published_by_said_on else "no", lang)), []))
         if c.matches:
-            shown = [f"{_pct(m.pct_change)}: {describe(c, m, lang)}"
-                     + ("" if m.published_by_said_on else
-                        (" (no publicado aún)" if es else " (not yet published)"))
+            shown = [f"{_figure(c, m)}: {describe(c, m, lang)}"
+                     + ("" if m.published_by_said_on else t("fc_not_yet_published", lang))
                      for m in c.matches[:12]]
             if len(c.matches) > 12:
-                shown.append(f"… {len(c.matches) - 12} {'más' if es else 'more'}")
-            out.append((f"{'Definiciones que lo reproducen' if es else 'Reproducing definitions'}"
-                        f" ({len(c.matches)}):", shown))
+                shown.append(t("fc_n_more", lang, n=len(c.matches) - 12))
+            out.append((t("fc_reproducing", lang, n=len(c.matches)), shown))
         rng = c.range
-        out.append(((f"Sensibilidad: {rng['candidates']} definiciones dan entre "
-                     f"{_pct(rng['min'])} y {_pct(rng['max'])}") if es else
-                    (f"Sensitivity: {rng['candidates']} definitions give between "
-                     f"{_pct(rng['min'])} and {_pct(rng['max'])}"),
-                    [f"{FAMILY_WORDS[f]['es' if es else 'en']}: {_pct(lo)} … {_pct(hi)} ({n})"
-                     for f, lo, hi, n in _families(c)]))
+        if c.claim.kind == "change":
+            out.append((t("fc_sensitivity", lang, n=rng["candidates"], low=_pct(rng["min"]),
+                          high=_pct(rng["max"])),
+                        [f"{t('fam_' + f, lang)}: {_pct(lo)} … {_pct(hi)} ({n})"
+                         for f, lo, hi, n in _families(c)]))
+    elif c.claim.kind in ("level", "record"):
+        out.append((t("fc_published_when_said", lang,
+                      answer=t("yes" if c.best.published_by_said_on else "no", lang)), []))
     else:
         if c.matches:
-            out.append((f"{'Lo reproducen' if es else 'Reproduced by'} ({len(c.matches)}):",
+            out.append((t("fc_reproduced_by", lang, n=len(c.matches)),
                         [describe(c, m, lang) + ("" if m.ends_by_said_on else
-                                                 (" (años posteriores)" if es
-                                                  else " (later years)"))
+                                                 t("fc_later_years", lang))
                          for m in c.matches[:10]]))
         d = c.best
-        out.append((f"{'Por año' if es else 'By year'}: " + "; ".join(
+        out.append((f"{t('fc_by_year', lang)}: " + "; ".join(
             f"{y}: {_money(a, lang)}" for y, a in d.by_year), []))
     if c.caveats:
-        out.append((f"{'Lo que no dijo' if es else 'What the statement left out'}:",
-                    [_cap(cv["text"]) for cv in c.caveats]))
+        out.append((t("fc_left_out", lang), [_cap(cv["text"]) for cv in c.caveats]))
     return out
 
 
@@ -338,8 +403,11 @@ def render_table(fc: FactCheck) -> str:
         lines.append(f"  {verdict_sentence(c, lang)}")
         rng = c.range
         if c.claim.kind == "change" and rng["min"] is not None:
-            lines.append(f"  range: {_pct(rng['min'])} .. {_pct(rng['max'])} over "
-                         f"{rng['candidates']} definitions; {len(c.matches)} reproduce it")
+            j = c.judgement
+            lines.append("  " + t("fc_range_line", lang, low=_pct(rng["min"]),
+                                  high=_pct(rng["max"]), n=rng["candidates"],
+                                  matches=len(c.matches), agreeing=j.agreeing if j else 0,
+                                  plausible=j.plausible if j else 0))
         lines += [f"  - {_cap(cv['text'])}" for cv in c.caveats]
         lines += [f"  {source_line(s)}" for s in c.sources]
         lines.append("")
@@ -354,10 +422,9 @@ def sensitivity_chart(c: ClaimCheck, lang: str, width: int = 860) -> str:
     from seguridad.html import _e
 
     defs = [d for d in c.candidates if isinstance(d, Definition) and d.pct_change is not None]
-    if not defs:
+    if not defs or c.claim.kind != "change":
         return ""
-    families = [f for f in ("stated", "ytd", "full_year_before", "full_year_of", "r12",
-                            "month", "avg_since") if any(d.family == f for d in defs)]
+    families = [f for f in FAMILIES if any(d.family == f for d in defs)]
     row_h, left, right, top = 22, 190, 30, 26
     height = top + row_h * len(families) + 30
     stated = c.claim.change_pct
@@ -391,7 +458,7 @@ def sensitivity_chart(c: ClaimCheck, lang: str, width: int = 860) -> str:
     for i, fam in enumerate(families):
         yy = top + i * row_h + row_h / 2
         parts.append(f"<text class='label' x='{left - 8}' y='{yy + 4:.1f}' text-anchor='end'>"
-                     f"{_e(FAMILY_SHORT[fam]['es' if lang == 'es' else 'en'])}"
+                     f"{_e(t('fam_short_' + fam, lang))}"
                      "</text>")
         for d in defs:
             if d.family != fam:
@@ -421,17 +488,14 @@ def render_html(fc: FactCheck) -> str:
     from seguridad.html import STYLE, _e
 
     lang = fc.lang
-    es = lang == "es"
     st = fc.loaded.statement
-    body = [f"<h1>{'Verificación' if es else 'Fact check'}: {_e(st.title)}</h1>",
+    body = [f"<h1>{_e(t('fc_title', lang))}: {_e(st.title)}</h1>",
             f"<p>{_e(who_and_when(st))}. "
-            + _e(f"Año base: {st.baseline_year}." if es else
-                 f"Baseline year: {st.baseline_year}.")
+            + _e(t("fc_baseline_year", lang, year=st.baseline_year))
             + (f" <span class='note'>{_e(st.source)}</span>" if st.source else "") + "</p>",
             "<table><thead><tr>"
-            + "".join(f"<th class=name>{_e(h)}</th>" for h in (
-                ("Afirmación", "Dijo", "Veredicto", "Mejor definición") if es else
-                ("Claim", "Said", "Verdict", "Best definition")))
+            + "".join(f"<th class=name>{_e(t(h, lang))}</th>" for h in (
+                "fc_claim", "fc_said", "fc_verdict", "fc_best"))
             + "</tr></thead><tbody>"]
     for c in fc.checks:
         body.append(f"<tr><td class=name><a href='#{_e(c.claim.id)}'>{_e(c.claim.id)}</a></td>"
@@ -443,7 +507,8 @@ def render_html(fc: FactCheck) -> str:
         body.append(f"<h2 id='{_e(c.claim.id)}'>«{_e(c.claim.text)}»</h2>")
         body.append(f"<p>{badge(c.verdict, lang)} {_e(verdict_sentence(c, lang))}</p>")
         if c.claim.kind == "change" and c.candidates:
-            body.append(f"<p class='note'>{_e(_sensitivity_words(c, lang))}</p>")
+            body.append(f"<p class='note'>{_e(t('fc_dots', lang, n=c.range['candidates']))}"
+                        "</p>")
             body.append(sensitivity_chart(c, lang))
         items = _details(c, lang)
         if items:
@@ -454,8 +519,7 @@ def render_html(fc: FactCheck) -> str:
         if c.sources:
             body.append("<ul class='prov'>" + "".join(
                 f"<li>{_e(source_line(s))}</li>" for s in c.sources) + "</ul>")
-    generated = (f"Generado por seguridad {__version__} el {date.today()}." if es else
-                 f"Generated by seguridad {__version__} on {date.today()}.")
+    generated = t("generated", lang, version=__version__, date=date.today())
     body.append(f"<p class='prov'>{_e(generated)}</p>")
     return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -472,20 +536,8 @@ BADGE_STYLE = """
 def badge(verdict: str, lang: str) -> str:
     from seguridad.html import _e
 
-    word = VERDICT_WORDS[verdict]["es" if lang == "es" else "en"]
     return (f"<span class='badge verdict-{verdict}' style='background:"
-            f"{VERDICT_COLORS[verdict]}'>{_e(word)}</span>")
-
-
-def _sensitivity_words(c: ClaimCheck, lang: str) -> str:
-    rng = c.range
-    if lang == "es":
-        return (f"Cada punto es una definición razonable ({rng['candidates']}; llenos: conteos, "
-                "huecos: tasas; verdes: reproducen la cifra; el anillo azul es la mejor). "
-                "La banda verde es lo que la cifra dicha cubre.")
-    return (f"Each dot is one reasonable definition ({rng['candidates']}; filled: counts, "
-            "hollow: rates; green: reproduces the figure; the blue ring is the best). The green "
-            "band is what the stated figure covers.")
+            f"{VERDICT_COLORS[verdict]}'>{_e(t('verdict_' + verdict, lang))}</span>")
 
 
 def render(fc: FactCheck, fmt: str) -> str:
@@ -495,4 +547,8 @@ def render(fc: FactCheck, fmt: str) -> str:
         return render_md(fc)
     if fmt == "html":
         return render_html(fc)
+    if fmt == "claimreview":
+        from seguridad import claimreview
+
+        return claimreview.render(fc, verdict_sentence)
     return render_table(fc)

@@ -89,6 +89,324 @@ TEXT = {
                             "en": "; since then it publishes {next}"},
 }
 
+# --- issue 21: verdicts a journalist can publish (check-claims, report compare --per) ------
+TEXT |= {
+    # verdicts: the words of reports, and schema.org ClaimReview's Spanish rating names
+    "verdict_reproduced": {"es": "Se reproduce", "en": "Reproduced"},
+    "verdict_reproduced_as_rate": {"es": "Se reproduce solo como tasa",
+                                   "en": "Reproduced only as a rate"},
+    "verdict_misleading": {"es": "Engañoso", "en": "Misleading"},
+    "verdict_not_reproduced": {"es": "No se reproduce", "en": "Not reproduced"},
+    "verdict_not_checkable": {"es": "No se puede verificar", "en": "Cannot be checked"},
+    "rating_reproduced": {"es": "Verdadero", "en": "True"},
+    "rating_reproduced_as_rate": {"es": "Verdadero", "en": "True"},
+    "rating_misleading": {"es": "Engañoso", "en": "Misleading"},
+    "rating_not_reproduced": {"es": "Falso", "en": "False"},
+    "rating_not_checkable": {"es": "No verificable", "en": "Unverifiable"},
+    # the candidate families, in short (charts) and in words
+    "fam_short_stated": {"es": "lo dicho", "en": "as stated"},
+    "fam_short_ytd": {"es": "año a la fecha", "en": "year to date"},
+    "fam_short_full_year_before": {"es": "año anterior", "en": "year before"},
+    "fam_short_full_year_of": {"es": "año de la declaración", "en": "statement's year"},
+    "fam_short_r12": {"es": "12 meses", "en": "12 months"},
+    "fam_short_month": {"es": "un mes", "en": "one month"},
+    "fam_short_avg_since": {"es": "promedio desde el inicio", "en": "average since the start"},
+    "fam_short_since_administration_month": {"es": "mes contra el previo a la administración",
+                                             "en": "month vs before the administration"},
+    "fam_stated": {"es": "los periodos que dijo", "en": "the stated windows"},
+    "fam_ytd": {"es": "año a la fecha", "en": "year to date"},
+    "fam_full_year_before": {"es": "año completo anterior", "en": "the full year before"},
+    "fam_full_year_of": {"es": "año completo de la declaración",
+                         "en": "the statement's full year"},
+    "fam_r12": {"es": "12 meses", "en": "12 months"},
+    "fam_month": {"es": "un solo mes", "en": "a single month"},
+    "fam_avg_since": {"es": "promedio mensual desde el inicio de la administración",
+                      "en": "monthly average since the administration began"},
+    "fam_since_administration_month": {
+        "es": "un mes contra el último mes de la administración anterior",
+        "en": "a month against the last month of the previous administration"},
+    # measures, units and bounds
+    "measure_count": {"es": "carpetas de investigación", "en": "investigation files"},
+    "measure_rate": {"es": "tasa por 100 mil habitantes", "en": "rate per 100,000"},
+    "measure_victims": {"es": "víctimas", "en": "victims"},
+    "measure_victims_rate": {"es": "víctimas por 100 mil habitantes",
+                             "en": "victims per 100,000"},
+    "per_day": {"es": "promedio diario", "en": "daily average"},
+    "per_month": {"es": "promedio mensual", "en": "monthly average"},
+    "a_day": {"es": "al día", "en": "a day"},
+    "a_month": {"es": "al mes", "en": "a month"},
+    "bound_about": {"es": "", "en": ""},
+    "bound_more_than": {"es": "más de ", "en": "more than "},
+    "bound_less_than": {"es": "menos de ", "en": "less than "},
+    "bound_almost": {"es": "casi ", "en": "almost "},
+    "against": {"es": "contra", "en": "against"},
+    "million_pesos": {"es": "millones de pesos", "en": "million pesos"},
+    "stage_approved": {"es": "aprobado", "en": "approved"},
+    "stage_modified": {"es": "modificado", "en": "modified"},
+    "stage_accrued": {"es": "devengado", "en": "accrued"},
+    "stage_exercised": {"es": "ejercido", "en": "exercised"},
+    "cut_words": {"es": "corte de {month} de {year}", "en": "{month} {year} cut"},
+    # the verdict sentence
+    "vs_reproduced": {"es": "{word}: {figure} ({values}) — {definition}.",
+                      "en": "{word}: {figure} ({values}) — {definition}."},
+    "vs_misleading": {"es": "{word}: solo {n} de {total} definiciones dan {said}, y descansan "
+                            "en {why}: {figure} ({values}) — {definition}.",
+                      "en": "{word}: only {n} of {total} definitions give {said}, and they "
+                            "rest on {why}: {figure} ({values}) — {definition}."},
+    "vs_not_reproduced": {"es": "{word}: ninguna de {total} definiciones da {said}; la más "
+                                "cercana: {figure} ({values}) — {definition}.",
+                          "en": "{word}: none of {total} definitions gives {said}; the "
+                                "closest: {figure} ({values}) — {definition}."},
+    "vs_not_reproduced_named": {
+        "es": "{word}: lo que la frase nombra ({named}) da {figure} ({values}) — "
+              "{definition}; no {said}.{closest}",
+        "en": "{word}: what the wording names ({named}) gives {figure} ({values}) — "
+              "{definition}; not {said}.{closest}"},
+    "vs_closest_of_all": {"es": " La más cercana de las {total} definiciones: {figure} — "
+                                "{definition}.",
+                          "en": " The closest of all {total} definitions: {figure} — "
+                                "{definition}."},
+    "vs_spending_closest": {"es": "{word}; lo más cercano: {definition}.",
+                            "en": "{word}; the closest: {definition}."},
+    "vs_spending": {"es": "{word}: {definition}.", "en": "{word}: {definition}."},
+    "vs_not_checkable": {"es": "{word}: {reason}", "en": "{word}: {reason}"},
+    "weak_low_count": {"es": "cifras bajas (menos de {n} casos)",
+                       "en": "low counts (fewer than {n} cases)"},
+    "weak_not_published": {"es": "meses que aún no se publicaban el día en que se dijo",
+                           "en": "months not yet published on the day it was said"},
+    "weak_single_month": {"es": "un solo mes, mientras los periodos más largos dicen otra cosa",
+                          "en": "a single month, while the longer windows say otherwise"},
+    "weak_minority": {"es": "una pequeña minoría: {agreeing} de {plausible} definiciones "
+                            "plausibles coinciden con la cifra",
+                      "en": "a small minority: {agreeing} of {plausible} plausible "
+                            "definitions agree with the figure"},
+    "list_and": {"es": " y ", "en": " and "},
+    # level and record claims
+    "level_values": {"es": "{value} {unit}", "en": "{value} {unit}"},
+    "record_holds": {"es": "{word}: {current} ({value}) es {extreme} desde {since}: los "
+                           "{n} periodos comparables de {first} a {last} van de {low} a "
+                           "{high}; {since_period} tuvo {since_value} — {definition}.",
+                     "en": "{word}: {current} ({value}) is the {extreme} since {since}: the "
+                           "{n} comparable periods from {first} to {last} range from {low} to "
+                           "{high}; {since_period} had {since_value} — {definition}."},
+    "record_broken": {"es": "{word}: {current} ({value}) no es {extreme} desde {since}: "
+                            "{other} tuvo {other_value} — {definition}.",
+                      "en": "{word}: {current} ({value}) is not the {extreme} since {since}: "
+                            "{other} had {other_value} — {definition}."},
+    "record_lowest": {"es": "lo más bajo", "en": "lowest"},
+    "record_highest": {"es": "lo más alto", "en": "highest"},
+    "record_same_month": {"es": "el mismo mes de cada año", "en": "the same month of each year"},
+    "record_any_month": {"es": "todos los meses", "en": "every month"},
+    "record_year": {"es": "cada año completo", "en": "every full year"},
+    # caveats: what the statement left out
+    "cv_members_opposite": {"es": "{who} que se movieron en sentido contrario, con la misma "
+                                  "definición: {shown}{more}",
+                            "en": "{who} that moved the other way, under the same definition: "
+                                  "{shown}{more}"},
+    "cv_members_differ": {"es": "{who} a más de {gap} puntos del total, con la misma "
+                                "definición: {shown}{more}",
+                          "en": "{who} more than {gap} points from the total, under the same "
+                                "definition: {shown}{more}"},
+    "cv_states": {"es": "Estados", "en": "States"},
+    "cv_municipalities": {"es": "Municipios", "en": "Municipalities"},
+    "cv_more": {"es": " y {n} más", "en": " and {n} more"},
+    "cv_other_measure": {"es": "{label}{pop}, la misma definición da {pct}",
+                         "en": "{label}{pop}, the same definition gives {pct}"},
+    "cv_as_rate": {"es": "como tasa por 100 mil habitantes", "en": "as a rate per 100,000"},
+    "cv_as_count": {"es": "como conteo", "en": "as a count"},
+    "cv_revision": {"es": "con el corte del día ({day}) la misma definición da {day_pct}; con "
+                          "el más reciente ({newest}) {newest_pct}: el SESNSP revisó las cifras",
+                    "en": "with the cut of the day ({day}) the same definition gives {day_pct};"
+                          " with the newest ({newest}) {newest_pct}: the SESNSP revised the "
+                          "figures"},
+    "cv_no_cut_of_the_day": {"es": "ningún corte cargado publicado antes de la declaración "
+                                   "cubre estos meses: las cifras son del {cut}, posterior y "
+                                   "quizá revisado; carga el corte del día para saber qué era "
+                                   "público entonces",
+                             "en": "no loaded cut published by the day of the statement covers "
+                                   "these months: the figures are from the {cut}, later and "
+                                   "possibly revised; load the cut of the day to see what was "
+                                   "public then"},
+    "cv_not_published": {"es": "{window} no se había publicado el {date} (el SESNSP publica "
+                               "cada mes hacia el 20 del siguiente): la cifra no podía salir "
+                               "de datos públicos",
+                         "en": "{window} had not been published by {date} (the SESNSP "
+                               "publishes each month around the 20th of the next): the figure "
+                               "could not come from public data"},
+    "cv_break": {"es": "ruptura metodológica: la base es {base} y el periodo actual {current} "
+                       "({comparability}): {note}",
+                 "en": "methodology break: the baseline is {base} and the current window "
+                       "{current} ({comparability}): {note}"},
+    "cv_other_series": {"es": "la {series} también publica {span}, pero no ambos periodos: "
+                              "las dos cifras son de la {used}; los catálogos nunca se mezclan",
+                        "en": "{series} also publishes {span}, but not both windows: both "
+                              "figures use {used}; the catalogues are never mixed"},
+    "cv_indicator_alone": {"es": "{label} por sí solo: {pct}", "en": "{label} alone: {pct}"},
+    "cv_missing_cells": {"es": "algunas celdas venían vacías en la fuente: el total puede "
+                               "quedarse corto",
+                         "en": "some cells were empty in the source: the total may undercount"},
+    "cv_low_count": {"es": "cifras bajas: pocos casos mueven mucho el porcentaje",
+                     "en": "low counts: a few cases swing the percentage"},
+    "cv_days_differ": {"es": "{current} tiene {current_days} días y {baseline} "
+                             "{baseline_days}: {other} el cambio es {pct}",
+                       "en": "{current} has {current_days} days and {baseline} "
+                             "{baseline_days}: {other} the change is {pct}"},
+    "cv_count_rests_on": {"es": "como conteo solo lo da {current} contra {baseline} ({pct}), "
+                                "y descansa en {why}",
+                          "en": "as a count, only {current} against {baseline} gives it "
+                                "({pct}), and it rests on {why}"},
+    "cv_per_day": {"es": "por día", "en": "per day"},
+    "cv_as_totals": {"es": "como totales", "en": "as totals"},
+    "cv_wording": {"es": "lo que la frase nombra ({named}) da {pct}",
+                   "en": "what the wording names ({named}) gives {pct}"},
+    "cv_weak": {"es": "la cifra descansa en {why}", "en": "the figure rests on {why}"},
+    "cv_cut_missing": {"es": "{dataset}: el corte del día no está cargado ({load}); esas "
+                             "definiciones no se calcularon",
+                       "en": "{dataset}: the cut of the day is not loaded ({load}); those "
+                             "definitions were not computed"},
+    "cv_other_stage": {"es": "{stage} {years}: {amount} ({diff} frente a lo {best})",
+                       "en": "{stage} {years}: {amount} ({diff} against the {best})"},
+    "cv_after_said_on": {"es": "incluye años fiscales posteriores a la declaración",
+                         "en": "includes fiscal years after the statement"},
+    "cv_year_not_closed": {"es": "el año fiscal {year} no había cerrado el día de la "
+                                 "declaración: lo {stage} se conoció con la Cuenta Pública del "
+                                 "año siguiente",
+                           "en": "fiscal year {year} had not closed on the day of the "
+                                 "statement: what was {stage} became known with the next "
+                                 "year's Cuenta Pública"},
+    # what to load when the cut of the day is missing (--as-of)
+    "load_cut": {"es": "carga el corte de {month} de {year} de {dataset}, publicado hacia el "
+                       "{published}",
+                 "en": "load the {month} {year} cut of {dataset}, published around "
+                       "{published}"},
+    "dataset_crime_state": {"es": "la incidencia delictiva estatal del SESNSP (archivo "
+                                  "IDEFC_NM o IncidenciaDelictiva_FueroComun_Estatal)",
+                            "en": "the SESNSP's state crime file (IDEFC_NM or "
+                                  "IncidenciaDelictiva_FueroComun_Estatal)"},
+    "dataset_crime_municipal": {"es": "la incidencia delictiva municipal del SESNSP (IDM_NM)",
+                                "en": "the SESNSP's municipal crime file (IDM_NM)"},
+    "dataset_victims_state": {"es": "las víctimas estatales del SESNSP (archivo IDVFC_NM)",
+                              "en": "the SESNSP's state victims file (IDVFC_NM)"},
+    "dataset_victims_municipal": {"es": "las víctimas municipales del SESNSP",
+                                  "en": "the SESNSP's municipal victims file"},
+    "not_checkable_as_of": {"es": "ningún corte cargado de {dataset} es el publicado al {date}"
+                                  " (el {cut}; el más reciente cargado entonces: {have}): {load}"
+                                  ". Sin él no se sabe qué decían los datos ese día; un corte "
+                                  "anterior no es una verificación.",
+                            "en": "no loaded cut of {dataset} is the one published by {date} "
+                                  "(the {cut}; the newest loaded by then: {have}): {load}. "
+                                  "Without it, what the data said that day is unknown; an "
+                                  "older cut is not a check."},
+    "none_loaded": {"es": "ninguno", "en": "none"},
+    # why a claim cannot be checked: the data it needs and the warehouse lacks
+    "nc_no_file": {"es": "ningún archivo cargado publica {what} para {geo}: carga {kind} del "
+                         "SESNSP que cubra {first}..{last}{hint}",
+                   "en": "no loaded file publishes {what} for {geo}: ingest the SESNSP {kind} "
+                         "that covers {first}..{last}{hint}"},
+    "nc_kind_victims": {"es": "el archivo de víctimas (IDVFC)", "en": "victims file (IDVFC)"},
+    "nc_kind_crimes": {"es": "el archivo de incidencia delictiva", "en": "crime file"},
+    "nc_hint_old": {"es": " (para {year}: un archivo estatal de la {series}, p. ej. "
+                          "IncidenciaDelictiva_FueroComun_Estatal_1997-2017 del SESNSP)",
+                    "en": " (for {year}: a state file of {series}, e.g. the SESNSP's "
+                          "IncidenciaDelictiva_FueroComun_Estatal_1997-2017)"},
+    "nc_unpublished": {"es": "ningún archivo cargado publica {months} de {what} para {geo} "
+                             "({spans}), y todos los periodos que la frase puede querer decir "
+                             "necesitan alguno: carga el corte que los publique (véase "
+                             "`seguridad status`); los meses no publicados no son ceros.",
+                       "en": "no loaded file publishes {months} of {what} for {geo} ({spans}),"
+                             " and every window this claim can mean needs some of them: ingest "
+                             "the cut that publishes them (see `seguridad status`); "
+                             "unpublished months are not zeros."},
+    "nc_break": {"es": "ninguna metodología publica ambos periodos de {what} en {geo} "
+                       "({spans}), y entre ellas el indicador es {comparability}: {note}. "
+                       "Cifras de dos catálogos no son un número.",
+                 "en": "no single methodology publishes both windows for {what} in {geo} "
+                       "({spans}), and across that break the indicator is {comparability}: "
+                       "{note}. Figures from two catalogues are not one number."},
+    "nc_months": {"es": "ningún corte cargado publica todos los meses de los periodos que la "
+                        "frase puede querer decir para {what} en {geo} ({spans}; los periodos "
+                        "necesitan {first}..{last}): carga el corte que lo haga (véase "
+                        "`seguridad status`); los meses no publicados no son ceros.",
+                  "en": "no loaded cut publishes every month of the windows this claim can "
+                        "mean for {what} in {geo} ({spans}; the windows need {first}..{last}):"
+                        " ingest the cut that does (see `seguridad status`); unpublished "
+                        "months are not zeros."},
+    "nc_periods": {"es": "ningún corte cargado publica todos los meses de {first}..{last} de "
+                         "{what} para {geo}{victims}: carga los archivos que lo hagan (véase "
+                         "`seguridad status`); los meses no publicados no son ceros",
+                   "en": "no loaded cut publishes every month of {first}..{last} of {what} "
+                         "for {geo}{victims}: ingest the files that do (see `seguridad "
+                         "status`); unpublished months are not zeros"},
+    "nc_victims_files": {"es": " (víctimas: los archivos IDVFC del SESNSP)",
+                         "en": " (victims: the SESNSP's IDVFC files)"},
+    "nc_no_budget": {"es": "el almacén no tiene presupuesto federal del programa {program}: "
+                           "necesita la Cuenta Pública de la SHCP ('gasto por categoría "
+                           "programática') de los años del programa, p. ej. "
+                           "raw/budget/cuenta_publica/cp_2013.xls ... cp_2015.xls (véase "
+                           "raw/README.md), cargada con `seguridad ingest`{known}",
+                     "en": "the warehouse has no federal budget of program {program}: it "
+                           "needs the SHCP's Cuenta Pública ('gasto por categoría "
+                           "programática') for the program's years, e.g. "
+                           "raw/budget/cuenta_publica/cp_2013.xls ... cp_2015.xls (see "
+                           "raw/README.md), ingested with `seguridad ingest`{known}"},
+    "nc_known_programs": {"es": "; programas con presupuesto: {programs}",
+                          "en": "; programs with a budget: {programs}"},
+    "nc_no_years": {"es": "ninguna serie de años fiscales {years} tiene presupuesto de "
+                          "{program}",
+                    "en": "no run of fiscal years {years} has a budget for {program}"},
+    "record_said": {"es": "{extreme} desde {since}", "en": "the {extreme} since {since}"},
+    # the reports' words
+    "fc_title": {"es": "Verificación", "en": "Fact check"},
+    "fc_baseline_year": {"es": "Año base: {year}.", "en": "Baseline year: {year}."},
+    "fc_source": {"es": "Fuente", "en": "Source"},
+    "fc_claim": {"es": "Afirmación", "en": "Claim"},
+    "fc_said": {"es": "Dijo", "en": "Said"},
+    "fc_verdict": {"es": "Veredicto", "en": "Verdict"},
+    "fc_best": {"es": "Mejor definición", "en": "Best definition"},
+    "fc_range": {"es": "Rango", "en": "Range"},
+    "fc_range_line": {"es": "rango: {low} .. {high} en {n} definiciones; {matches} la "
+                            "reproducen; {agreeing} de {plausible} plausibles coinciden",
+                      "en": "range: {low} .. {high} over {n} definitions; {matches} reproduce "
+                            "it; {agreeing} of {plausible} plausible ones agree"},
+    "fc_published_when_said": {"es": "Publicado cuando se dijo: {answer}",
+                               "en": "Published when said: {answer}"},
+    "yes": {"es": "sí", "en": "yes"},
+    "no": {"es": "no", "en": "no"},
+    "fc_reproducing": {"es": "Definiciones que lo reproducen ({n}):",
+                       "en": "Reproducing definitions ({n}):"},
+    "fc_not_yet_published": {"es": " (no publicado aún)", "en": " (not yet published)"},
+    "fc_n_more": {"es": "… {n} más", "en": "… {n} more"},
+    "fc_sensitivity": {"es": "Sensibilidad: {n} definiciones dan entre {low} y {high}",
+                       "en": "Sensitivity: {n} definitions give between {low} and {high}"},
+    "fc_reproduced_by": {"es": "Lo reproducen ({n}):", "en": "Reproduced by ({n}):"},
+    "fc_later_years": {"es": " (años posteriores)", "en": " (later years)"},
+    "fc_by_year": {"es": "Por año", "en": "By year"},
+    "fc_left_out": {"es": "Lo que no dijo:", "en": "What the statement left out:"},
+    "fc_generated_md": {"es": "Generado por seguridad {version} el {date}; almacén construido "
+                              "{built}.",
+                        "en": "Generated by seguridad {version} on {date}; warehouse built "
+                              "{built}."},
+    "fc_dots": {"es": "Cada punto es una definición razonable ({n}; llenos: conteos, huecos: "
+                      "tasas; verdes: reproducen la cifra; el anillo azul es la mejor). La "
+                      "banda verde es lo que la cifra dicha cubre.",
+                "en": "Each dot is one reasonable definition ({n}; filled: counts, hollow: "
+                      "rates; green: reproduces the figure; the blue ring is the best). The "
+                      "green band is what the stated figure covers."},
+    # report compare --per, and windows of different lengths
+    "note_days_differ": {"es": "Los periodos tienen distinto número de días ({current} y "
+                               "{baseline}): por día, el cambio es {pct} (usa --per day).",
+                         "en": "The windows have different numbers of days ({current} and "
+                               "{baseline}): per day, the change is {pct} (use --per day)."},
+    "note_per": {"es": "Cifras por {unit} de cada periodo ({current} y {baseline} {units}): "
+                       "el total del periodo dividido entre sus {units}.",
+                 "en": "Figures per {unit} of each window ({current} and {baseline} {units}): "
+                       "the window's total divided by its {units}."},
+    "unit_day": {"es": "día", "en": "day"},
+    "unit_days": {"es": "días", "en": "days"},
+    "unit_month": {"es": "mes", "en": "month"},
+    "unit_months": {"es": "meses", "en": "months"},
+}
+
 
 def t(key: str, lang: str, **params: object) -> str:
     text = TEXT[key]["es" if lang == "es" else "en"]

@@ -17,7 +17,7 @@ CSV_COLUMNS = [
     "sex", "age_group", "current_start", "current_end", "current_value", "baseline_start",
     "baseline_end", "baseline_value", "abs_change", "pct_change", "contribution_pp",
     "current_count", "baseline_count", "low_count", "population_vintage", "cut_date",
-    "source_files", "source_sha256", "notes",
+    "source_files", "source_sha256", "notes", "per",
 ]
 
 
@@ -47,13 +47,14 @@ def as_records(c: Comparison) -> list[dict]:
         "cut_date": f"{c.cut_date:%Y-%m}" if c.cut_date else None,
         "source_files": ";".join(s["file"] for s in c.sources),
         "source_sha256": ";".join(s["sha256"] for s in c.sources),
+        "per": c.per,
     }
     total = {
         **common, "role": "total", "rank": None, "geo_level": c.geo.level,
         "geo_code": c.geo.code, "geo_name": c.geo.name,
-        "current_value": _round(c.current_value, c.per_100k),
-        "baseline_value": _round(c.baseline_value, c.per_100k),
-        "abs_change": _round(c.abs_change, c.per_100k), "pct_change": _pct(c.pct_change),
+        "current_value": _round(c.current_value, c.fractional),
+        "baseline_value": _round(c.baseline_value, c.fractional),
+        "abs_change": _round(c.abs_change, c.fractional), "pct_change": _pct(c.pct_change),
         "contribution_pp": _pct(c.pct_change) if c.by and not c.per_100k else None,
         "current_count": c.current_count, "baseline_count": c.baseline_count,
         "low_count": min(c.current_count, c.baseline_count) < c.low_count,
@@ -62,9 +63,9 @@ def as_records(c: Comparison) -> list[dict]:
     members = [{
         **common, "role": "member", "rank": m["rank"], "geo_level": m["geo_level"],
         "geo_code": m["geo_code"], "geo_name": m["geo_name"],
-        "current_value": _round(m["current_value"], c.per_100k),
-        "baseline_value": _round(m["baseline_value"], c.per_100k),
-        "abs_change": _round(m["abs_change"], c.per_100k), "pct_change": _pct(m["pct_change"]),
+        "current_value": _round(m["current_value"], c.fractional),
+        "baseline_value": _round(m["baseline_value"], c.fractional),
+        "abs_change": _round(m["abs_change"], c.fractional), "pct_change": _pct(m["pct_change"]),
         "contribution_pp": _pct(m["contribution_pp"], 4),
         "current_count": m["current_count"], "baseline_count": m["baseline_count"],
         "low_count": m["low_count"], "notes": "",
@@ -94,8 +95,9 @@ def headline(c: Comparison, lang: str | None = None) -> str:
             ("" if c.age_group == "Total" else f", {c.age_group}") + ")"
     if c.per_100k:
         what += f" ({t('rate_suffix', lang)})"
-    values = (f"{number(c.baseline_value, c.per_100k)} → {number(c.current_value, c.per_100k)}"
-              + ("" if c.per_100k else f" {unit}"))
+    values = (f"{number(c.baseline_value, c.fractional)} → {number(c.current_value, c.fractional)}"
+              + ("" if c.per_100k else f" {unit}")
+              + (f" {t('a_' + c.per, lang)}" if c.per else ""))
     flag = f"{t('break_flag', lang)} " if c.methodology_break else ""
     base, cur = c.baseline.describe(lang), c.current.describe(lang)
     place = (t("nationally", lang) if c.geo.level == "national" and lang == "es"
@@ -131,10 +133,11 @@ def summary_rows(c: Comparison) -> list[tuple[str, str]]:
         (t("indicator", lang), f"{c.indicator} ({c.indicator_label})"),
         (t("geography", lang), f"{c.geo.name} ({c.geo.level} {c.geo.code})"),
         (t("measure", lang), f"{t(c.counts, lang)}, "
-                             + t("per_100k" if c.per_100k else "count", lang)),
-        (f"{t('current', lang)} {c.current}", number(c.current_value, c.per_100k)),
-        (f"{t('baseline', lang)} {c.baseline}", number(c.baseline_value, c.per_100k)),
-        (t("change", lang), number(c.abs_change, c.per_100k)),
+                             + t("per_100k" if c.per_100k else f"per_{c.per}" if c.per
+                                 else "count", lang)),
+        (f"{t('current', lang)} {c.current}", number(c.current_value, c.fractional)),
+        (f"{t('baseline', lang)} {c.baseline}", number(c.baseline_value, c.fractional)),
+        (t("change", lang), number(c.abs_change, c.fractional)),
         (t("change_pct", lang), signed_pct(c.pct_change)),
     ]
 
@@ -149,8 +152,8 @@ def member_table(c: Comparison) -> tuple[list[str], list[list[str]]]:
     for m in c.members:
         rank = str(m["rank"]) if m["rank"] else "–"  # unranked: no figure (no rate)
         row = [rank, m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
-               number(m["baseline_value"], c.per_100k), number(m["current_value"], c.per_100k),
-               number(m["abs_change"], c.per_100k), signed_pct(m["pct_change"])]
+               number(m["baseline_value"], c.fractional), number(m["current_value"], c.fractional),
+               number(m["abs_change"], c.fractional), signed_pct(m["pct_change"])]
         if not c.per_100k:
             row.append("n/a" if m["contribution_pp"] is None else f"{m['contribution_pp']:+.2f}")
         rows.append(row)

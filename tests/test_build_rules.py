@@ -56,6 +56,10 @@ BREAKS = {
         "INSERT INTO core.crime_crosswalk (indicator, series, bien_juridico, tipo, subtipo, "
         "modalidad) VALUES ('homicidios', 'cnsp_2015', '%', 'Homicidio', '%', '%')",
         "homicidios"),
+    # issue 21: the indicators check-claims may read victims of are known indicators
+    "verdict_rules_known": (
+        "UPDATE core.verdict_rule SET value = value || ' homicidios' "
+        "WHERE rule = 'victims_indicators'", "homicidios"),
 }
 
 

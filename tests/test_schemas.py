@@ -50,12 +50,6 @@ def test_state_name_variants_resolve(variant, code):
     assert reference.state_codes_by_name()[normalize_name(variant)] == code
 
 
-def test_crosswalk_names_known_indicators_and_series():
-    crosswalk = reference.load("crime_crosswalk")
-    assert set(crosswalk["indicator"]) <= set(reference.load("indicators")["indicator"])
-    assert set(crosswalk["series"]) <= set(reference.load("series")["series"])
-
-
 def test_a_broken_reference_file_is_refused(tmp_path, monkeypatch):
     bad = reference.load("states").copy()
     bad.loc[0, "state_code"] = "33"

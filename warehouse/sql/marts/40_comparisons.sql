@@ -12,7 +12,10 @@
 --   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
 --   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total'),
 --   p_facts (the table of monthly values, default marts.measure_monthly, the newest cut; a
---   temp table of the values as of a date for --as-of, see seguridad.compare.as_of_facts).
+--   temp table of the values as of a date for --as-of, see seguridad.compare.as_of_facts);
+--   compare_windows only: p_per ('day', the default, or 'month'): each window's count per day
+--   (or month) of the window, marts.per_unit, in current_per / baseline_per / per_pct_change,
+--   what `report compare --per` reports and what it notes when the windows' days differ.
 --   An indicator of NULL gives every indicator at once (one row per indicator x geography).
 --
 --   SELECT * FROM marts.compare_windows('homicidio_doloso',
@@ -78,7 +81,7 @@ SELECT
          THEN marts.rate_per_100k(value, population, days, year_days) END AS rate_per_100k,
     CASE WHEN months_with_population = months_published THEN population_vintage END
         AS population_vintage,
-    cut_date, file_sha256s
+    cut_date, file_sha256s, CAST(days AS INTEGER) AS days
 FROM totals;
 
 CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_current_series, p_current_start,
@@ -88,7 +91,8 @@ CREATE OR REPLACE MACRO marts.compare_windows(p_indicator, p_current_series, p_c
                                               p_include_attempts := false,
                                               p_measure := 'crimes', p_sex := 'Total',
                                               p_age_group := 'Total',
-                                              p_facts := 'marts.measure_monthly')
+                                              p_facts := 'marts.measure_monthly',
+                                              p_per := 'day')
 AS TABLE
 WITH cur AS (
     SELECT * FROM marts.window_totals(p_indicator, p_current_series, p_current_start,
@@ -133,6 +137,18 @@ SELECT
         AS has_missing_cells,
     greatest(cur.cut_date, base.cut_date) AS cut_date,
     list_distinct(list_concat(coalesce(cur.file_sha256s, []), coalesce(base.file_sha256s, [])))
-        AS file_sha256s
+        AS file_sha256s,
+    date_diff('day', CAST(p_current_start AS DATE),
+              CAST(p_current_end AS DATE) + INTERVAL 1 MONTH) AS current_days,
+    date_diff('day', CAST(p_baseline_start AS DATE),
+              CAST(p_baseline_end AS DATE) + INTERVAL 1 MONTH) AS baseline_days,
+    p_per AS per,
+    marts.per_unit(cur.value, cur.days, cur.months_published, p_per) AS current_per,
+    marts.per_unit(base.value, base.days, base.months_published, p_per) AS baseline_per,
+    marts.per_unit(cur.value, cur.days, cur.months_published, p_per)
+        - marts.per_unit(base.value, base.days, base.months_published, p_per) AS per_abs_change,
+    marts.pct_change(marts.per_unit(cur.value, cur.days, cur.months_published, p_per),
+                     marts.per_unit(base.value, base.days, base.months_published, p_per))
+        AS per_pct_change
 FROM cur
 FULL OUTER JOIN base USING (indicator, geo_level, geo_code);

@@ -38,6 +38,17 @@ CREATE OR REPLACE MACRO marts.days_in_year(m) AS
 CREATE OR REPLACE MACRO marts.rate_per_100k(value, population, days, year_days) AS
     CASE WHEN population > 0 THEN value * 100000.0 * (year_days / days) / population END;
 
+-- A window's figure per day or per month, defined once (check-claims, `report compare --per`,
+-- marts.compare_windows): the window's total divided by its days ('day': the "daily average"
+-- official reports give since 2024) or by its months ('month': a monthly average); 'total' or
+-- NULL: the total itself. Months of different lengths compare fairly only per day (February
+-- has 28 or 29 days, March 31).
+CREATE OR REPLACE MACRO marts.per_unit(value, days, months, per) AS
+    CASE coalesce(per, 'total')
+         WHEN 'day' THEN value / days
+         WHEN 'month' THEN value / months
+         ELSE CAST(value AS DOUBLE) END;
+
 -- Percent change, defined once: NULL when the baseline is not positive.
 CREATE OR REPLACE MACRO marts.pct_change(current_value, baseline_value) AS
     CASE WHEN baseline_value > 0
