@@ -135,6 +135,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
         JOIN core.series AS c USING (series)
         WHERE c.rank > (SELECT rank FROM core.series WHERE series = ?) ORDER BY ALL""",
                         [series]).fetchall()
+    md += [f"- {line}" for line in closed_series_lines(con, lang)]
     if newer:
         words = "Series más recientes, aún cortas" if lang == "es" else "Newer series, short"
         md.append(f"- {words}: " + ", ".join(f"{s} ({p})" for s, p in newer)
@@ -319,6 +320,8 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
                       f"{cut_words(report['cut'], lang)}; rates with "
                       f"{_vintage_words(population, lang)}. The last 12 months against the 12 "
                       "before, nationally.")) + "</p>",
+                 *[f"<p class='note'>{html._e(line)}</p>"
+                   for line in closed_series_lines(con, lang)],
                  "<div class='cards'>"]
         for label, page, c in report["comparisons"]:
             chart = html.line_chart(html.monthly_points(con, c), c, width=440, height=150,
@@ -384,6 +387,24 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def closed_series_lines(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
+    """One sentence per closed crime series whose last cut is loaded (core.series_status,
+    schemas/reference/series.csv closed_cut): complete, not stale, and what replaced it."""
+    words = series_words(con, lang)
+    lines = []
+    for series, cut, following in con.execute("""
+            SELECT s.series, s.closed_cut,
+                   (SELECT n.series FROM core.series AS n WHERE n.rank = c.rank + 1)
+            FROM core.series_status AS s JOIN core.series AS c USING (series)
+            WHERE s.state = 'complete' AND s.dataset = 'crime_state'
+            ORDER BY c.rank""").fetchall():
+        after = (t("series_closed_after", lang, next=words.get(following, following))
+                 if following else "")
+        lines.append(t("series_closed", lang, series=words.get(series, series),
+                       cut=cut_words(cut, lang), after=after))
+    return lines
 
 
 def _vintage_words(vintage: str | None, lang: str) -> str:
