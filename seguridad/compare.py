@@ -401,11 +401,10 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if per_100k and population_vintage and r["population_vintage"] != population_vintage:
         notes.append(t("note_vintage", lang, asked=population_vintage, place=geo.name,
                        used=r["population_vintage"]))
-    shas = r["file_sha256s"]
-    (warned,) = fetch_one(con, "SELECT count(*) FROM ops.data_warnings "
-                               "WHERE list_contains(?, file_sha256)", [shas])
+    warned, rules = touching_warnings(con, r["file_sha256s"], indicator, geo, current,
+                                      baseline)
     if warned:
-        notes.append(t("note_warnings", lang, n=f"{warned:,}"))
+        notes.append(t("note_warnings_touching", lang, n=f"{warned:,}", rules=rules))
     members = []
     if by:
         members = breakdown([row for row in rows if row["is_member"] and row is not r], r,
@@ -447,6 +446,18 @@ def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
                             "FROM core.series", [lang]).fetchall())
 
 
+def touching_warnings(con: duckdb.DuckDBPyConnection, shas: list[str], indicator: str,
+                      geo: Geo, current: Window, baseline: Window) -> tuple[int, str]:
+    """How many warnings of the source files touch this comparison's own numbers (its
+    indicator's crime rows, its places, its months: marts.report_warnings), and their rules."""
+    warned, rules = fetch_one(
+        con, "SELECT count(*), string_agg(DISTINCT check_name, '; ' ORDER BY check_name) "
+             "FROM marts.report_warnings(?, ?, ?, ?, ?, ?, ?, ?)",
+        [shas, indicator, geo.level, geo.code, current.start, current.end, baseline.start,
+         baseline.end])
+    return warned, rules or ""
+
+
 def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int,
               per: str | None = None) -> list[dict]:
     """The members of a total, ranked by how much they moved it. For counts each member's
@@ -473,8 +484,13 @@ def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int,
         })
     key = "pct_change" if per_100k else "abs_change"
     out.sort(key=lambda m: (m[key] is None, m[key] if m[key] is not None else 0))
-    for rank, m in enumerate(out, start=1):
+    # A member without the figure (no population: a municipality created after the
+    # projections has no rate) is listed, unranked: it is in no ranking by rate.
+    ranked = [m for m in out if m[key] is not None]
+    for rank, m in enumerate(ranked, start=1):
         m["rank"] = rank
+    for m in out[len(ranked):]:
+        m["rank"] = None
     return out
 
 

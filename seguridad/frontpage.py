@@ -194,6 +194,24 @@ def r12_section(con: duckdb.DuckDBPyConnection, report: dict, lang: str) -> list
     return out
 
 
+def closed_series_lines(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
+    """One sentence per closed crime series whose last cut is loaded (core.series_status,
+    schemas/reference/series.csv closed_cut): complete, not stale, and what replaced it."""
+    words = compare.series_words(con, lang)
+    lines = []
+    for series, cut, following in con.execute("""
+            SELECT s.series, s.closed_cut,
+                   (SELECT n.series FROM core.series AS n WHERE n.rank = c.rank + 1)
+            FROM core.series_status AS s JOIN core.series AS c USING (series)
+            WHERE s.state = 'complete' AND s.dataset = 'crime_state'
+            ORDER BY c.rank""").fetchall():
+        after = (t("series_closed_after", lang, next=words.get(following, following))
+                 if following else "")
+        lines.append(t("series_closed", lang, series=words.get(series, series),
+                       cut=cut_words(cut, lang), after=after))
+    return lines
+
+
 def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | None,
                 entries: list[dict], lang: str = "es") -> Path:
     """The page people open: the newest months first, then the last 12 months, the fact
@@ -211,6 +229,8 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
         population = report["national"][0]["population_vintage"] if report["national"] else ""
         body.append("<p>" + html._e(t("index_intro", lang, cuts="; ".join(cuts),
                                       vintage=vintage_words(population, lang))) + "</p>")
+        body += [f"<p class='note'>{html._e(line)}</p>"
+                 for line in closed_series_lines(con, lang)]
         for s in report.get("series_list", []):
             if s != report.get("r12_series"):  # its newest months, before its last 12
                 body += newest_section(con, s, lang)

@@ -73,6 +73,20 @@ TEXT = {
     "crimes": {"es": "carpetas de investigación", "en": "investigation files"},
     "victims": {"es": "víctimas", "en": "victims"},
     "low": {"es": "cifra baja", "en": "low count"},
+
+    # --- issue 22: the publisher's files as published (warnings, closed series) ----------
+    "note_warnings_touching": {
+        "es": "{n} advertencia(s) de los archivos de origen tocan estas cifras ({rules}): "
+              "véase ops.data_warnings.",
+        "en": "{n} warning(s) of the source files touch these figures ({rules}): see "
+              "ops.data_warnings."},
+    "series_closed": {
+        "es": "Serie cerrada y completa: {series}, hasta su último {cut} (no es un retraso: "
+              "el SESNSP ya no la publica){after}.",
+        "en": "A closed, complete series: {series}, to its last {cut} (not a delay: the "
+              "SESNSP publishes it no more){after}."},
+    "series_closed_after": {"es": "; desde entonces publica: {next}",
+                            "en": "; since then it publishes {next}"},
 }
 
 # --- issue 21: verdicts a journalist can publish (check-claims, report compare --per) ------

@@ -15,6 +15,7 @@ from seguridad import (
     datapackage,
     factcheck,
     factcheck_report,
+    frontpage,
     html,
     maps,
     pages,
@@ -27,6 +28,7 @@ from seguridad.db import fetch_dicts
 from seguridad.errors import SeguridadError
 from seguridad.factcheck import cut_words
 from seguridad.factcheck_report import VERDICT_WORDS, said_text, who_and_when
+from seguridad.frontpage import closed_series_lines
 from seguridad.i18n import t, vintage_words
 from seguridad.report import source_line
 from seguridad.windows import PRESET_TABLE, STANDARD_PRESETS
@@ -162,6 +164,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
           f"{t('data_up_to', lang, month=month_words(newest, lang))}",
           "", f"- {t('population', lang)}: {vintage_words(rows[0]['population_vintage'], lang)}"]
     md += [f"- {source_line(s, lang=lang)}" for s in srcs]
+    md += [f"- {line}" for line in closed_series_lines(con, lang)]
     for name in series_list:
         chosen_rows = [r for r in rows if r["series"] == name]
         cut = max(r["cut_date"] for r in chosen_rows if r["geo_level"] == "national")
@@ -406,8 +409,6 @@ def claims_markdown(entries: list[dict], lang: str) -> list[str]:
 
 def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | None,
                 entries: list[dict], lang: str = "es") -> Path:
-    from seguridad import frontpage
-
     return frontpage.write_index(con, out_dir, report, entries, lang)
 
 

@@ -204,7 +204,8 @@ def member_table(c: Comparison) -> tuple[list[str], list[list[str]]]:
         head.append(t("contribution", lang))
     rows = []
     for m in c.members:
-        row = [str(m["rank"]), m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
+        rank = str(m["rank"]) if m["rank"] else "–"  # unranked: no figure (no rate)
+        row = [rank, m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
                number(m["baseline_value"], c.fractional, lang),
                number(m["current_value"], c.fractional, lang),
                number(m["abs_change"], c.fractional, lang), signed_pct(m["pct_change"], lang)]

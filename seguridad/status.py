@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from schemas.names import formats, is_yearly
-from seguridad import journal, warehouse
+from seguridad import journal, reconciliation, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
 
@@ -32,6 +32,7 @@ def describe(settings: Settings) -> str:
         out.write(f"warehouse: {settings.warehouse_path}\nlanding zone: {settings.raw_dir}\n\n")
         out.write("Datasets and series (for each month the newest cut wins; the cuts behind "
                   "each series):\n")
+        states = series_states(con)
         for dataset, series, fmt, first, last, cuts, loaded in con.execute("""
                 SELECT c.dataset, c.series, any_value(rf.format), min(c.month), max(c.month),
                        string_agg(DISTINCT strftime(c.cut_date, '%Y-%m'), ', '
@@ -41,8 +42,9 @@ def describe(settings: Settings) -> str:
                 GROUP BY ALL ORDER BY c.dataset, min(c.month)
                 """).fetchall():
             span, cut = coverage(fmt, first, last, cuts)
+            state = states.get((dataset, series), "")
             out.write(f"  {dataset:<20} {series:<17} {span:<18} {cut:<12} "
-                      f"loaded {loaded:%Y-%m-%d %H:%M}\n")
+                      f"loaded {loaded:%Y-%m-%d %H:%M}{state}\n")
         out.write("\nFiles:\n")
         for name, status, fmt, cut, rows, reason, warnings in con.execute(
                 "SELECT f.file_name, f.status, f.format, f.cut_date, f.rows, f.status_reason, "
@@ -55,6 +57,7 @@ def describe(settings: Settings) -> str:
             if warnings:
                 detail += f"; {warnings:,} warning(s) in ops.data_warnings"
             out.write(f"  {status:<10} {name}  {detail.strip()}\n")
+        out.write(warnings_section(con))
         out.write("\nLast runs (including those that failed or were killed):\n")
         history = sorted(journal.entries(settings).values(), key=lambda r: r["started_at"],
                          reverse=True)
@@ -68,4 +71,52 @@ def describe(settings: Settings) -> str:
                       f"{run['command']:<8} {run.get('message') or ''}\n")
     finally:
         con.close()
+    return out.getvalue()
+
+
+def series_states(con) -> dict[tuple[str, str], str]:
+    """(dataset, series) -> what to say of it: a closed series whose last cut is loaded is
+    complete (never stale, however old the cut); an open one is behind when the publication
+    calendar says a newer cut is out (core.series_status)."""
+    out = {}
+    for dataset, series, newest, closed, expected, state in con.execute(
+            "SELECT dataset, series, newest_cut, closed_cut, expected_cut, state "
+            "FROM core.series_status").fetchall():
+        if state == "complete":
+            text = f"closed: complete (last cut {closed:%Y-%m})"
+        elif state == "closed_incomplete":
+            text = f"closed at {closed:%Y-%m}; newest cut loaded {newest:%Y-%m}"
+        elif state == "behind":
+            text = f"behind: the cut of {expected:%Y-%m} is out by the calendar"
+        else:
+            text = "current"
+        out[(dataset, series)] = f"  [{text}]"
+    return out
+
+
+def warnings_section(con) -> str:
+    """What the loaded files carry that is odd (ops.data_warnings, by rule) and where the
+    state files and the municipal files disagree most (marts.state_municipal_reconciliation)."""
+    out = io.StringIO()
+    rules = con.execute("""
+        SELECT check_name, count(*), count(DISTINCT w.file_sha256)
+        FROM ops.data_warnings AS w JOIN ops.raw_files AS f USING (file_sha256)
+        WHERE f.status IN ('loaded', 'superseded')
+        GROUP BY ALL ORDER BY 2 DESC, 1""").fetchall()
+    if rules:
+        out.write("\nWarnings in the loaded files (ops.data_warnings; the files loaded):\n")
+        for rule, n, files in rules:
+            out.write(f"  {n:>6,}  {rule[:90]}  ({files} file(s))\n")
+    gaps = reconciliation.worst_gaps(con)
+    if gaps:
+        out.write("\nState files against the municipal files, the worst gaps "
+                  "(marts.state_municipal_reconciliation):\n")
+        for g in gaps:
+            pct = "n/a" if g["gap_pct"] is None else f"{g['gap_pct']:+.1f}%"
+            flag = "  WARNING: beyond the tolerance" if g["beyond_tolerance"] else ""
+            out.write(f"  {g['state_name']} {g['indicator']} {g['year']} ({g['series']}, "
+                      f"{g['months']} months): state {g['state_total']:,}, municipal "
+                      f"{g['municipal_total']:,} = {g['identified']:,} in municipalities + "
+                      f"{g['unattributed']:,} unattributed + {g['unknown']:,} unknown codes; "
+                      f"gap {g['gap']:+,} ({pct}; tolerance {g['tolerance_pct']:g}%){flag}\n")
     return out.getvalue()

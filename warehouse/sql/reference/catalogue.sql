@@ -3,9 +3,11 @@
 CREATE OR REPLACE TABLE core.series AS
 SELECT series, CAST(rank AS INTEGER) AS rank, name_es, name_en, words_es, words_en,
        CAST(first_year AS INTEGER) AS first_year, CAST(last_year AS INTEGER) AS last_year,
-       description
+       description, CAST(strptime(closed_cut, '%Y-%m') AS DATE) AS closed_cut, closed_note
 FROM read_csv(getvariable('reference_dir') || '/series.csv', header = true, all_varchar = true);
 COMMENT ON TABLE core.series IS 'Methodologies (crime catalogues). Numbers from different series are never added together.';
+COMMENT ON COLUMN core.series.closed_cut IS 'The last cut of a closed series (first day of its month): the SESNSP publishes it no more, and that cut completes it (a closed series is complete, never stale). NULL while the series is published.';
+COMMENT ON COLUMN core.series.closed_note IS 'Why and how the series closed.';
 
 CREATE OR REPLACE TABLE core.indicator AS
 SELECT indicator, label_es, label_en, unit, description
@@ -39,3 +41,11 @@ FROM read_csv(getvariable('reference_dir') || '/report_thresholds.csv', header =
 COMMENT ON TABLE core.report_threshold IS 'Numbers the reports judge a figure by (schemas/reference/report_thresholds.csv): low_count, under which a count is flagged in rankings and maps.';
 COMMENT ON COLUMN core.report_threshold.setting IS 'Which threshold: low_count.';
 COMMENT ON COLUMN core.report_threshold.value IS 'The threshold, a whole number (low_count: a count under it is flagged).';
+
+-- How far a state's municipal file may sum from its state file before the build warns
+-- (marts.state_municipal_reconciliation, issue 22).
+CREATE OR REPLACE TABLE core.reconciliation_tolerance AS
+SELECT indicator, CAST(tolerance_pct AS DOUBLE) AS tolerance_pct, note
+FROM read_csv(getvariable('reference_dir') || '/reconciliation_tolerance.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.reconciliation_tolerance IS 'Tolerance (percent of the state total, per year and indicator; * for the rest) beyond which a state''s municipal file and its state file disagree enough for the build to warn (schemas/reference/reconciliation_tolerance.csv).';
