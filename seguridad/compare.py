@@ -14,7 +14,7 @@ import duckdb
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t
+from seguridad.i18n import t, warning_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.windows import (
     Window,
@@ -404,6 +404,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     warned, rules = touching_warnings(con, r["file_sha256s"], indicator, geo, current,
                                       baseline)
     if warned:
+        rules = "; ".join(warning_words(x.strip(), lang) for x in rules.split(";"))
         notes.append(t("note_warnings_touching", lang, n=f"{warned:,}", rules=rules))
     members = []
     if by:

@@ -77,9 +77,9 @@ TEXT = {
     # --- issue 22: the publisher's files as published (warnings, closed series) ----------
     "note_warnings_touching": {
         "es": "{n} advertencia(s) de los archivos de origen tocan estas cifras ({rules}): "
-              "véase ops.data_warnings.",
-        "en": "{n} warning(s) of the source files touch these figures ({rules}): see "
-              "ops.data_warnings."},
+              "`seguridad status` dice en qué archivos.",
+        "en": "{n} warning(s) of the source files touch these figures ({rules}): "
+              "`seguridad status` says in which files."},
     "series_closed": {
         "es": "Serie cerrada y completa: {series}, hasta su último {cut} (no es un retraso: "
               "el SESNSP ya no la publica){after}.",
@@ -605,6 +605,11 @@ WARNING_WORDS = {
                 "1999): probablemente falta el dato, no es cero",
     "the national row is not the sum of the states (beyond rounding)":
         "la fila nacional no es la suma de los estados (más allá del redondeo)",
+    "implausible value": "valor inverosímil",
+    "is negative": "valor negativo",
+    "new crime row": "fila de delito nueva",
+    "price index disagrees with another file": "el índice de precios difiere de otro archivo",
+    "is not the sum of the year's months": "no es la suma de los meses del año",
 }
 
 

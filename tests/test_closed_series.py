@@ -108,4 +108,5 @@ def test_the_index_page_calls_the_closed_series_complete(published):
             "de diciembre de 2025 (no es un retraso: el SESNSP ya no la publica); desde "
             "entonces publica: catálogo 2026 (RNID).") in index
     assert "Serie cerrada y completa: metodología 2015" in published["cambios"]
-    assert "Cambios en la incidencia delictiva: cnsp_2015, 2025-12" in published["cambios"]
+    # the closed series' section, in words (issue 23: no internal key in the Markdown)
+    assert "## Metodología 2015 (CNSP/38/15): corte de diciembre de 2025" in published["cambios"]
