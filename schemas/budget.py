@@ -64,6 +64,23 @@ def _amount(field: str, description: str) -> object:
     return pa.Field(alias=field, nullable=True, description=description)
 
 
+def _blocks(df: pd.DataFrame) -> pd.DataFrame:
+    """Each row's block (a run of rows with one key), whether the block repeats the key of an
+    earlier one, and whether it repeats an earlier block of that key cell for cell."""
+    key = df[_present(df, KEY)].fillna("").apply(lambda c: c.str.strip())
+    block = key.ne(key.shift()).any(axis=1).cumsum()
+    name = key.agg("|".join, axis=1)
+    cells = df[_present(df, ["PRESUPUESTO", *AMOUNTS])].fillna("").apply(lambda c: c.str.strip())
+    content = cells.agg("|".join, axis=1).groupby(block).agg("\n".join)
+    per_block = pd.DataFrame({"name": name.groupby(block).first(), "content": content})
+    per_block["repeated"] = per_block["name"].duplicated()
+    per_block["same_as_before"] = per_block.duplicated(["name", "content"])
+    return pd.DataFrame({"block": block,
+                         "repeated": block.map(per_block["repeated"]),
+                         "same_as_before": block.map(per_block["same_as_before"])},
+                        index=df.index)
+
+
 class CuentaPublicaProgramatica(pa.DataFrameModel):
     """Cuenta Pública, gasto por categoría programática (SHCP): for every ente, ramo and
     program of the federal government, the amounts of each budget stage (Aprobado,
@@ -197,12 +214,26 @@ class CuentaPublicaProgramatica(pa.DataFrameModel):
         return checks.flag(df, {"PRESUPUESTO": name_ok & order_ok & complete})
 
     @pa.dataframe_check(error="is listed a second time under the same ente, ramo and "
-                              "subramo (a repeated block?)")
+                              "subramo with the same amounts: a total would count it twice "
+                              "(a repeated block?)")
     def program_listed_once(cls, df: pd.DataFrame) -> pd.DataFrame:
-        key = df[_present(df, KEY)].fillna("").apply(lambda c: c.str.strip())
-        block = key.ne(key.shift()).any(axis=1).cumsum()
-        first_block = block.groupby(key.agg("|".join, axis=1)).transform("min")
-        return checks.flag(df, {"PROGRAMA": block == first_block})
+        """A block (a program's or level's rows) written twice as it is: damage, since
+        every sum would double. Flagged on every row of the copy."""
+        blocks = _blocks(df)
+        return checks.flag(df, {"PROGRAMA": ~(blocks["repeated"] & blocks["same_as_before"])})
+
+    @pa.dataframe_check(error="is listed a second time under the same ente, ramo and "
+                              "subramo, with other amounts: loaded as a block of its own (two "
+                              "units under one name, as the 2020-2023 editions list the Consejo "
+                              "de la Judicatura Federal)")
+    def repeated_block_differs(cls, df: pd.DataFrame) -> pd.DataFrame:
+        """The same key again with other amounts: the publisher's way of listing two units
+        under one name. A warning (schemas/formats.toml), flagged on the block's first row;
+        the blocks load apart (core.budget_yearly.block)."""
+        blocks = _blocks(df)
+        first_row = blocks["block"].ne(blocks["block"].shift())
+        return checks.flag(df, {"PROGRAMA": ~(blocks["repeated"] & ~blocks["same_as_before"]
+                                              & first_row)})
 
     class Config:
         strict = True

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.reference import municipality_names, normalize_name, state_codes_by_name
+from schemas.reference import (
+    municipality_names,
+    normalize_name,
+    state_codes_by_name,
+    unattributed_rules,
+)
 
 
 def blank(s: pd.Series, number: pd.Series | None = None) -> pd.Series:
@@ -25,8 +30,10 @@ def _number(s: pd.Series) -> pd.Series:
 
 # A whole number as the files write it: digits, '1.0' (pandas writes whole numbers so when a
 # column has blanks), or digits with thousands separators ('1,136': the SESNSP's Feb-2024 file
-# quotes such cells; read as the number, and warned about). Not '1e3', '+12', '1.136', '1 136'.
-WHOLE_NUMBER = r"\s*([0-9]+(\.0*)?|[0-9]{1,3}(,[0-9]{3})+)\s*"
+# quotes such cells; read as the number, and warned about), with a minus sign where the
+# publisher corrects a count ('-1': a number, warned about as negative, not damage). Not '1e3',
+# '+12', '1.136', '1 136'.
+WHOLE_NUMBER = r"\s*-?([0-9]+(\.0*)?|[0-9]{1,3}(,[0-9]{3})+)\s*"
 THOUSANDS = r"\s*[0-9]{1,3}(,[0-9]{3})+\s*"
 # No count, population or amount of any file comes near these: above them is damage, and
 # their sums would overflow the warehouse's integers.
@@ -164,6 +171,26 @@ def known_municipality(code: pd.Series) -> pd.Series:
     return five.isna() | five.isin(list(names))
 
 
+def unattributed(code: pd.Series, name: pd.Series) -> pd.Series:
+    """Rows of crimes with no single municipality (schemas/reference/municipal_unattributed.csv:
+    the state code + 999, 'No especificado', 'Otros municipios', a judicial district)."""
+    rules = unattributed_rules()
+    five = _municipality_code(code)
+    names = {v: normalize_name(v) for v in name.dropna().unique()}
+    normal = name.map(names)
+    by_prefix = normal.map(lambda n: isinstance(n, str) and any(
+        n == p or n.startswith(p + " ") for p in rules["name_prefix"]))
+    return (five.str[2:].isin(list(rules["code_suffix"])).fillna(False).astype(bool)
+            | normal.isin(list(rules["name"])).fillna(False).astype(bool)
+            | by_prefix.fillna(False).astype(bool))
+
+
+def known_or_unattributed(code: pd.Series, name: pd.Series) -> pd.Series:
+    """A municipality of INEGI's catalogue, or a row the publisher attributes to none (which
+    counts in its state only). Anything else is a code INEGI has not listed (yet)."""
+    return known_municipality(code) | unattributed(code, name)
+
+
 def municipality_name_matches(code: pd.Series, name: pd.Series) -> pd.Series:
     """The name is the municipality the code says (accents, case and a shortened official
     name aside: 'Dolores Hidalgo' for 'Dolores Hidalgo Cuna de la Independencia Nacional')."""
@@ -173,7 +200,10 @@ def municipality_name_matches(code: pd.Series, name: pd.Series) -> pd.Series:
         if c is None or c not in names or not isinstance(n, str):
             return True
         e, g = normalize_name(names[c]), normalize_name(n)
-        return e == g or e.startswith(g + " ") or g.startswith(e + " ")
+        # a shortened name, or one without the honorific INEGI's current name adds
+        # ('Heroica Ciudad de Juchitán de Zaragoza' for 'Juchitán de Zaragoza')
+        return (e == g or e.startswith(g + " ") or g.startswith(e + " ")
+                or e.endswith(" " + g) or g.endswith(" " + e))
 
     five = _municipality_code(code)
     verdict = {pair: same(*pair) for pair in set(zip(five, name, strict=True))}
@@ -196,9 +226,6 @@ SQL_TWINS = {
     "state_code_valid": "trim({c}) IN (" + ", ".join(f"'{v}'" for v in sorted(_VALID_CODES))
                         + ")",
     "state_name_known": "staging.normalize_name({c}) IN (SELECT name FROM ref_state_names)",
-    "municipality_exists": "staging.municipality_code({c}) IS NULL OR "
-                           "staging.municipality_code({c}) IN (SELECT code FROM "
-                           "ref_municipalities)",
 }
 # Checks across the columns of a row: the column they flag, and the expression.
 SQL_ROW_TWINS = {
@@ -211,4 +238,15 @@ SQL_ROW_TWINS = {
                               "AND floor(staging.pandas_number({municipality}) / 1000) = "
                               "staging.pandas_number({code}) AND "
                               "staging.pandas_number({municipality}) % 1000 <> 0, false)"),
+    # a catalogue code, or a row of no single municipality (ref_unattributed, normalized)
+    "municipality_exists": ("{municipality}",
+                            "staging.municipality_code({municipality}) IS NULL OR "
+                            "staging.municipality_code({municipality}) IN (SELECT code FROM "
+                            "ref_municipalities) OR right(staging.municipality_code("
+                            "{municipality}), 3) IN (SELECT value FROM ref_unattributed WHERE "
+                            "rule = 'code_suffix') OR coalesce(staging.normalize_name({name}) "
+                            "IN (SELECT value FROM ref_unattributed WHERE rule = 'name'), "
+                            "false) OR EXISTS (SELECT 1 FROM ref_unattributed AS u WHERE u.rule = "
+                            "'name_prefix' AND (staging.normalize_name({name}) = u.value OR "
+                            "starts_with(staging.normalize_name({name}), u.value || ' ')))"),
 }

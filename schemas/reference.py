@@ -75,6 +75,15 @@ class SeriesCatalogue(pa.DataFrameModel):
     first_year: Series[str] = pa.Field(str_matches=r"^\d{4}$")
     last_year: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}$")
     description: Series[str]
+    closed_cut: Series[str] = pa.Field(
+        nullable=True, str_matches=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="YYYY-MM: the series is closed, this cut is its last and completes it (a "
+                    "closed series is complete, never stale); empty while it is published")
+    closed_note: Series[str] = pa.Field(nullable=True, description="Why and how it closed")
+
+    @pa.dataframe_check(error="a closed series needs its last year, the year of its last cut")
+    def closed_in_its_last_year(cls, df: pd.DataFrame) -> pd.Series:
+        return df["closed_cut"].isna() | (df["closed_cut"].str[:4] == df["last_year"])
 
 
 class Indicators(pa.DataFrameModel):
@@ -119,7 +128,8 @@ class SeriesBreaks(pa.DataFrameModel):
     to_series: Series[str]
     indicator: Series[str]
     comparability: Series[str] = pa.Field(isin=["comparable", "partial", "not_comparable"])
-    note: Series[str]
+    note: Series[str] = pa.Field(description="Why, in English")
+    note_es: Series[str] = pa.Field(description="Why, in Spanish (the reports' default)")
 
     class Config:
         unique = ["from_series", "to_series", "indicator"]
@@ -148,9 +158,10 @@ class Ramo33Funds(pa.DataFrameModel):
 
 
 class Municipalities(pa.DataFrameModel):
-    """INEGI's municipalities (code, state, name): the codes a municipal file may use. From
-    the municipal population file shipped in raw/conapo (CONAPO's list, 2,475 municipalities);
-    a municipality INEGI creates is a new row."""
+    """INEGI's municipalities (code, state, name): the codes a municipal file may use. INEGI's
+    current catalogue, 2,478 municipalities (origin, version and licence in
+    schemas/reference/README.md); a municipality INEGI creates is a new row, and the files'
+    rows with its code are attributed to it at the next build."""
 
     municipality_code: Series[str] = pa.Field(str_matches=r"^(0[1-9]|[12]\d|3[0-2])\d{3}$",
                                               unique=True, description="5-digit INEGI code")
@@ -160,6 +171,48 @@ class Municipalities(pa.DataFrameModel):
     @pa.dataframe_check(error="the state code is not the first two digits of the municipality")
     def state_prefix(cls, df: pd.DataFrame) -> pd.Series:
         return df["municipality_code"].str[:2] == df["state_code"]
+
+
+class MunicipalUnattributed(pa.DataFrameModel):
+    """How the SESNSP's municipal files write crimes that belong to no single municipality:
+    by code (the state code + 999) or by name ('No especificado', 'Otros municipios', a
+    judicial district). Such rows count in their state's total, in no municipality, never in
+    a municipal ranking; the reconciliation (marts.state_municipal_reconciliation) shows them
+    apart. Names are compared as people read them (accents, case)."""
+
+    rule: Series[str] = pa.Field(isin=["code_suffix", "name", "name_prefix"],
+                                 description="code_suffix: the last three digits of the code; "
+                                             "name: the whole name; name_prefix: its first "
+                                             "word(s)")
+    value: Series[str] = pa.Field(description="The three digits, or the name (prefix)")
+    kind: Series[str] = pa.Field(isin=["unspecified", "district"],
+                                 description="unspecified (no municipality identified) or "
+                                             "district (several municipalities together)")
+    note: Series[str] = pa.Field(description="Why")
+
+    @pa.dataframe_check(error="a code_suffix rule is three digits (a municipality's part of "
+                              "the code)")
+    def suffix_is_three_digits(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["rule"] != "code_suffix") | df["value"].str.fullmatch(r"\d{3}")
+
+    class Config:
+        unique = ["rule", "value"]
+
+
+class ReconciliationTolerance(pa.DataFrameModel):
+    """How far a state's municipal file may sum from its state file, in a year and indicator,
+    before the build warns (marts.state_municipal_reconciliation); '*' is every indicator
+    not listed."""
+
+    indicator: Series[str] = pa.Field(str_matches=r"^(\*|[a-z][a-z0-9_]*)$", unique=True,
+                                      description="An indicator key, or * for the rest")
+    tolerance_pct: Series[str] = pa.Field(str_matches=r"^\d+(\.\d+)?$",
+                                          description="Percent of the state total")
+    note: Series[str] = pa.Field(description="Why this tolerance")
+
+    @pa.dataframe_check(error="a '*' row is needed: the tolerance of every other indicator")
+    def has_default(cls, df: pd.DataFrame) -> bool:
+        return bool((df["indicator"] == "*").any())
 
 
 class PublicationCalendar(pa.DataFrameModel):
@@ -230,6 +283,15 @@ class CuentaPublicaColumns(pa.DataFrameModel):
 
     class Config:
         unique = ["heading", "subheading"]
+
+
+class ReportThresholds(pa.DataFrameModel):
+    """Numbers the reports use to judge a figure (the low-count flag of rankings and maps)."""
+
+    setting: Series[str] = pa.Field(isin=["low_count"], unique=True,
+                                    description="Which threshold")
+    value: Series[str] = pa.Field(str_matches=r"^[1-9]\d{0,5}$", description="A whole number")
+    description: Series[str] = pa.Field(description="What it means and why this value")
 
 
 CLAIM_ALIAS_KEYS = {
@@ -325,10 +387,13 @@ REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {
     "municipal_groups": MunicipalGroups,
     "publication_calendar": PublicationCalendar,
     "municipalities": Municipalities,
+    "municipal_unattributed": MunicipalUnattributed,
+    "reconciliation_tolerance": ReconciliationTolerance,
     "budget_programs": BudgetPrograms,
     "budget_stages": BudgetStages,
     "cuenta_publica_columns": CuentaPublicaColumns,
     "claim_aliases": ClaimAliases,
+    "report_thresholds": ReportThresholds,
     "verdict_rules": VerdictRules,
 }
 
@@ -363,6 +428,16 @@ def state_codes_by_name() -> dict[str, str]:
             out[normalize_name(n)] = code
     for code, variant in variants[["state_code", "variant"]].itertuples(False):
         out[normalize_name(variant)] = code
+    return out
+
+
+@cache
+def unattributed_rules() -> dict[str, set[str]]:
+    """rule -> values of schemas/reference/municipal_unattributed.csv, names normalized."""
+    rules = load("municipal_unattributed")
+    out: dict[str, set[str]] = {"code_suffix": set(), "name": set(), "name_prefix": set()}
+    for rule, value in rules[["rule", "value"]].itertuples(False):
+        out[rule].add(value if rule == "code_suffix" else normalize_name(value))
     return out
 
 

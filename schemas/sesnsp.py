@@ -150,11 +150,16 @@ class SesnspMunicipalNM(_NewCatalogue):
         return checks.flag(df, {"Cve. Municipio": checks.municipality_of_state(
             df["Cve. Municipio"], df["Clave_Ent"])})
 
-    @pa.check("Cve. Municipio", error="is no such municipality in INEGI's catalogue "
-                                     "(schemas/reference/municipalities.csv; if INEGI has just "
-                                     "created it, add it there)")
-    def municipality_exists(cls, s: Series[str]) -> Series[bool]:
-        return checks.known_municipality(s)
+    @pa.dataframe_check(error="is no municipality of INEGI's catalogue "
+                              "(schemas/reference/municipalities.csv): loaded under its state "
+                              "and flagged unknown; if INEGI has created it, add it there and "
+                              "the next build attributes it")
+    def municipality_exists(cls, df: pd.DataFrame) -> pd.DataFrame:
+        """A catalogue code, or a row of crimes with no single municipality ('No
+        especificado', the state code + 999, a district: schemas/reference/
+        municipal_unattributed.csv), which counts in its state only."""
+        return checks.flag(df, {"Cve. Municipio": checks.known_or_unattributed(
+            df["Cve. Municipio"], df["Municipio"])})
 
     class Config:
         strict = True

@@ -19,7 +19,7 @@ import pandas as pd
 
 from schemas import reference
 from schemas.reference import formats
-from seguridad import budget_xls, rawfiles, sqlvalidate, xlsx
+from seguridad import budget_xls, rawfiles, severity, sqlvalidate, xlsx
 from seguridad.config import SQL_DIR
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import Failure, FileRejected
@@ -68,16 +68,19 @@ def check_file(con: duckdb.DuckDBPyConnection, path: Path, label: str, sha: str,
     mapped = map_rows(con, source_rows)
     model = load_model(spec["model"])
     if spec.get("validation") == "batched":
-        failures = validate_big(con, model, header, rows)
+        failures = validate_big(con, model, header, rows, severity.once_per_value(model, spec))
         if not any(f.check in HEADER_CHECKS for f in failures):  # rules across rows
             failures += file_check_failures(con, spec)
     else:
         failures = validate(model, landing_frame(con, mapped=mapped))
+    # Damage rejects the file whole; the publisher's oddities load, warned about
+    # (the severity of each check is declared in schemas/formats.toml).
+    failures, odd = severity.split(model, spec, failures)
     if failures:
         raise FileRejected(label, f"{len(failures):,} problems found by the {fmt} checks",
                            failures)
     series = spec["series"] if spec["series"] != "detect" else detect_series(con, spec, label)
-    warnings = count_warnings(con, spec)
+    warnings = odd + count_warnings(con, spec) + unattributed_warnings(con, spec)
     if "warnings_model" in spec:  # suspicious but loadable: recorded, flagged, not rejected
         warnings += validate(load_model(spec["warnings_model"]),
                             landing_frame(con, mapped=mapped))
@@ -117,14 +120,14 @@ def landing_frame(con: duckdb.DuckDBPyConnection, first: int = 0,
 
 
 def validate_big(con: duckdb.DuckDBPyConnection, model, header: list[str],
-                 rows: int) -> list[Failure]:
+                 rows: int, once_per_value: frozenset[str] = frozenset()) -> list[Failure]:
     """The model over a file too big for one pandas frame: the header by pandera itself (on
     no rows), then every row rule inside DuckDB (seguridad.sqlvalidate); in pandas batches
     only if the model has a rule without an SQL twin."""
     failures = validate(model, landing_frame(con, 0, 0))
     if any(f.check in HEADER_CHECKS for f in failures):
         return failures
-    in_sql = sqlvalidate.validate(con, model, header)
+    in_sql = sqlvalidate.validate(con, model, header, once_per_value)
     if in_sql is not None:
         if len(in_sql) >= QUARANTINE_LIMIT:
             in_sql.append(Failure("validation_stopped", f"validation stopped after "
@@ -198,6 +201,30 @@ def count_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
                     value=text) for row, column, text in rows]
 
 
+UNATTRIBUTED = "rows of no single municipality"
+
+
+def unattributed_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
+    """A municipal file's rows of crimes with no single municipality ('No especificado', the
+    state code + 999, a district: warehouse/sql/checks/municipal_unattributed.sql): loaded,
+    counted in their state only, warned about once per code."""
+    if "Cve. Municipio" not in spec["header"]:
+        return []
+    sqlvalidate.prepare(con)
+    names = dict(reference.load("states")[["state_code", "state_name"]].itertuples(False))
+    out = []
+    for row, code, name, state, rows in con.execute((SQL_DIR / "checks" /
+                                                     "municipal_unattributed.sql").read_text(
+                                                         encoding="utf-8")).fetchall():
+        out.append(Failure(
+            UNATTRIBUTED, f"row {row:,}, column Cve. Municipio: {code!r} ({name}) is a row of no "
+                          f"single municipality: its {rows:,} row(s) count in the total of "
+                          f"{names.get(state, state)}, in no municipality and no municipal "
+                          "ranking (schemas/reference/municipal_unattributed.csv)",
+            row=row, column="Cve. Municipio", value=code, rows=rows))
+    return out
+
+
 def outlier_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure]:
     """Values more than 20 times the rest of their own row's months (warehouse/sql/checks/
     outliers.sql): loaded, and warned about."""
@@ -213,12 +240,15 @@ def outlier_warnings(con: duckdb.DuckDBPyConnection, spec: dict) -> list[Failure
             place = f"municipality {r['municipality_code']} ({place})"
         extra = "".join(f", {r[k]}" for k in ("sex", "age_group") if r.get(k))
         month = r["top_month"]
+        municipal = bool(r.get("municipality_code"))
         out.append(Failure(
             OUTLIER, f"{place}, {r['tipo']} / {r['subtipo']} / {r['modalidad']}{extra}, "
                      f"{month:%Y-%m}: {r['top']:,} is more than 20 times the mean of the row's "
                      f"other {r['months'] - 1} months ({r['mean_of_others']:,.1f}): check it "
                      "against the source", column=MONTH_NAMES[month.month - 1],
-            value=str(r["top"])))
+            value=str(r["top"]), geo_level="municipality" if municipal else "state",
+            geo_code=r["municipality_code"] if municipal else code, crime_id=r["crime_id"],
+            month_from=month, month_to=month))
     return out
 
 

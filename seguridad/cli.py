@@ -262,7 +262,9 @@ def report_compare(
     sex: Annotated[str, typer.Option(help="Victims only: Hombre, Mujer or Total.")] = "Total",
     age_group: Annotated[str, typer.Option(
         help="Victims only: an age band as published, or Total.")] = "Total",
-    low_count: Annotated[int, typer.Option(help="Flag counts under this.")] = 10,
+    low_count: Annotated[int | None, typer.Option(
+        help="Flag counts under this (default: low_count of "
+             "schemas/reference/report_thresholds.csv).")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Use only the cuts published by this date (YYYY-MM-DD): what the "
                         "data said then.")] = None,
@@ -300,6 +302,8 @@ def report_compare(
     finally:
         con.close()
     _write(text, output)
+    if fmt == "csv" and output is not None:  # issue 23b: described by a datapackage.json
+        _described(output, report.CSV_COLUMNS, report.as_records(result), result.sources, lang)
 
 
 @report_app.command("spending")
@@ -335,6 +339,125 @@ def report_spending(
     finally:
         con.close()
     sys.stdout.write(spending.render(result, fmt))
+
+
+# --- issue 23b: rankings by rate and maps ---------------------------------------------------
+
+@report_app.command("ranking")
+def report_ranking(
+    indicator: Annotated[str, typer.Option(help="Indicator key, e.g. homicidio_doloso.")],
+    level: Annotated[str, typer.Option(help="state or municipality.")] = "state",
+    per_capita: Annotated[bool, typer.Option(
+        "--per-capita/--counts",
+        help="Rank by the annualised rate per 100,000 (default) or by the count.")] = True,
+    current: Annotated[str | None, typer.Option(
+        help="Window YYYY-MM:YYYY-MM (default: the last 12 months of the newest series that "
+             "publishes them).")] = None,
+    series: Annotated[str | None, typer.Option(help="Methodology (default: the newest "
+                                                    "that publishes the window).")] = None,
+    within: Annotated[str | None, typer.Option(
+        help="With --level municipality: only this state's municipalities.")] = None,
+    low_count: Annotated[int | None, typer.Option(
+        help="Flag counts under this (default: low_count of "
+             "schemas/reference/report_thresholds.csv).")] = None,
+    suppress_low: Annotated[bool, typer.Option(
+        help="List places under the low-count threshold apart, unranked.")] = False,
+    fmt: Annotated[str, typer.Option(
+        "--format", help="table, md, csv, json, excel (CSV for spreadsheets) or html (with "
+                         "the map).")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+) -> None:
+    """Rank the states (or municipalities) by their rate per 100,000, low counts flagged."""
+    from seguridad import ranking, warehouse, windows
+
+    if fmt not in ("table", "md", "csv", "json", "excel", "html"):
+        raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv, json, excel or html")
+    if lang not in ("es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    if fmt == "excel" and output is None:
+        raise SeguridadError("--format excel writes a file: give --output FILE.csv")
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        result = ranking.build(con, indicator, level,
+                               windows.Window.parse(current) if current else None, series,
+                               per_capita, low_count, lang, within, suppress_low)
+        if fmt == "html":
+            from seguridad import pages
+
+            text = pages.ranking_page(result)
+        elif fmt == "excel":
+            text = None
+        else:
+            text = ranking.render(result, fmt)
+    finally:
+        con.close()
+    if fmt == "excel":
+        from seguridad.i18n import t
+
+        records = ranking.records(result)
+        people = [{**r, "indicator": result.indicator_label,
+                   "series": result.series_words.get(r["series"], r["series"]),
+                   "geo_level": t(f"level_{r['geo_level']}", lang)} for r in records]
+        _described(output, ranking.CSV_COLUMNS, people, result.sources, lang, excel=True)
+        return
+    _write(text, output)
+    if fmt == "csv" and output is not None:
+        _described(output, ranking.CSV_COLUMNS, ranking.records(result), result.sources, lang)
+
+
+def _described(output: Path, columns: list[str], rows: list[dict], sources: list[dict],
+               lang: str, excel: bool = False) -> None:
+    """A CSV export and its datapackage.json beside it (the spreadsheet copy is written
+    here; the machine CSV was written by _write)."""
+    from seguridad import datapackage
+
+    try:
+        if excel:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            datapackage.write_excel_csv(output, columns, rows, lang)
+            typer.echo(f"written: {output}", err=True)
+        resource = datapackage.resource(output, columns, rows, name=output.stem.lower(),
+                                        excel=excel, lang=lang)
+        path = datapackage.write_descriptor(output.parent, output.stem.lower(), [resource],
+                                            sources)
+    except OSError as e:
+        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
+    typer.echo(f"written: {path}", err=True)
+
+
+@report_app.command("map")
+def report_map(
+    indicator: Annotated[str, typer.Option(help="Indicator key, e.g. homicidio_doloso.")],
+    output: Annotated[Path, typer.Option(help="The map file: .svg or .png.")],
+    level: Annotated[str, typer.Option(help="state or municipality.")] = "state",
+    current: Annotated[str | None, typer.Option(
+        help="Window YYYY-MM:YYYY-MM (default: the last 12 months published).")] = None,
+    series: Annotated[str | None, typer.Option(help="Methodology.")] = None,
+    within: Annotated[str | None, typer.Option(
+        help="With --level municipality: only this state.")] = None,
+    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+) -> None:
+    """A choropleth map of the rate per 100,000 (low counts and places without population
+    marked), as SVG or PNG, drawn offline from INEGI's boundaries shipped in raw/geo/."""
+    from seguridad import maps, ranking, warehouse, windows
+
+    if output.suffix.lower() not in (".svg", ".png"):
+        raise SeguridadError(f"--output {output}: a map is written as .svg or .png")
+    if lang not in ("es", "en"):
+        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    con = warehouse.connect_read_only(config.settings())
+    try:
+        result = ranking.build(con, indicator, level,
+                               windows.Window.parse(current) if current else None, series,
+                               lang=lang, within=within)
+    finally:
+        con.close()
+    try:
+        maps.write(result, output)
+    except OSError as e:
+        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
+    typer.echo(f"written: {output}", err=True)
 
 
 @app.command("check-claims")

@@ -14,7 +14,7 @@ import duckdb
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t
+from seguridad.i18n import t, warning_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.windows import (
     Window,
@@ -22,7 +22,18 @@ from seguridad.windows import (
     preset_windows,
 )
 
-LOW_COUNT = 10
+LOW_COUNT = 10  # when the warehouse predates schemas/reference/report_thresholds.csv
+
+
+def low_count_threshold(con: duckdb.DuckDBPyConnection) -> int:
+    """The count under which a figure is flagged as low (schemas/reference/report_thresholds.csv,
+    core.report_threshold)."""
+    (has,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+                            "AND table_name = 'report_threshold' "
+                            "AND database_name = current_database()")
+    row = fetch_one(con, "SELECT value FROM core.report_threshold WHERE setting = 'low_count'") \
+        if has else None
+    return int(row[0]) if row else LOW_COUNT
 
 
 # --measure: what is counted (crimes = carpetas de investigación, or victims) and whether it
@@ -61,6 +72,7 @@ class Comparison:
     members: list[dict] = field(default_factory=list)  # one dict per member, ranked
     as_of: date | None = None  # only cuts published by then (--as-of)
     facts: str = "marts.measure_monthly"  # the monthly values it was computed from
+    series_words: dict = field(default_factory=dict)  # series key -> words, in lang
     per: str | None = None  # 'day' / 'month': the values are per day / month of each window
     current_days: int = 0
     baseline_days: int = 0
@@ -262,16 +274,16 @@ def _coverage_hint(coverage: dict, indicator: str, geo: Geo, current: Window,
 
 
 def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_series: str,
-                      current_series: str) -> dict | None:
+                      current_series: str, lang: str = "en") -> dict | None:
     if baseline_series == current_series:
         return None
-    row = fetch_one(con, "SELECT comparability, note FROM core.series_break "
+    row = fetch_one(con, "SELECT comparability, CASE WHEN ? = 'es' THEN note_es ELSE note END "
+                         "FROM core.series_break "
                          "WHERE indicator = ? AND ((from_series = ? AND to_series = ?) "
                          "OR (from_series = ? AND to_series = ?))",
-                    [indicator, baseline_series, current_series, current_series,
+                    [lang, indicator, baseline_series, current_series, current_series,
                      baseline_series])
-    comparability, note = row if row else ("not_comparable", "No comparability study is "
-                                           "recorded for this indicator across this break.")
+    comparability, note = row if row else ("not_comparable", t("no_break_study", lang))
     return {"from": baseline_series, "to": current_series, "comparability": comparability,
             "note": note}
 
@@ -281,11 +293,13 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             series: str | None = None, population_vintage: str | None = None,
             lang: str = "es", allow_break: bool = False, include_attempts: bool = False,
             sex: str = "Total", age_group: str = "Total", by: str | None = None,
-            low_count: int = LOW_COUNT, as_of: date | None = None,
+            low_count: int | None = None, as_of: date | None = None,
             per: str | None = None) -> Comparison:
     if measure not in MEASURES:
         raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
     counts, per_100k = MEASURES[measure]
+    if low_count is None:
+        low_count = low_count_threshold(con)
     if counts == "crimes" and (sex, age_group) != ("Total", "Total"):
         raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
                                 "or victims_rate")
@@ -299,8 +313,7 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                                     + ", ".join(repr(v) for v in known))
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
-    if geo.level == "national" and lang == "en":
-        geo = Geo(geo.level, geo.code, "Mexico")
+    geo = geo_in_language(con, geo, lang)
     if by not in (None, "state", "member"):
         raise ComparisonRefused(f"unknown breakdown {by!r}: use --by state or --by member")
     if by and geo.level not in ("national", "group"):
@@ -355,7 +368,8 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     else:
         cur_v, base_v = r["current_value"], r["baseline_value"]
         abs_change, pct = r["abs_change"], r["pct_change"]
-    brk = methodology_break(con, indicator, base_series, cur_series)
+    brk = methodology_break(con, indicator, base_series, cur_series, lang)
+    words = series_words(con, lang)
     notes = []
     if per:
         units = "days" if per == "day" else "months"
@@ -370,8 +384,9 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                        baseline=r["baseline_days"],
                        pct="n/a" if per_day is None else f"{per_day:+.1f}%"))
     if brk:
-        notes.append(t("note_break", lang, from_=brk["from"], to=brk["to"],
-                       comparability=brk["comparability"], note=brk["note"]))
+        notes.append(t("note_break", lang, from_=words.get(brk["from"], brk["from"]),
+                       to=words.get(brk["to"], brk["to"]),
+                       comparability=t(brk["comparability"], lang), note=brk["note"]))
     if include_attempts:
         notes.append(t("note_attempts", lang))
     if as_of is not None:
@@ -386,11 +401,11 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     if per_100k and population_vintage and r["population_vintage"] != population_vintage:
         notes.append(t("note_vintage", lang, asked=population_vintage, place=geo.name,
                        used=r["population_vintage"]))
-    shas = r["file_sha256s"]
-    (warned,) = fetch_one(con, "SELECT count(*) FROM ops.data_warnings "
-                               "WHERE list_contains(?, file_sha256)", [shas])
+    warned, rules = touching_warnings(con, r["file_sha256s"], indicator, geo, current,
+                                      baseline)
     if warned:
-        notes.append(t("note_warnings", lang, n=f"{warned:,}"))
+        rules = "; ".join(warning_words(x.strip(), lang) for x in rules.split(";"))
+        notes.append(t("note_warnings_touching", lang, n=f"{warned:,}", rules=rules))
     members = []
     if by:
         members = breakdown([row for row in rows if row["is_member"] and row is not r], r,
@@ -410,7 +425,38 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
                                                   if per_100k else [])),
         notes=notes, lang=lang, low_count=low_count,
         by=by, members=members, as_of=as_of, facts=facts, per=per,
-        current_days=r["current_days"], baseline_days=r["baseline_days"])
+        current_days=r["current_days"], baseline_days=r["baseline_days"], series_words=words)
+
+
+def geo_in_language(con: duckdb.DuckDBPyConnection, geo: Geo, lang: str) -> Geo:
+    """The nation and the groups by their name in the reader's language (states and
+    municipalities have one name)."""
+    if lang != "en" or geo.level not in ("national", "group"):
+        return geo
+    if geo.level == "national":
+        return Geo(geo.level, geo.code, "Mexico")
+    row = fetch_one(con, "SELECT name_en FROM core.geo_group WHERE group_key = ? UNION ALL "
+                         "SELECT any_value(name_en) FROM core.geo_municipal_group "
+                         "WHERE group_key = ? HAVING count(*) > 0", [geo.code, geo.code])
+    return Geo(geo.level, geo.code, row[0]) if row and row[0] else geo
+
+
+def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """Series key -> how a reader calls it ('metodología 2015 (CNSP/38/15)')."""
+    return dict(con.execute("SELECT series, CASE WHEN ? = 'es' THEN words_es ELSE words_en END "
+                            "FROM core.series", [lang]).fetchall())
+
+
+def touching_warnings(con: duckdb.DuckDBPyConnection, shas: list[str], indicator: str,
+                      geo: Geo, current: Window, baseline: Window) -> tuple[int, str]:
+    """How many warnings of the source files touch this comparison's own numbers (its
+    indicator's crime rows, its places, its months: marts.report_warnings), and their rules."""
+    warned, rules = fetch_one(
+        con, "SELECT count(*), string_agg(DISTINCT check_name, '; ' ORDER BY check_name) "
+             "FROM marts.report_warnings(?, ?, ?, ?, ?, ?, ?, ?)",
+        [shas, indicator, geo.level, geo.code, current.start, current.end, baseline.start,
+         baseline.end])
+    return warned, rules or ""
 
 
 def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int,
@@ -439,8 +485,13 @@ def breakdown(rows: list[dict], parent: dict, per_100k: bool, low_count: int,
         })
     key = "pct_change" if per_100k else "abs_change"
     out.sort(key=lambda m: (m[key] is None, m[key] if m[key] is not None else 0))
-    for rank, m in enumerate(out, start=1):
+    # A member without the figure (no population: a municipality created after the
+    # projections has no rate) is listed, unranked: it is in no ranking by rate.
+    ranked = [m for m in out if m[key] is not None]
+    for rank, m in enumerate(ranked, start=1):
         m["rank"] = rank
+    for m in out[len(ranked):]:
+        m["rank"] = None
     return out
 
 

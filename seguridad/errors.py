@@ -15,6 +15,14 @@ class Failure:
     row: int | None = None  # line number in the file as a spreadsheet shows it (header = 1)
     column: str | None = None
     value: str | None = None
+    # Where a warning's value lands (ops.data_warnings), so that a report names only the
+    # warnings that touch its own numbers; None is "anywhere" (seguridad/severity.py).
+    geo_level: str | None = None  # state or municipality
+    geo_code: str | None = None
+    crime_id: int | None = None
+    month_from: object = None  # a date
+    month_to: object = None
+    rows: int = 1  # how many rows of the file a warning recorded once per value stands for
 
 
 class SeguridadError(Exception):

@@ -15,10 +15,10 @@ TEXT = {
     "rate_suffix": {"es": "tasa por 100 mil habitantes", "en": "rate per 100,000"},
     "break_flag": {"es": "[RUPTURA METODOLÓGICA]", "en": "[METHODOLOGY BREAK]"},
     "note_break": {
-        "es": "RUPTURA METODOLÓGICA: la base es {from_} y el periodo actual {to}; "
-              "comparabilidad: {comparability}. {note}",
-        "en": "METHODOLOGY BREAK: the baseline is {from_} and the current window {to}; "
-              "comparability: {comparability}. {note}"},
+        "es": "RUPTURA METODOLÓGICA: periodo base en {from_}, periodo actual en {to}; "
+              "{comparability}. {note}",
+        "en": "METHODOLOGY BREAK: baseline in {from_}, current window in {to}; "
+              "{comparability}. {note}"},
     "note_attempts": {"es": "Incluye tentativas ('Tentativa de ...') donde el catálogo las "
                             "registra.",
                       "en": "Attempts ('Tentativa de ...') are included where the catalogue "
@@ -41,9 +41,9 @@ TEXT = {
                    "en": "With the data published by {date}: the newest cut then was {cut}; "
                          "the figures may have been revised since."},
     "note_warnings": {"es": "Los archivos de origen tienen {n} advertencia(s) (valores atípicos, "
-                            "separadores de miles...): véase ops.data_warnings.",
+                            "separadores de miles...): `seguridad status` dice en qué archivos.",
                       "en": "The source files carry {n} warning(s) (outliers, thousands "
-                            "separators...): see ops.data_warnings."},
+                            "separators...): `seguridad status` says in which files."},
     "note_rate_contrib": {"es": "Las contribuciones solo se suman para conteos, no para tasas.",
                           "en": "Contributions add up for counts only, not for rates."},
     "current": {"es": "Periodo actual", "en": "Current window"},
@@ -73,6 +73,20 @@ TEXT = {
     "crimes": {"es": "carpetas de investigación", "en": "investigation files"},
     "victims": {"es": "víctimas", "en": "victims"},
     "low": {"es": "cifra baja", "en": "low count"},
+
+    # --- issue 22: the publisher's files as published (warnings, closed series) ----------
+    "note_warnings_touching": {
+        "es": "{n} advertencia(s) de los archivos de origen tocan estas cifras ({rules}): "
+              "`seguridad status` dice en qué archivos.",
+        "en": "{n} warning(s) of the source files touch these figures ({rules}): "
+              "`seguridad status` says in which files."},
+    "series_closed": {
+        "es": "Serie cerrada y completa: {series}, hasta su último {cut} (no es un retraso: "
+              "el SESNSP ya no la publica){after}.",
+        "en": "A closed, complete series: {series}, to its last {cut} (not a delay: the "
+              "SESNSP publishes it no more){after}."},
+    "series_closed_after": {"es": "; desde entonces publica: {next}",
+                            "en": "; since then it publishes {next}"},
 }
 
 # --- issue 21: verdicts a journalist can publish (check-claims, report compare --per) ------
@@ -394,9 +408,227 @@ TEXT |= {
 }
 
 
+# --- issue 23b: reports, maps and pages ---------------------------------------------------
+# Every word of the reports, the nightly set, maps and rankings; internal keys (series,
+# vintages, table names) are turned into words here and appear only in JSON and SQL.
+TEXT.update({
+    "na": {"es": "s/d", "en": "n/a"},
+    "note_word": {"es": "nota", "en": "note"},
+    "source_line": {"es": "fuente: {file} ({series}sha256 {sha}{cut})",
+                    "en": "source: {file} ({series}sha256 {sha}{cut})"},
+    "source_cut": {"es": ", corte {cut}", "en": ", cut {cut}"},
+    "series_line": {"es": "serie: {series}", "en": "series: {series}"},
+    "series_cut_line": {"es": "serie: {series}; corte de publicación: {cut}",
+                        "en": "series: {series}; publication cut: {cut}"},
+    "break_line": {"es": "ruptura metodológica: {from_} → {to} ({comparability})",
+                   "en": "methodology break: {from_} → {to} ({comparability})"},
+    "population_line": {"es": "población: {vintage}, interpolada a meses",
+                        "en": "population: {vintage}, interpolated to months"},
+    "comparable": {"es": "comparable", "en": "comparable"},
+    "partial": {"es": "parcialmente comparable", "en": "partly comparable"},
+    "not_comparable": {"es": "no comparable", "en": "not comparable"},
+    "in_group": {"es": "en la", "en": "in the"},
+    "almost_unchanged": {"es": "casi no cambió", "en": "barely changed"},
+    "against_prev": {"es": "frente a los {n} meses anteriores",
+                     "en": "against the {n} months before"},
+    "against_prev_one": {"es": "frente al mes anterior", "en": "against the month before"},
+    "against_year_before": {"es": "frente a los mismos meses un año antes",
+                            "en": "against the same months a year before"},
+    "against": {"es": "frente a", "en": "against"},
+    "from_window": {"es": "de", "en": "from"},
+    "in_window": {"es": "en", "en": "in"},
+    "state_code_words": {"es": "clave INEGI {code}", "en": "INEGI code {code}"},
+    "group_words": {"es": "grupo de {n} estados", "en": "group of {n} states"},
+    "municipal_group_words": {"es": "grupo de municipios", "en": "group of municipalities"},
+    "vintage_state": {"es": "proyecciones de población de CONAPO {year}",
+                      "en": "CONAPO's {year} population projections"},
+    "vintage_municipal": {"es": "proyecciones municipales de CONAPO",
+                          "en": "CONAPO's municipal projections"},
+    "window_legend": {"es": "{label}: {window}", "en": "{label}: {window}"},
+    "no_monthly_data": {"es": "No hay datos mensuales que dibujar.",
+                        "en": "No monthly data to draw."},
+    "low_flag_legend": {"es": "{mark} menos de {n} casos en un periodo: el porcentaje dice poco",
+                        "en": "{mark} fewer than {n} cases in a window: the percentage says "
+                              "little"},
+    "no_break_study": {"es": "No hay un estudio de comparabilidad registrado para este "
+                             "indicador en esta ruptura.",
+                       "en": "No comparability study is recorded for this indicator across "
+                             "this break."},
+    "col_year": {"es": "año", "en": "year"},
+    "col_total": {"es": "total", "en": "total"},
+    "col_approved": {"es": "aprobado", "en": "approved"},
+    "col_exercised": {"es": "ejercido", "en": "exercised"},
+    "col_share": {"es": "ejer/apr", "en": "exer/appr"},
+    "col_approved_real": {"es": "aprobado real", "en": "approved, real"},
+    "col_exercised_real": {"es": "ejercido real", "en": "exercised, real"},
+    "col_cum_approved": {"es": "aprobado acum.", "en": "approved, cum."},
+    "col_cum_exercised": {"es": "ejercido acum.", "en": "exercised, cum."},
+    "col_amount": {"es": "monto (pesos)", "en": "amount (pesos)"},
+    "col_amount_real": {"es": "monto en {basis}", "en": "amount in {basis}"},
+    "col_polygons": {"es": "polígonos", "en": "polygons"},
+    "col_municipalities": {"es": "municipios", "en": "municipalities"},
+    "col_beneficiaries": {"es": "beneficiarios", "en": "beneficiaries"},
+    "nominal_pesos": {"es": "pesos corrientes", "en": "current pesos"},
+    "real_pesos_of": {"es": "pesos de {year} (INPC)", "en": "pesos of {year} (INPC)"},
+    "ranking_rate_title": {"es": "{indicator}: {places} por tasa por 100 mil habitantes",
+                           "en": "{indicator}: {places} by rate per 100,000"},
+    "ranking_count_title": {"es": "{indicator}: {places} por número de carpetas",
+                            "en": "{indicator}: {places} by number of files"},
+    "level_states": {"es": "estados", "en": "states"},
+    "level_municipalities": {"es": "municipios", "en": "municipalities"},
+    "place": {"es": "Lugar", "en": "Place"},
+    "count_col": {"es": "Carpetas", "en": "Files"},
+    "rate_col": {"es": "Tasa por 100 mil", "en": "Rate per 100,000"},
+    "flag_col": {"es": "Aviso", "en": "Flag"},
+    "flag_no_population": {"es": "sin población", "en": "no population"},
+    "flag_low_count": {"es": "cifra baja (menos de {n})", "en": "low count (under {n})"},
+    "ranking_rate_note": {"es": "Tasa anualizada: carpetas del periodo por 100 mil habitantes "
+                                "al año (población media del periodo).",
+                          "en": "Annualised rate: files in the window per 100,000 "
+                                "inhabitants per year (mean population of the window)."},
+    "ranking_count_note": {"es": "Ordenado por número de carpetas, sin considerar la "
+                                 "población.",
+                           "en": "Ordered by number of files, without regard to population."},
+    "ranking_low_note": {"es": "{k} lugar(es) con menos de {n} carpetas: un caso más o menos "
+                               "mueve mucho su tasa; su lugar en la lista dice poco.",
+                         "en": "{k} place(s) with fewer than {n} files: one case more or less "
+                               "moves the rate a lot; their place in the list says little."},
+    "ranking_low_note_apart": {"es": "{k} lugar(es) con menos de {n} carpetas van aparte, sin "
+                                     "lugar en la lista.",
+                               "en": "{k} place(s) with fewer than {n} files are listed apart, "
+                                     "unranked."},
+    "ranking_no_population_note": {"es": "Sin población para el periodo: sin tasa, van aparte.",
+                                   "en": "No population for the window: no rate, listed "
+                                         "apart."},
+    "map_low_count": {"es": "cifra baja (menos de {n} casos)", "en": "low count (under {n})"},
+    "map_no_data": {"es": "sin datos", "en": "no figures"},
+    "map_legend_title": {"es": "Tasa por 100 mil hab. al año", "en": "Rate per 100,000 a year"},
+    "map_source": {"es": "Periodo: {window}. Fuente: SESNSP; población: CONAPO; límites: INEGI "
+                         "(Marco Geoestadístico 2020).",
+                   "en": "Window: {window}. Source: SESNSP; population: CONAPO; boundaries: "
+                         "INEGI (Marco Geoestadístico 2020)."},
+    "excel_csv_description": {
+        "es": "Copia para hojas de cálculo: UTF-8 con BOM, encabezados en palabras, "
+              "porcentajes y tasas redondeados. Para programas, use el CSV sin '-excel'.",
+        "en": "Copy for spreadsheets: UTF-8 with BOM, headers in words, percentages and "
+              "rates rounded. For programs, use the CSV without '-excel'."},
+    "csv_preset": {"es": "Comparación", "en": "Comparison"},
+    "csv_series": {"es": "Serie (metodología)", "en": "Series (methodology)"},
+    "csv_indicator": {"es": "Indicador", "en": "Indicator"},
+    "csv_geo_level": {"es": "Nivel", "en": "Level"},
+    "csv_geo_code": {"es": "Clave", "en": "Code"},
+    "csv_geo_name": {"es": "Lugar", "en": "Place"},
+    "csv_current_start": {"es": "Inicio del periodo actual", "en": "Current window start"},
+    "csv_current_end": {"es": "Fin del periodo actual", "en": "Current window end"},
+    "csv_baseline_start": {"es": "Inicio del periodo base", "en": "Baseline start"},
+    "csv_baseline_end": {"es": "Fin del periodo base", "en": "Baseline end"},
+    "csv_current_value": {"es": "Carpetas, periodo actual", "en": "Files, current window"},
+    "csv_baseline_value": {"es": "Carpetas, periodo base", "en": "Files, baseline"},
+    "csv_abs_change": {"es": "Cambio", "en": "Change"},
+    "csv_pct_change": {"es": "Cambio %", "en": "Change %"},
+    "csv_contribution_pp": {"es": "Contribución (pp)", "en": "Contribution (pp)"},
+    "csv_current_rate": {"es": "Tasa por 100 mil, periodo actual",
+                         "en": "Rate per 100,000, current window"},
+    "csv_baseline_rate": {"es": "Tasa por 100 mil, periodo base",
+                          "en": "Rate per 100,000, baseline"},
+    "csv_rate_pct_change": {"es": "Cambio % de la tasa", "en": "Rate change %"},
+    "csv_population_vintage": {"es": "Proyección de población", "en": "Population projection"},
+    "csv_has_missing_cells": {"es": "Celdas vacías en la fuente", "en": "Empty cells in source"},
+    "csv_cut_date": {"es": "Corte de publicación", "en": "Publication cut"},
+    "csv_source_sha256": {"es": "sha256 de las fuentes", "en": "sha256 of the sources"},
+    "csv_source_files": {"es": "Archivos fuente", "en": "Source files"},
+    "csv_rank": {"es": "Lugar en la lista", "en": "Rank"},
+    "csv_window_start": {"es": "Inicio del periodo", "en": "Window start"},
+    "csv_window_end": {"es": "Fin del periodo", "en": "Window end"},
+    "csv_count": {"es": "Carpetas", "en": "Files"},
+    "csv_population": {"es": "Población media", "en": "Mean population"},
+    "csv_rate_per_100k": {"es": "Tasa por 100 mil al año", "en": "Rate per 100,000 a year"},
+    "csv_low_count": {"es": "Cifra baja", "en": "Low count"},
+    "csv_unknown_population": {"es": "Sin población", "en": "No population"},
+    "by_state_change": {"es": "Por entidad, cambio %", "en": "By state, % change"},
+    "state_word": {"es": "Entidad", "en": "State"},
+    "level_national": {"es": "nacional", "en": "national"},
+    "level_state": {"es": "estado", "en": "state"},
+    "level_group": {"es": "grupo", "en": "group"},
+    "level_municipality": {"es": "municipio", "en": "municipality"},
+    "changes_title": {"es": "Cambios en la incidencia delictiva", "en": "Crime changes"},
+    "data_up_to": {"es": "datos hasta {month}", "en": "data up to {month}"},
+    "every_row": {"es": "Todas las filas, con conteos y tasas",
+                  "en": "All rows, with counts and rates"},
+    "excel_copy": {"es": "copia para hojas de cálculo", "en": "spreadsheet copy"},
+    "tasas-estados_title": {"es": "Tasas por estado, por indicador",
+                            "en": "Rates by state, by indicator"},
+    "tasas-municipios_title": {"es": "Tasas por municipio, por indicador",
+                               "en": "Rates by municipality, by indicator"},
+    "index_title": {"es": "Incidencia delictiva: datos hasta {month}",
+                    "en": "Crime in Mexico: data up to {month}"},
+    "index_intro": {"es": "Cifras de: {cuts}. Tasas por 100 mil habitantes con las {vintage}.",
+                    "en": "Figures of: {cuts}. Rates per 100,000 inhabitants with {vintage}."},
+    "index_empty": {"es": "Aún no hay series con meses publicados.",
+                    "en": "No series has published months yet."},
+    "index_footer": {"es": "Generado por seguridad {version} el {date}. Todas las filas: "
+                           "cambios.csv (copia para hojas de cálculo: cambios-excel.csv); el "
+                           "informe completo: cambios.md; mapas: carpeta mapas/.",
+                     "en": "Generated by seguridad {version} on {date}. Every row: cambios.csv "
+                           "(spreadsheet copy: cambios-excel.csv); the full report: cambios.md; "
+                           "maps: folder mapas/."},
+    "newest_heading": {"es": "Lo más reciente: {window}", "en": "The newest: {window}"},
+    "newest_intro": {"es": "Cifras nacionales ({series}, {cut}): carpetas de investigación "
+                           "por mes.",
+                     "en": "National figures ({series}, {cut}): investigation files by "
+                           "month."},
+    "newest_note": {"es": "Tasa anualizada de los {months} meses publicados. La comparación con "
+                          "la metodología anterior usa los mismos meses del año más reciente "
+                          "que esta publica completo, solo donde las notas de comparabilidad "
+                          "lo permiten.",
+                    "en": "Annualised rate of the {months} published months. The comparison "
+                          "with the previous methodology uses the same months of the newest "
+                          "year it publishes whole, only where the comparability notes allow "
+                          "it."},
+    "total_word": {"es": "Total", "en": "Total"},
+    "vs_old_catalogue": {"es": "Frente a la metodología anterior",
+                         "en": "Against the previous methodology"},
+    "vs_old_words": {"es": "{pct} frente a {window} ({before} → {after}); {comparability}",
+                     "en": "{pct} against {window} ({before} → {after}); {comparability}"},
+    "not_compared": {"es": "sin comparación", "en": "not compared"},
+    "r12_heading": {"es": "Últimos 12 meses de la {series}: {window}",
+                    "en": "The last 12 months of {series}: {window}"},
+    "values_axis": {"es": "carpetas por mes", "en": "files per month"},
+})
+
+
+# The warnings the checks of a file record (schemas/, warehouse/sql/checks/), as the reports
+# say them; a warning not listed here is shown as recorded.
+WARNING_WORDS = {
+    "FASP is zero or empty in a year the fund existed (it began in 1999): probably missing, "
+    "not zero": "el FASP vale cero o viene vacío en un año en que el fondo existía (empezó en "
+                "1999): probablemente falta el dato, no es cero",
+    "the national row is not the sum of the states (beyond rounding)":
+        "la fila nacional no es la suma de los estados (más allá del redondeo)",
+    "implausible value": "valor inverosímil",
+    "is negative": "valor negativo",
+    "new crime row": "fila de delito nueva",
+    "price index disagrees with another file": "el índice de precios difiere de otro archivo",
+    "is not the sum of the year's months": "no es la suma de los meses del año",
+}
+
+
+def warning_words(text: str, lang: str) -> str:
+    return WARNING_WORDS.get(text, text) if lang == "es" else text
+
+
 def t(key: str, lang: str, **params: object) -> str:
     text = TEXT[key]["es" if lang == "es" else "en"]
     return text.format(**params) if params else text
+
+
+def vintage_words(vintage: str | None, lang: str) -> str:
+    """'conapo_2023' -> 'proyecciones de población de CONAPO 2023' (never the key)."""
+    if not vintage:
+        return "CONAPO"
+    if vintage == "conapo_municipal":
+        return t("vintage_municipal", lang)
+    return t("vintage_state", lang, year=vintage.rsplit("_", 1)[-1])
 
 
 # --- issue 23a: the command line's own words and the language it speaks -------------------

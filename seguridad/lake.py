@@ -90,12 +90,14 @@ def export(con: duckdb.DuckDBPyConnection, lake: Path, tables: list[str] | None 
     staging.mkdir()
     try:
         entries = [_export_table(con, staging, table, known[table], build) for table in wanted]
+        shapes = export_geometry(con, staging) if tables is None else []
         manifest = {
             "publication": name,
             "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "warehouse": {"built_at": build, "schema_version": meta.get("schema_version"),
                           "marts_rows": meta.get("marts_rows")},
             "tables": entries,
+            "geometry": shapes,
             "sources": [
                 {**r, "cut_date": r["cut_date"].isoformat() if r["cut_date"] else None}
                 for r in fetch_dicts(con, """
@@ -105,6 +107,7 @@ def export(con: duckdb.DuckDBPyConnection, lake: Path, tables: list[str] | None 
         }
         (staging / "_manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_datapackage(staging, manifest)
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -192,3 +195,90 @@ def _prune(lake: Path, keep: int) -> None:
     for partial in (lake / "publications").glob(".*.partial"):
         if time.time() - partial.stat().st_mtime > 24 * 3600:  # a dead export's leftovers
             shutil.rmtree(partial, ignore_errors=True)
+
+
+# --- issue 23b: boundaries as GeoParquet, and a datapackage.json ---------------------------
+
+GEOMETRY_TABLES = {"state": "geo/states", "municipality": "geo/municipalities"}
+
+
+def _wkb_multipolygon(polygons: list) -> bytes:
+    """GeoJSON MultiPolygon coordinates as WKB (little-endian, ISO)."""
+    import struct
+
+    out = [struct.pack("<BII", 1, 6, len(polygons))]
+    for polygon in polygons:
+        out.append(struct.pack("<BII", 1, 3, len(polygon)))
+        for ring in polygon:
+            out.append(struct.pack("<I", len(ring)))
+            out.append(struct.pack(f"<{2 * len(ring)}d", *(v for point in ring
+                                                           for v in point[:2])))
+    return b"".join(out)
+
+
+def export_geometry(con: duckdb.DuckDBPyConnection, staging: Path) -> list[dict]:
+    """The shipped INEGI boundaries (raw/geo/, see raw/README.md) as GeoParquet 1.1: one row
+    per state or municipality, its INEGI code, name and a WKB MultiPolygon in longitude and
+    latitude (OGC:CRS84), the `geo` key in the file's metadata. DuckDB reads it as it is
+    (geometry is a BLOB; ST_GeomFromWKB with the spatial extension)."""
+    from seguridad import maps
+
+    names = dict(con.execute("SELECT geo_code, geo_name FROM marts.geo "
+                             "WHERE geo_level IN ('state', 'municipality')").fetchall())
+    out = []
+    for level, relative in GEOMETRY_TABLES.items():
+        data = json.loads(maps.GEOMETRY[level].read_text(encoding="utf-8"))
+        rows, bbox = [], [180.0, 90.0, -180.0, -90.0]
+        for feature in data["features"]:
+            geometry = feature["geometry"]
+            polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                        else [geometry["coordinates"]])
+            for polygon in polygons:
+                for lon, lat in polygon[0]:
+                    bbox = [min(bbox[0], lon), min(bbox[1], lat), max(bbox[2], lon),
+                            max(bbox[3], lat)]
+            code = feature["properties"][maps.KEYS[level]]
+            rows.append((code, names.get(code), _wkb_multipolygon(polygons)))
+        geo = {"version": "1.1.0", "primary_column": "geometry",
+               "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["MultiPolygon"],
+                                        "bbox": bbox}}}
+        target = staging / relative
+        target.mkdir(parents=True)
+        mem = duckdb.connect()
+        try:
+            mem.execute("CREATE TABLE shapes (geo_code VARCHAR, geo_name VARCHAR, "
+                        "geometry BLOB)")
+            mem.executemany("INSERT INTO shapes VALUES (?, ?, ?)", rows)
+            path = target / "data_0.parquet"
+            kv = {"geo": json.dumps(geo), "seguridad.source": str(
+                maps.GEOMETRY[level].relative_to(maps.GEO_DIR.parent.parent))}
+            mem.execute(f"COPY shapes TO {_literal(str(path))} (FORMAT parquet, COMPRESSION "
+                        "zstd, KV_METADATA {" + ", ".join(f"{_literal(k)}: {_literal(v)}"
+                                                         for k, v in kv.items()) + "})")
+        finally:
+            mem.close()
+        out.append({"table": relative, "level": level, "rows": len(rows), "path": relative,
+                    "files": [f"{relative}/data_0.parquet"], "format": "GeoParquet 1.1",
+                    "description": "INEGI, Marco Geoestadístico 2020, simplified (raw/README.md)",
+                    "columns": [{"name": "geo_code", "type": "VARCHAR",
+                                 "description": "INEGI code (2 digits: state; 5: municipality)."},
+                                {"name": "geo_name", "type": "VARCHAR",
+                                 "description": "Name, as marts.geo."},
+                                {"name": "geometry", "type": "BLOB",
+                                 "description": "MultiPolygon, WKB, longitude/latitude "
+                                                "(OGC:CRS84)."}]})
+    return out
+
+
+def write_datapackage(folder: Path, manifest: dict) -> Path:
+    """datapackage.json beside _manifest.json: every table and boundary file as a data
+    resource, with the warehouse's column descriptions, and the raw files as sources."""
+    from seguridad import datapackage
+
+    resources = [datapackage.lake_resource(t) for t in manifest["tables"]]
+    resources += [datapackage.lake_resource(g) for g in manifest.get("geometry", [])]
+    sources = [{"file": s["file_name"], "sha256": s["sha256"], "cut_date": None} for s in
+               manifest["sources"]]
+    path = datapackage.write_descriptor(folder, f"seguridad-lake-{manifest['publication']}",
+                                        resources, sources, title="seguridad: Parquet lake")
+    return path

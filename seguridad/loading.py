@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from schemas import reference
-from seguridad import rawfiles
+from seguridad import rawfiles, severity
 from seguridad.checking import QUARANTINE_LIMIT, numbered_landing, outlier_warnings
 from seguridad.config import SQL_DIR, Settings
 from seguridad.db import fetch_one, run_sql_file, set_variables
@@ -49,6 +49,7 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         known = catalogue_ids(con, checked.series)
         for name in spec["load_sql"]:
             run_sql_file(con, SQL_DIR / "load" / name)
+        severity.locate(con, typed_rows(con, spec), checked.warnings)
         if spec.get("versioned"):
             load_versions(con, checked)
         if known:  # a series already seen: rows new to it are worth a word
@@ -63,7 +64,8 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
         cut = None
         if spec.get("publication_cut", True):
             cut = last
-            if name_cut and name_cut != last:
+            if name_cut and name_cut != last and not closing_file(checked.series, last,
+                                                                  name_cut):
                 raise FileRejected(
                     checked.label,
                     f"its name says the {name_cut:%Y-%m} cut but its last published month is "
@@ -105,6 +107,33 @@ def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Se
                "encoding": checked.facts.encoding, "line_ending": checked.facts.line_ending,
                "warnings": len(checked.warnings),
                "warning_kinds": sorted({w.check for w in checked.warnings})})
+
+
+def closing_file(series: str, last: date, name_cut: date) -> bool:
+    """A closed series published after it closed: the SESNSP's 2015-2025 file, issued from
+    January 2026 on, ends at its last cut (December 2025) whatever month its name states
+    (schemas/reference/series.csv closed_cut)."""
+    closed = reference.load("series").set_index("series")["closed_cut"].get(series)
+    if not isinstance(closed, str):
+        return False
+    closed_cut = date(int(closed[:4]), int(closed[5:]), 1)
+    return last == closed_cut and name_cut > closed_cut
+
+
+def typed_rows(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
+    """The file just loaded, one typed row per file row (row_number, year, state, crime id,
+    municipality): what its warnings are located in. A municipal file's staged rows, or the
+    format's wide staging view (staging.<format>_wide) filtered to the file."""
+    if spec.get("versioned"):
+        return "SELECT row_number, year, left(municipality_code, 2) AS state_code, crime_id, " \
+               "municipality_code FROM staged"
+    view = spec["raw_table"].removeprefix("raw.") + "_wide"
+    (exists,) = fetch_one(con, "SELECT count(*) FROM duckdb_views() WHERE schema_name = "
+                               "'staging' AND view_name = ?", [view])
+    if not exists:
+        return "SELECT NULL AS no_rows"
+    # the view's name comes from formats.toml; the file is the variable load_file has set
+    return f"SELECT * FROM staging.{view} WHERE file_sha256 = getvariable('file_sha256')"
 
 
 def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
@@ -183,14 +212,14 @@ def new_crime_rows(con: duckdb.DuckDBPyConnection, series: str,
     renamed row of the SESNSP catalogue, which the crosswalk may not map yet. Warned, since
     a renamed row silently leaves every indicator but delitos_total."""
     rows = con.execute("""
-        SELECT tipo, subtipo, modalidad FROM core.crime_catalogue
+        SELECT tipo, subtipo, modalidad, crime_id FROM core.crime_catalogue
         WHERE series = $1 AND NOT list_contains($2, crime_id)
         ORDER BY ALL""", [series, sorted(known)]).fetchall()
     return [Failure("new crime row", f"a crime row new to the {series} catalogue: {tipo} / "
                     f"{subtipo} / {modalidad}; it counts in delitos_total and in another "
                     "indicator only if schemas/reference/crime_crosswalk.csv maps it",
-                    value=f"{tipo} / {subtipo} / {modalidad}")
-            for tipo, subtipo, modalidad in rows]
+                    value=f"{tipo} / {subtipo} / {modalidad}", crime_id=crime_id)
+            for tipo, subtipo, modalidad, crime_id in rows]
 
 
 def record_rejection(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,
@@ -211,13 +240,22 @@ def record_failures(con: duckdb.DuckDBPyConnection, table: str, sha: str, label:
     if not failures:
         return
     now = datetime.now().astimezone()
+    columns = ["file_sha256", "file_name", "row_number", "column_name", "check_name", "value",
+               "message", "run_id", "recorded_at"]
+    scoped = table == "ops.data_warnings"  # where each warning's value lands
+    where = ["geo_level", "geo_code", "crime_id", "month_from", "month_to", "rows"]
     rows = pd.DataFrame(
         [(sha, label, f.row, f.column, f.check, f.value, f.message, run_id, now)
+         + ((f.geo_level, f.geo_code, f.crime_id, f.month_from, f.month_to, f.rows)
+            if scoped else ())
          for f in failures[:QUARANTINE_LIMIT]],
-        columns=["file_sha256", "file_name", "row_number", "column_name", "check_name", "value",
-                 "message", "run_id", "recorded_at"])
+        columns=columns + (where if scoped else []))
+    if scoped:
+        rows = rows.astype({"crime_id": "Int64", "rows": "Int64"})
+        for c in ("month_from", "month_to"):
+            rows[c] = pd.to_datetime(rows[c]).dt.date
     con.register("failure_rows", rows)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM failure_rows")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM failure_rows")
     finally:
         con.unregister("failure_rows")

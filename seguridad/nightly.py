@@ -5,37 +5,32 @@ checks of every claims file under claims/, and index.html, the page people open 
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from seguridad import (
-    __version__,
     claims,
     compare,
+    datapackage,
     factcheck,
     factcheck_report,
+    frontpage,
     html,
+    maps,
+    pages,
     provenance,
+    ranking,
     spending,
     windows,
 )
-from seguridad.compare import LOW_COUNT
 from seguridad.db import fetch_dicts
 from seguridad.errors import SeguridadError
-from seguridad.factcheck import cut_words, series_words
-from seguridad.factcheck_report import (
-    BADGE_STYLE,
-    VERDICT_WORDS,
-    _best_figure,
-    badge,
-    said_text,
-    who_and_when,
-)
-from seguridad.i18n import t
-from seguridad.provenance import sources
-from seguridad.report import headline, source_line
+from seguridad.factcheck import cut_words
+from seguridad.factcheck_report import VERDICT_WORDS, said_text, who_and_when
+from seguridad.frontpage import closed_series_lines
+from seguridad.i18n import t, vintage_words
+from seguridad.report import source_line
 from seguridad.windows import PRESET_TABLE, STANDARD_PRESETS
 
 TITLES = {p.key: p.titles for p in PRESET_TABLE}  # the one definition: windows.PRESET_TABLE
@@ -49,14 +44,26 @@ def report_series(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
-def _fmt(v, digits: int = 0) -> str:
+def current_series(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The series still current, newest first: those whose last month no newer series
+    publishes (the 2015 methodology ends where the 2026 catalogue begins; the old one of
+    1997-2017 is covered by the 2015 one)."""
+    return [s for (s,) in con.execute("""
+        SELECT c.series FROM marts.series_coverage AS c
+        WHERE EXISTS (SELECT 1 FROM marts.standard_changes AS s WHERE s.series = c.series)
+          AND NOT EXISTS (SELECT 1 FROM marts.series_coverage AS n
+                          WHERE n.rank > c.rank AND n.first_month <= c.last_month)
+        ORDER BY c.rank DESC""").fetchall()]
+
+
+def _fmt(v, digits: int = 0, lang: str = "es") -> str:
     if v is None:
-        return "n/a"
+        return t("na", lang)
     return f"{v:,.{digits}f}" if digits else f"{v:,}"
 
 
-def _pct(v) -> str:
-    return "n/a" if v is None else f"{v:+.1f}%"
+def _pct(v, lang: str = "es") -> str:
+    return t("na", lang) if v is None else f"{v:+.1f}%"
 
 
 def _cuts(rows: list[dict]) -> str:
@@ -71,115 +78,214 @@ def _cuts(rows: list[dict]) -> str:
                                          for cut, names in sorted(others.items()))
 
 
-def _by_state(rows: list[dict], label: str, lang: str) -> list[str]:
+def _by_state(rows: list[dict], label: str, lang: str, low_count: int) -> list[str]:
     """One line per state, one column per indicator: the percent change."""
     states = [r for r in rows if r["geo_level"] == "state"]
     if not states:
         return []
 
     indicators = list(dict.fromkeys(r[label] for r in states))
-    change = {(r["geo_name"], r[label]): _pct(r["pct_change"]) + (
-        "†" if min(r["current_value"] or 0, r["baseline_value"] or 0) < LOW_COUNT else "")
-        for r in states}
-    out = ["", f"{'Por entidad, cambio %' if lang == 'es' else 'By state, % change'}:", "",
-           f"| {'Entidad' if lang == 'es' else 'State'} | " + " | ".join(indicators) + " |",
+    change = {(r["geo_name"], r[label]): _pct(r["pct_change"], lang) + (
+        html.LOW_MARK if min(r["current_value"] or 0, r["baseline_value"] or 0) < low_count
+        else "") for r in states}
+    out = ["", f"{t('by_state_change', lang)}:", "",
+           f"| {t('state_word', lang)} | " + " | ".join(indicators) + " |",
            "|---|" + "---:|" * len(indicators)]
     for name in dict.fromkeys(r["geo_name"] for r in states):
-        out.append(f"| {name} | " + " | ".join(change.get((name, i), "n/a")
+        out.append(f"| {name} | " + " | ".join(change.get((name, i), t("na", lang))
                                               for i in indicators) + " |")
-    out += ["", f"† menos de {LOW_COUNT} en un periodo: el porcentaje dice poco." if lang == "es"
-            else f"† fewer than {LOW_COUNT} in a window: the percentage says little."]
+    out += ["", t("low_flag_legend", lang, mark=html.LOW_MARK, n=low_count) + "."]
     return out
 
 
+CSV_COLUMNS = ["preset", "series", "indicator", "geo_level", "geo_code", "geo_name",
+               "current_start", "current_end", "baseline_start", "baseline_end",
+               "current_value", "baseline_value", "abs_change", "pct_change",
+               "contribution_pp", "current_rate", "baseline_rate", "rate_pct_change",
+               "population_vintage", "has_missing_cells", "cut_date", "source_sha256"]
+
+
+def people_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], lang: str) -> list[dict]:
+    """The same rows with words where the machine CSV has keys (indicator, series,
+    comparison, level, population projection), for the spreadsheet copy."""
+    words = compare.series_words(con, lang)
+    label = "label_es" if lang == "es" else "label_en"
+    return [{**r, "indicator": r[label], "series": words.get(r["series"], r["series"]),
+             "preset": TITLES[r["preset"]][lang], "geo_level": t(f"level_{r['geo_level']}", lang),
+             "population_vintage": vintage_words(r["population_vintage"], lang)}
+            for r in rows]
+
+
 def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") -> dict | None:
-    """The nightly report set under out_dir: cambios.md, cambios.csv, and one HTML page per
-    indicator (national, last 12 months, by state), plus index.html."""
+    """The nightly report set under out_dir: cambios.md, cambios.csv (with a spreadsheet copy
+    and datapackage.json), one HTML page per indicator (national, last 12 months, by state,
+    with its map and its ranking by rate), the maps as files, the rankings by rate, and the
+    data behind index.html. Every series still current is reported, newest first: the 2026
+    catalogue's months as soon as they are published, the 2015 methodology's last 12."""
     import csv
 
-
-    series = report_series(con)
-    if series is None:
+    series_list = current_series(con)
+    if not series_list:
         return None
+    r12_series = report_series(con)  # None while no series has 12 + 12 months
+    series = r12_series or series_list[0]
     rows = fetch_dicts(con, """
         SELECT s.*, i.label_es, i.label_en FROM marts.standard_changes AS s
-        JOIN core.indicator AS i USING (indicator)
-        WHERE s.series = ? ORDER BY s.preset, s.indicator,
+        JOIN core.indicator AS i USING (indicator) JOIN core.series AS c USING (series)
+        WHERE list_contains(?, s.series) ORDER BY c.rank DESC, s.preset, s.indicator,
               CASE s.geo_level WHEN 'national' THEN 0 WHEN 'group' THEN 1 ELSE 2 END,
-              s.geo_code""", [series])
+              s.geo_code""", [series_list])
+    low_count = compare.low_count_threshold(con)
+    words = compare.series_words(con, lang)
     shas = sorted({sha for r in rows for sha in r["file_sha256s"]})
     srcs = provenance.sources(con, shas)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     csv_path = out_dir / "cambios.csv"
-    columns = [c for c in rows[0] if c not in ("file_sha256s", "label_es", "label_en")]
+    records = [{**{c: r[c] for c in CSV_COLUMNS if c != "source_sha256"},
+                "source_sha256": ";".join(r["file_sha256s"])} for r in rows]
     with open(csv_path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=[*columns, "source_sha256"], lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        for r in rows:
-            writer.writerow({**{c: r[c] for c in columns},
-                             "source_sha256": ";".join(r["file_sha256s"])})
+        writer.writerows(records)
+    excel_path = out_dir / "cambios-excel.csv"
+    people = people_rows(con, rows, lang)
+    for p, r in zip(people, records, strict=True):
+        p["source_sha256"] = r["source_sha256"]
+    datapackage.write_excel_csv(excel_path, CSV_COLUMNS, people, lang)
+    resources = [datapackage.resource(csv_path, CSV_COLUMNS, records, name="cambios",
+                                      title=t("every_row", lang)),
+                 datapackage.resource(excel_path, CSV_COLUMNS, people, name="cambios-excel",
+                                      excel=True, lang=lang)]
 
-    r12 = [r for r in rows if r["preset"] == "r12" and r["geo_level"] == "national"]
-    last = r12[0]["current_end"]
     label = "label_es" if lang == "es" else "label_en"
-    md = [f"# {'Cambios en la incidencia delictiva' if lang == 'es' else 'Crime changes'}: "
-          f"{series}, {last:%Y-%m}", "",
-          f"- {t('series', lang)}: **{series}**; {t('cut', lang).lower()}: "
-          + _cuts(rows),
-          f"- {t('population', lang)}: {rows[0]['population_vintage']} (CONAPO)"]
-    md += [f"- {t('sources', lang)}: `{s['file']}` (sha256 `{s['sha256']}`"
-           + (f", {s['cut_date']:%Y-%m})" if s["cut_date"] else ")") for s in srcs]
-    newer = con.execute("""
-        SELECT DISTINCT s.series, s.preset FROM marts.standard_changes AS s
-        JOIN core.series AS c USING (series)
-        WHERE c.rank > (SELECT rank FROM core.series WHERE series = ?) ORDER BY ALL""",
-                        [series]).fetchall()
-    if newer:
-        words = "Series más recientes, aún cortas" if lang == "es" else "Newer series, short"
-        md.append(f"- {words}: " + ", ".join(f"{s} ({p})" for s, p in newer)
-                  + " (marts.standard_changes)")
-    pages = []
-    for preset in reversed(STANDARD_PRESETS):  # the longest windows first
-        chosen = [r for r in rows if r["preset"] == preset]
-        if not chosen:
-            continue
-        first = chosen[0]
-        md += ["", f"## {TITLES[preset][lang]}: {first['current_start']:%Y-%m}.."
-                   f"{first['current_end']:%Y-%m} / {first['baseline_start']:%Y-%m}.."
-                   f"{first['baseline_end']:%Y-%m}", "",
-               f"| {t('indicator', lang)} | {t('geography', lang)} | {t('baseline', lang)} | "
-               f"{t('current', lang)} | {t('change_pct', lang)} | tasa / rate |",
-               "|---|---|---:|---:|---:|---:|"]
-        for r in chosen:
-            if r["geo_level"] == "state":
+    newest = rows[0]["current_end"]
+    md = [f"# {t('changes_title', lang)}: "
+          f"{t('data_up_to', lang, month=month_words(newest, lang))}",
+          "", f"- {t('population', lang)}: {vintage_words(rows[0]['population_vintage'], lang)}"]
+    md += [f"- {source_line(s, lang=lang)}" for s in srcs]
+    md += [f"- {line}" for line in closed_series_lines(con, lang)]
+    for name in series_list:
+        chosen_rows = [r for r in rows if r["series"] == name]
+        cut = max(r["cut_date"] for r in chosen_rows if r["geo_level"] == "national")
+        heading = words.get(name, name)
+        md += ["", f"## {heading[:1].upper()}{heading[1:]}: {cut_words(cut, lang)}",
+               "", f"- {t('cut', lang)}: {_cuts(chosen_rows)}"]
+        for preset in reversed(STANDARD_PRESETS):  # the longest windows first
+            chosen = [r for r in chosen_rows if r["preset"] == preset]
+            if not chosen:
                 continue
-            md.append(f"| {r[label]} | {r['geo_name']} | {_fmt(r['baseline_value'])} | "
-                      f"{_fmt(r['current_value'])} | {_pct(r['pct_change'])} | "
-                      f"{_fmt(r['baseline_rate'], 1)} → {_fmt(r['current_rate'], 1)} |")
-        md += _by_state(chosen, label, lang)
+            first = chosen[0]
+            cur = windows.Window(first["current_start"], first["current_end"])
+            base = windows.Window(first["baseline_start"], first["baseline_end"])
+            md += ["", f"### {TITLES[preset][lang]}: {cur.describe(lang)} / "
+                       f"{base.describe(lang)}", "",
+                   f"| {t('indicator', lang)} | {t('geography', lang)} | {t('baseline', lang)} | "
+                   f"{t('current', lang)} | {t('change_pct', lang)} | {t('rate_col', lang)} |",
+                   "|---|---|---:|---:|---:|---:|"]
+            for r in chosen:
+                if r["geo_level"] == "state":
+                    continue
+                md.append(f"| {r[label]} | {r['geo_name']} | "
+                          f"{_fmt(r['baseline_value'], 0, lang)} | "
+                          f"{_fmt(r['current_value'], 0, lang)} | {_pct(r['pct_change'], lang)} | "
+                          f"{_fmt(r['baseline_rate'], 1, lang)} → "
+                          f"{_fmt(r['current_rate'], 1, lang)} |")
+            md += _by_state(chosen, label, lang, low_count)
     md += spending_section(con, lang)
-    every_row = ("Todas las filas, con conteos y tasas" if lang == "es"
-                 else "All rows, with counts and rates")
-    md += ["", f"{every_row}: `{csv_path.name}`."]
+
+    written, rankings = [], []
+    r12 = [r for r in rows if r["series"] == series and r["preset"] == "r12"
+           and r["geo_level"] == "national"]
+    (out_dir / "mapas").mkdir(exist_ok=True)
     for r in r12:
         window_cur = windows.Window(r["current_start"], r["current_end"])
         window_base = windows.Window(r["baseline_start"], r["baseline_end"])
         c = compare.compare(con, indicator=r["indicator"], geo="national", current=window_cur,
                             baseline=window_base, series=series, lang=lang, by="state")
+        ranked = ranking.build(con, r["indicator"], "state", window_cur, series, lang=lang)
+        rankings.append(ranked)
+        extra = [f"<h2>{html._e(ranking.title(ranked))}</h2>", maps.svg(ranked, titled=False),
+                 pages.ranking_html(ranked)]
         page = out_dir / f"{r['indicator']}.html"
-        page.write_text(html.render_html(con, c), encoding="utf-8")
-        pages.append((r[label], page.name, c))
+        page.write_text(html.render_html(con, c, extra=extra), encoding="utf-8")
+        for suffix in (".svg", ".png"):
+            maps.write(ranked, out_dir / "mapas" / f"{r['indicator']}_estados{suffix}")
+        written.append((r[label], page.name, c))
+    municipal = municipal_rankings(con, lang)
+    for ranked in municipal:
+        for suffix in (".svg", ".png"):
+            maps.write(ranked, out_dir / "mapas" / f"{ranked.indicator}_municipios{suffix}")
+    resources += write_rankings(out_dir, rankings + municipal, lang)
+    datapackage.write_descriptor(out_dir, f"seguridad-cambios-{out_dir.name}", resources,
+                                 srcs + [s for rk in rankings + municipal for s in rk.sources],
+                                 title=t("changes_title", lang))
+    md += ["", f"{t('every_row', lang)}: `{csv_path.name}` "
+               f"({t('excel_copy', lang)}: `{excel_path.name}`; `datapackage.json`)."]
     md_text = "\n".join(md) + "\n"
     (out_dir / "cambios.md").write_text(md_text, encoding="utf-8")
     national = [{k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in r.items() if k not in ("file_sha256s", "label_en", "label_es")}
                 for r in rows if r["geo_level"] == "national"]
     return {"markdown": out_dir / "cambios.md", "csv": csv_path, "text": md_text,
-            "series": series, "rows": len(rows), "pages": [p for _, p, _ in pages],
-            "comparisons": pages, "cut": max(r["cut_date"] for r in rows
-                                             if r["geo_level"] == "national"),
-            "national": national}
+            "series": series, "r12_series": r12_series, "series_list": series_list,
+            "rows": len(rows),
+            "pages": [p for _, p, _ in written], "comparisons": written,
+            "rankings": rankings, "municipal": municipal,
+            "cut": max(r["cut_date"] for r in rows if r["geo_level"] == "national"
+                       and r["series"] == series),
+            "newest": newest, "national": national}
+
+
+def month_words(m, lang: str) -> str:
+    return windows.Window(m, m).describe(lang)
+
+
+def municipal_rankings(con: duckdb.DuckDBPyConnection, lang: str) -> list[ranking.Ranking]:
+    """Rates by municipality for every indicator the warehouse has municipal figures of
+    (the shipped slice: intentional homicide in Guanajuato), over their last 12 months."""
+    out = []
+    for (indicator,) in con.execute("""
+            SELECT DISTINCT indicator FROM marts.indicator_monthly
+            WHERE geo_level = 'municipality' ORDER BY 1""").fetchall():
+        try:
+            out.append(ranking.build(con, indicator, "municipality", lang=lang))
+        except SeguridadError:
+            continue  # fewer than 12 whole months: no municipal ranking tonight
+    return out
+
+
+RANKING_FILES = {"state": "tasas-estados", "municipality": "tasas-municipios"}
+
+
+def write_rankings(out_dir: Path, rankings: list[ranking.Ranking], lang: str) -> list[dict]:
+    """tasas-estados.csv and tasas-municipios.csv (every indicator's ranking by rate), with
+    their spreadsheet copies; returns their data-package resources."""
+    import csv
+
+    resources = []
+    for level, name in RANKING_FILES.items():
+        records = [rec for r in rankings if r.level == level for rec in ranking.records(r)]
+        if not records:
+            continue
+        path = out_dir / f"{name}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=ranking.CSV_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(records)
+        labels = {r.indicator: r.indicator_label for r in rankings}
+        people = [{**rec, "indicator": labels[rec["indicator"]],
+                   "series": rankings[0].series_words.get(rec["series"], rec["series"]),
+                   "geo_level": t(f"level_{rec['geo_level']}", lang),
+                   "population_vintage": vintage_words(rec["population_vintage"], lang)}
+                  for rec in records]
+        excel = datapackage.write_excel_csv(out_dir / f"{name}-excel.csv", ranking.CSV_COLUMNS,
+                                            people, lang)
+        resources += [datapackage.resource(path, ranking.CSV_COLUMNS, records, name=name,
+                                           title=t(f"{name}_title", lang)),
+                      datapackage.resource(excel, ranking.CSV_COLUMNS, people,
+                                           name=f"{name}-excel", excel=True, lang=lang)]
+    return resources
 
 
 def spending_section(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
@@ -272,6 +378,10 @@ def previous_verdicts(out_dir: Path, name: str) -> tuple[dict[str, str], str | N
     return {}, None
 
 
+def _verdict(key: str, lang: str) -> str:
+    return VERDICT_WORDS.get(key, {}).get("es" if lang == "es" else "en", key)
+
+
 def claims_markdown(entries: list[dict], lang: str) -> list[str]:
 
     if not entries:
@@ -290,108 +400,16 @@ def claims_markdown(entries: list[dict], lang: str) -> list[str]:
                          f"{VERDICT_WORDS[c.verdict]['es' if es else 'en']}")
         for ch in e["changes"]:
             lines.append(f"  - **{'Cambió' if es else 'Changed'}**: {ch['id']} "
-                         f"{ch['before']} → {ch['after']} "
+                         f"{_verdict(ch['before'], lang)} → {_verdict(ch['after'], lang)} "
                          f"({'desde' if es else 'since'} {ch['since']})")
     return lines
 
 
-# --- index.html ---------------------------------------------------------------------------
+# --- index.html: seguridad/frontpage.py ------------------------------------------------------
 
 def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | None,
                 entries: list[dict], lang: str = "es") -> Path:
-    """The page people open: one small chart per indicator with its sentence, the fact checks
-    with their verdicts, and the methodology and cut in words."""
-
-    es = lang == "es"
-    words = series_words(con, lang)
-    body = []
-    if report:
-        title = (f"Incidencia delictiva: {cut_words(report['cut'], lang)}" if es else
-                 f"Crime in Mexico: {cut_words(report['cut'], lang)}")
-        population = report["national"][0]["population_vintage"] if report["national"] else ""
-        body += [f"<h1>{html._e(title)}</h1>",
-                 "<p>" + html._e(
-                     (f"Cifras de la {words.get(report['series'], '')}, "
-                      f"{cut_words(report['cut'], lang)}; tasas con la población de "
-                      f"{_vintage_words(population, lang)}. Últimos 12 meses contra los 12 "
-                      "anteriores, a nivel nacional.") if es else
-                     (f"Figures of {words.get(report['series'], '')}, "
-                      f"{cut_words(report['cut'], lang)}; rates with "
-                      f"{_vintage_words(population, lang)}. The last 12 months against the 12 "
-                      "before, nationally.")) + "</p>",
-                 "<div class='cards'>"]
-        for label, page, c in report["comparisons"]:
-            chart = html.line_chart(html.monthly_points(con, c), c, width=440, height=150,
-                                   window_labels=False)
-            body.append(f"<div class='card'><h3><a href='{html._e(page)}'>{html._e(label)}</a>"
-                        f"</h3>{chart}<p>{html._e(headline(c))}</p></div>")
-        body.append("</div>")
-    else:
-        body.append("<h1>seguridad</h1><p>" + html._e(
-            "Aún no hay series con 12 meses publicados." if es else
-            "No series has 12 published months yet.") + "</p>")
-    if entries:
-        body.append("<h2>" + html._e("Verificación de declaraciones" if es else "Fact checks")
-                    + "</h2>")
-        for e in entries:
-            if e["error"]:
-                body.append(f"<p class='flag'>{html._e(e['file'])}: {html._e(e['error'])}</p>")
-                continue
-            fc = e["factcheck"]
-            st = fc.loaded.statement
-            body.append(f"<h3><a href='claims/{html._e(e['name'])}.html'>{html._e(st.title)}"
-                        f"</a></h3><p class='note'>{html._e(who_and_when(st))}</p>")
-            changed = {ch["id"]: ch for ch in e["changes"]}
-            rows = []
-            for c in fc.checks:
-                ch = changed.get(c.claim.id)
-                note = ""
-                if ch:
-                    note = (f" <strong>{'cambió' if es else 'changed'}</strong> "
-                            f"({'antes' if es else 'was'} {html._e(ch['before'])}, "
-                            f"{html._e(ch['since'])})")
-                rows.append(f"<tr><td class=name>{html._e(c.claim.text)}</td>"
-                            f"<td>{html._e(said_text(c, lang))}</td>"
-                            f"<td class=name>{badge(c.verdict, lang)}{note}</td>"
-                            f"<td>{html._e(_best_figure(c, lang))}</td></tr>")
-            head = (("Afirmación", "Dijo", "Veredicto", "Los datos") if es else
-                    ("Claim", "Said", "Verdict", "The data"))
-            body.append("<table><thead><tr>" + "".join(
-                f"<th class=name>{html._e(h)}</th>" for h in head) + "</tr></thead><tbody>"
-                + "".join(rows) + "</tbody></table>")
-    if report:
-        shas = sorted({s for _, _, c in report["comparisons"] for s in
-                       [x["sha256"] for x in c.sources]})
-        body.append("<h2>" + html._e("Fuentes" if es else "Sources") + "</h2><ul class='prov'>"
-                    + "".join(f"<li>{html._e(source_line(s))}</li>"
-                              for s in sources(con, shas)) + "</ul>")
-    body.append("<p class='prov'>" + html._e(
-        (f"Generado por seguridad {__version__} el {date.today()}. Todas las filas: "
-         "cambios.csv; el informe completo: cambios.md.") if es else
-        (f"Generated by seguridad {__version__} on {date.today()}. Every row: cambios.csv; "
-         "the full report: cambios.md.")) + "</p>")
-    style = html.STYLE + BADGE_STYLE + """
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr));
-         gap: 1rem; }
-.card { border: 1px solid #d0d7de; border-radius: 6px; padding: .4rem .8rem; }
-.card h3 { margin: .3rem 0; font-size: 1rem; }
-.card p { font-size: .88rem; margin: .3rem 0; }
-"""
-    page = (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>seguridad</title><style>{style}</style></head><body>"
-            + "".join(body) + "</body></html>\n")
-    path = out_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
-
-
-def _vintage_words(vintage: str | None, lang: str) -> str:
-    if not vintage:
-        return "CONAPO"
-    year = vintage.rsplit("_", 1)[-1]
-    return (f"las proyecciones de CONAPO {year}" if lang == "es" else
-            f"CONAPO's {year} projections")
+    return frontpage.write_index(con, out_dir, report, entries, lang)
 
 
 def write_all(con: duckdb.DuckDBPyConnection, out_dir: Path, claims_dir: Path | None,

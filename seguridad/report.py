@@ -9,7 +9,8 @@ import io
 import json
 
 from seguridad.compare import Comparison
-from seguridad.i18n import t
+from seguridad.i18n import t, vintage_words
+from seguridad.windows import add_months
 
 CSV_COLUMNS = [
     "role", "rank", "indicator", "geo_level", "geo_code", "geo_name", "series",
@@ -73,19 +74,47 @@ def as_records(c: Comparison) -> list[dict]:
     return [total, *members]
 
 
-def number(v: float | int | None, per_100k: bool) -> str:
+def number(v: float | int | None, per_100k: bool, lang: str = "en") -> str:
     if v is None:
-        return "n/a"
+        return t("na", lang)
     return f"{v:,.2f}" if per_100k else f"{v:,}"
 
 
-def signed_pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:+.2f}%"
+def signed_pct(v: float | None, lang: str = "en") -> str:
+    return t("na", lang) if v is None else f"{v:+.2f}%"
+
+
+def place_words(geo, lang: str) -> str:
+    """'a nivel nacional', 'en Jalisco', 'en el Estado de México', 'en la Frontera norte' /
+    'nationally', 'in Jalisco', 'in the State of Mexico', 'in the Northern border'."""
+    if geo.level == "group":
+        return f"{t('in_group', lang)} {geo.label(lang)}"
+    # 'a nivel nacional' / 'nationally'; 'en el Estado de México' / 'in the State of Mexico'
+    return geo.place(lang)
+
+
+def windows_words(c: Comparison, lang: str) -> str:
+    """When: 'entre enero-noviembre de 2012 y enero-noviembre de 2015' for windows inside a
+    year each; across years, the current window and how the baseline relates to it ('de
+    diciembre de 2023 a noviembre de 2024 frente a los 12 meses anteriores')."""
+    base, cur = c.baseline, c.current
+    if not base.spans_years and not cur.spans_years:
+        return (f"{t('between', lang)} {base.describe(lang)} {t('and', lang)} "
+                f"{cur.describe(lang)}")
+    if base.end == add_months(cur.start, -1) and base.months == cur.months:
+        against = (t("against_prev_one", lang) if cur.months == 1 else
+                   t("against_prev", lang, n=cur.months))
+    elif base.start == add_months(cur.start, -12) and base.months == cur.months:
+        against = t("against_year_before", lang)
+    else:
+        against = f"{t('against', lang)} {base.describe(lang)}"
+    lead = t("from_window", lang) if cur.spans_years else t("in_window", lang)
+    return f"{lead} {cur.describe(lang)} {against}"
 
 
 def headline(c: Comparison, lang: str | None = None) -> str:
     """One sentence in the style of an official statement, with the numbers behind it:
-    'Homicidio doloso bajó 21.8% en Nacional entre enero-noviembre de 2012 y
+    'Homicidio doloso bajó 21.8% a nivel nacional entre enero-noviembre de 2012 y
     enero-noviembre de 2015 (19,760 → 15,454 carpetas de investigación).'"""
     lang = lang or c.lang
     unit = t(c.counts, lang)
@@ -95,49 +124,74 @@ def headline(c: Comparison, lang: str | None = None) -> str:
             ("" if c.age_group == "Total" else f", {c.age_group}") + ")"
     if c.per_100k:
         what += f" ({t('rate_suffix', lang)})"
-    values = (f"{number(c.baseline_value, c.fractional)} → {number(c.current_value, c.fractional)}"
+    values = (f"{number(c.baseline_value, c.fractional, lang)} → "
+              f"{number(c.current_value, c.fractional, lang)}"
               + ("" if c.per_100k else f" {unit}")
               + (f" {t('a_' + c.per, lang)}" if c.per else ""))
     flag = f"{t('break_flag', lang)} " if c.methodology_break else ""
-    base, cur = c.baseline.describe(lang), c.current.describe(lang)
-    place = c.geo.place(lang)  # 'a nivel nacional', 'en el Estado de México', 'nationally'...
-    where = f"{place} {t('between', lang)} {base} {t('and', lang)} {cur}"
+    where = f"{place_words(c.geo, lang)} {windows_words(c, lang)}"
     if c.pct_change is None:
         return f"{flag}{what} {where} {t('no_pct', lang)} ({values})."
-    verb = t("fell" if c.pct_change < 0 else "rose" if c.pct_change > 0 else "unchanged", lang)
+    if c.pct_change == 0:
+        return f"{flag}{what} {t('unchanged', lang)} {where} ({values})."
+    if abs(c.pct_change) < 0.05:  # '0.0%' would say nothing moved when something did
+        return (f"{flag}{what} {t('almost_unchanged', lang)} ({c.pct_change:+.2f}%) {where} "
+                f"({values}).")
+    verb = t("fell" if c.pct_change < 0 else "rose", lang)
     return f"{flag}{what} {verb} {abs(c.pct_change):.1f}% {where} ({values})."
 
 
 def provenance_lines(c: Comparison) -> list[str]:
-    lines = [f"series: {c.series}; publication cut: {c.cut_date:%Y-%m}" if c.cut_date else
-             f"series: {c.series}"]
+    lang = c.lang
+    series = " → ".join(dict.fromkeys(c.series_words.get(s, s)
+                                      for s in (c.baseline_series, c.current_series)))
+    lines = [t("series_cut_line", lang, series=series, cut=f"{c.cut_date:%Y-%m}")
+             if c.cut_date else t("series_line", lang, series=series)]
     if c.methodology_break:
-        lines.append(f"methodology break: {c.methodology_break['from']} -> "
-                     f"{c.methodology_break['to']} ({c.methodology_break['comparability']})")
+        b = c.methodology_break
+        lines.append(t("break_line", lang, from_=c.series_words.get(b["from"], b["from"]),
+                       to=c.series_words.get(b["to"], b["to"]),
+                       comparability=t(b["comparability"], lang)))
     if c.population_vintage:
-        lines.append(f"population: {c.population_vintage} (CONAPO), interpolated to months")
-    return lines + [source_line(s) for s in c.sources]
+        lines.append(t("population_line", lang,
+                       vintage=vintage_words(c.population_vintage, lang)))
+    return lines + [source_line(s, lang=lang) for s in c.sources]
 
 
-def source_line(s: dict, with_series: bool = False) -> str:
-    """One raw file behind a number: as given at ingest, its sha256 and publication cut."""
-    series = f"{s['series']}, " if with_series else ""
-    cut = f", cut {s['cut_date']:%Y-%m}" if s["cut_date"] else ""
-    return f"source: {s['file']} ({series}sha256 {s['sha256']}{cut})"
+def source_line(s: dict, with_series: bool = False, lang: str | None = None,
+                series_words: dict | None = None) -> str:
+    """One raw file behind a number: as given at ingest, its sha256 and publication cut.
+    Without a language, the English words (what callers outside the reports expect)."""
+    lang = lang or "en"
+    series = ""
+    if with_series:
+        series = f"{(series_words or {}).get(s['series'], s['series'])}, "
+    cut = t("source_cut", lang, cut=f"{s['cut_date']:%Y-%m}") if s["cut_date"] else ""
+    return t("source_line", lang, file=s["file"], series=series, sha=s["sha256"], cut=cut)
+
+
+def geo_words(c: Comparison) -> str:
+    """The place in words, with its INEGI code where it has one: 'Jalisco (clave INEGI 14)'."""
+    lang, geo = c.lang, c.geo
+    if geo.level in ("state", "municipality"):
+        return f"{geo.name} ({t('state_code_words', lang, code=geo.code)})"
+    return geo.name
 
 
 def summary_rows(c: Comparison) -> list[tuple[str, str]]:
     lang = c.lang
     return [
-        (t("indicator", lang), f"{c.indicator} ({c.indicator_label})"),
-        (t("geography", lang), f"{c.geo.name} ({c.geo.level} {c.geo.code})"),
+        (t("indicator", lang), c.indicator_label),
+        (t("geography", lang), geo_words(c)),
         (t("measure", lang), f"{t(c.counts, lang)}, "
                              + t("per_100k" if c.per_100k else f"per_{c.per}" if c.per
                                  else "count", lang)),
-        (f"{t('current', lang)} {c.current}", number(c.current_value, c.fractional)),
-        (f"{t('baseline', lang)} {c.baseline}", number(c.baseline_value, c.fractional)),
-        (t("change", lang), number(c.abs_change, c.fractional)),
-        (t("change_pct", lang), signed_pct(c.pct_change)),
+        (f"{t('current', lang)} ({c.current.describe(lang)})",
+         number(c.current_value, c.fractional, lang)),
+        (f"{t('baseline', lang)} ({c.baseline.describe(lang)})",
+         number(c.baseline_value, c.fractional, lang)),
+        (t("change", lang), number(c.abs_change, c.fractional, lang)),
+        (t("change_pct", lang), signed_pct(c.pct_change, lang)),
     ]
 
 
@@ -149,11 +203,14 @@ def member_table(c: Comparison) -> tuple[list[str], list[list[str]]]:
         head.append(t("contribution", lang))
     rows = []
     for m in c.members:
-        row = [str(m["rank"]), m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
-               number(m["baseline_value"], c.fractional), number(m["current_value"], c.fractional),
-               number(m["abs_change"], c.fractional), signed_pct(m["pct_change"])]
+        rank = str(m["rank"]) if m["rank"] else "–"  # unranked: no figure (no rate)
+        row = [rank, m["geo_name"] + (f" ({t('low', lang)})" if m["low_count"] else ""),
+               number(m["baseline_value"], c.fractional, lang),
+               number(m["current_value"], c.fractional, lang),
+               number(m["abs_change"], c.fractional, lang), signed_pct(m["pct_change"], lang)]
         if not c.per_100k:
-            row.append("n/a" if m["contribution_pp"] is None else f"{m['contribution_pp']:+.2f}")
+            row.append(t("na", lang) if m["contribution_pp"] is None
+                       else f"{m['contribution_pp']:+.2f}")
         rows.append(row)
     return head, rows
 
@@ -198,5 +255,5 @@ def render(c: Comparison, fmt: str) -> str:
         lines += [""] + ["  ".join(x.ljust(w) if i == 1 else x.rjust(w)
                                    for i, (x, w) in enumerate(zip(r, widths, strict=True)))
                          for r in [head, *body]]
-    lines += [""] + [f"note: {n}" for n in c.notes] + provenance_lines(c)
+    lines += [""] + [f"{t('note_word', c.lang)}: {n}" for n in c.notes] + provenance_lines(c)
     return "\n".join(lines) + "\n"

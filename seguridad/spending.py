@@ -15,6 +15,7 @@ import duckdb
 
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
+from seguridad.i18n import t, warning_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import source_line
 from seguridad.windows import Window
@@ -52,6 +53,10 @@ class SpendingReport:
     notes: list[str] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)  # every file behind a number shown
     budget: Budget | None = None
+    label: str = ""  # how readers call the program: PRONAPRED, FASP
+
+    def __post_init__(self) -> None:
+        self.label = self.label or (self.budget.label if self.budget else self.program)
 
 
 def _money(amount: float, lang: str) -> str:
@@ -174,8 +179,8 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
     report.sources = sources(con, _source_files(con, report)
                              + (_budget_files(con, budget) if budget else []))
     if any(r["data_warning"] for r in by_year):
-        report.notes += sorted({f"{r['fiscal_year']}: {r['data_warning']}" for r in by_year
-                                if r["data_warning"]})
+        report.notes += sorted({f"{r['fiscal_year']}: {warning_words(r['data_warning'], lang)}"
+                                for r in by_year if r["data_warning"]})
     return report
 
 
@@ -253,24 +258,33 @@ BUDGET_COLUMNS = ["program", "fiscal_year", "approved_pesos", "exercised_pesos",
                   "price_base", "cumulative_approved_pesos", "cumulative_exercised_pesos"]
 
 
+def _columns(lang: str, keys: list[str], widths: list[int]) -> str:
+    return " ".join(f"{t(k, lang):<{w}}" if i == 0 else f"{t(k, lang):>{w}}"
+                    for i, (k, w) in enumerate(zip(keys, widths, strict=True)))
+
+
+BUDGET_HEADS = ["col_year", "col_approved", "col_exercised", "col_share", "col_approved_real",
+                "col_exercised_real", "col_cum_approved", "col_cum_exercised"]
+BUDGET_WIDTHS = [5, 20, 20, 9, 20, 20, 20, 20]
+
+
 def budget_table(b: Budget, lang: str) -> list[str]:
     def money(v: Decimal | None) -> str:
-        return f"{v:,.2f}" if v is not None else "n/a"
+        return f"{v:,.2f}" if v is not None else t("na", lang)
 
-    lines = ["", f"{'year':<5} {'approved_pesos':>20} {'exercised_pesos':>20} {'exer/appr':>9} "
-                 f"{'approved_real':>20} {'exercised_real':>20} {'cum_approved':>20} "
-                 f"{'cum_exercised':>20}"]
+    lines = ["", _columns(lang, BUDGET_HEADS, BUDGET_WIDTHS)]
     for y in b.by_year:
         share = (f"{y['exercised_share'] * 100:.1f}%" if y["exercised_share"] is not None
-                 else "n/a")
+                 else t("na", lang))
         lines.append(f"{y['fiscal_year']:<5} {money(y['approved_pesos']):>20} "
                      f"{money(y['exercised_pesos']):>20} {share:>9} "
                      f"{money(y['approved_real_pesos']):>20} "
                      f"{money(y['exercised_real_pesos']):>20} "
                      f"{money(y['cumulative_approved_pesos']):>20} "
                      f"{money(y['cumulative_exercised_pesos']):>20}")
-    total = (f"{'total':<5} {money(b.approved):>20} {money(b.exercised):>20} "
-             + (f"{b.exercised / b.approved * 100:>8.1f}%" if b.approved else f"{'n/a':>9}"))
+    total = (f"{t('col_total', lang):<5} {money(b.approved):>20} {money(b.exercised):>20} "
+             + (f"{b.exercised / b.approved * 100:>8.1f}%" if b.approved
+                else f"{t('na', lang):>9}"))
     real = [y for y in b.by_year if y["approved_real_pesos"] is not None]
     if b.price_base and len(real) == len(b.by_year):
         total += (f" {money(sum(y['approved_real_pesos'] for y in real)):>20} "
@@ -280,8 +294,38 @@ def budget_table(b: Budget, lang: str) -> list[str]:
     return lines
 
 
+def basis_words(basis: str | None, lang: str) -> str:
+    """marts.spending_yearly.price_basis ('real, pesos of 2023 (INPC)') in the reader's
+    language."""
+    if not basis or basis.startswith("nominal"):
+        return t("nominal_pesos", lang)
+    return t("real_pesos_of", lang, year=basis.split("pesos of ", 1)[-1].split(" ", 1)[0])
+
+
+SPENDING_HEADS = ["col_year", "col_amount", "col_polygons", "col_municipalities",
+                  "col_beneficiaries"]
+SPENDING_WIDTHS = [4, 18, 9, 14, 13]
+
+
+def spending_table(r: SpendingReport) -> list[str]:
+    lang = r.lang
+    real = {y["price_basis"] for y in r.by_year if y["amount_real_mxn"] is not None}
+    heads = _columns(lang, SPENDING_HEADS, SPENDING_WIDTHS)
+    if len(real) == 1:
+        heads += f"  {t('col_amount_real', lang, basis=basis_words(real.pop(), lang))}"
+    lines = ["", heads]
+    for y in r.by_year:
+        line = (f"{y['fiscal_year']:<4} {float(y['amount_mxn']):>18,.2f} "
+                f"{y['polygons'] or '':>9} {y['municipalities'] or '':>14} "
+                f"{y['beneficiaries'] or '':>13}")
+        if y["amount_real_mxn"] is not None:
+            line += f"  {float(y['amount_real_mxn']):>18,.2f}"
+        lines.append(line)
+    return lines
+
+
 def provenance(r: SpendingReport) -> list[str]:
-    return [source_line(s, with_series=True) for s in r.sources]
+    return [source_line(s, lang=r.lang) for s in r.sources]
 
 
 def sentences(r: SpendingReport) -> list[str]:
@@ -295,33 +339,33 @@ def sentences(r: SpendingReport) -> list[str]:
 
 
 def _spending_sentences(r: SpendingReport) -> list[str]:
-    t = r.totals
+    tot = r.totals
     span = f"{r.years[0]}" if r.years[0] == r.years[1] else f"{r.years[0]}-{r.years[1]}"
     es = r.lang == "es"
-    money = _money(float(t["amount_mxn"]), r.lang)
-    if t["polygons"]:
+    money = _money(float(tot["amount_mxn"]), r.lang)
+    if tot["polygons"]:
         reach, counted = "", ""
-        if t["beneficiaries"]:
+        if tot["beneficiaries"]:
             # As agencies report them: summed over years and components, so a person served
             # twice counts twice. Said, not hidden.
-            reach = (f" llegó a {t['beneficiaries']:,} beneficiarios" if es else
-                     f" reached {t['beneficiaries']:,} beneficiaries")
+            reach = (f" llegó a {tot['beneficiaries']:,} beneficiarios" if es else
+                     f" reached {tot['beneficiaries']:,} beneficiaries")
             counted = ("; beneficiarios sumados por año y componente" if es else
                        "; beneficiaries summed over years and components")
-        out = [(f"Una inversión de {money} en {t['polygons']:,} polígonos de "
-                f"{t['municipalities']:,} municipios{reach} ({r.program}, {span}{counted})."
+        out = [(f"Una inversión de {money} en {tot['polygons']:,} polígonos de "
+                f"{tot['municipalities']:,} municipios{reach} ({r.label}, {span}{counted})."
                 if es else
-                f"An investment of {money} in {t['polygons']:,} polygons of "
-                f"{t['municipalities']:,} municipalities{reach} ({r.program}, {span}{counted}).")]
+                f"An investment of {money} in {tot['polygons']:,} polygons of "
+                f"{tot['municipalities']:,} municipalities{reach} ({r.label}, {span}{counted}).")]
     else:
         doubtful = [str(y["fiscal_year"]) for y in r.by_year if y["data_warning"]]
         caveat = ""
         if doubtful:  # e.g. FASP 2014: zero in the file, probably missing
             caveat = (f"; {', '.join(doubtful)} con aviso de dato dudoso, ver notas" if es else
                       f"; {', '.join(doubtful)} flagged as doubtful, see the notes")
-        out = [(f"{r.program}: {money} en {span} (suma de los años; pesos corrientes{caveat})."
+        out = [(f"{r.label}: {money} en {span} (suma de los años; pesos corrientes{caveat})."
                 if es else
-                f"{r.program}: {money} in {span} (sum of the years; current pesos{caveat}).")]
+                f"{r.label}: {money} in {span} (sum of the years; current pesos{caveat}).")]
     for e in r.evaluation:
         label = e["label_es"] if es else e["label_en"]
         if e["did_pct_points"] is None:
@@ -389,14 +433,10 @@ def render(r: SpendingReport, fmt: str) -> str:
     said = sentences(r)
     lines: list[str] = []
     if r.by_year:
-        lines += ["", "year  amount_mxn          polygons  municipalities  beneficiaries  basis"]
-        for y in r.by_year:
-            lines.append(f"{y['fiscal_year']}  {float(y['amount_mxn']):>18,.2f}  "
-                         f"{y['polygons'] or '':>8}  {y['municipalities'] or '':>14}  "
-                         f"{y['beneficiaries'] or '':>13}  {y['price_basis']}")
+        lines += spending_table(r)
     if r.budget:
         lines += budget_table(r.budget, r.lang)
-    lines += [f"note: {n}" for n in r.notes]
+    lines += [f"{t('note_word', r.lang)}: {n}" for n in r.notes]
     lines += provenance(r)
     if fmt == "md":
         return "\n\n".join(said) + "\n\n```\n" + "\n".join(lines).lstrip("\n") + "\n```\n"

@@ -64,6 +64,7 @@ _ROW_COLUMNS = {  # the columns a row twin names, by the model's layout
     "name_matches_code": lambda cols: {"name": "Entidad", "code": "Clave_Ent"},
     "municipality_in_state": lambda cols: {"municipality": "Cve. Municipio",
                                            "code": "Clave_Ent"},
+    "municipality_exists": lambda cols: {"municipality": "Cve. Municipio", "name": "Municipio"},
 }
 
 
@@ -101,25 +102,32 @@ def rules(model: type[pa.DataFrameModel], columns: list[str]) -> list[Rule] | No
     return out
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """The reference lists the twins look up, as temp tables."""
     names = reference.state_codes_by_name()
     con.execute("CREATE OR REPLACE TEMP TABLE ref_state_names AS "
                 "SELECT unnest(?) AS name, unnest(?) AS code", [list(names), list(names.values())])
     con.execute("CREATE OR REPLACE TEMP TABLE ref_municipalities AS SELECT unnest(?) AS code",
                 [list(reference.municipality_names())])
+    rules = [(rule, value) for rule, values in reference.unattributed_rules().items()
+             for value in sorted(values)]
+    con.execute("CREATE OR REPLACE TEMP TABLE ref_unattributed AS SELECT unnest(?) AS rule, "
+                "unnest(?) AS value", [[r for r, _ in rules], [v for _, v in rules]])
 
 
 def validate(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel],
-             columns: list[str]) -> list[Failure] | None:
+             columns: list[str], once_per_value: frozenset[str] = frozenset()
+             ) -> list[Failure] | None:
     """Every rule of the model over every row of `landing`; None if the model cannot be run
     in SQL. A rule depends only on the columns it reads, and a file has few distinct values
     of each (counts, codes, names): the rules are judged once per distinct value, found in a
-    single pass over the file, and only the rows holding a failing value are looked up."""
+    single pass over the file, and only the rows holding a failing value are looked up. The
+    rules named in `once_per_value` (warnings recorded once per value, seguridad/severity.py)
+    give the first row of each failing value and how many rows hold it."""
     found = rules(model, columns)
     if found is None:
         return None
-    _prepare(con)
+    prepare(con)
     sets = list(dict.fromkeys(r.reads for r in found))
     every = list(dict.fromkeys(c for s in sets for c in s))
     grouping = ", ".join(_q(c) for c in every)
@@ -138,12 +146,18 @@ def validate(con: duckdb.DuckDBPyConnection, model: type[pa.DataFrameModel],
         con.execute(f"CREATE OR REPLACE TEMP TABLE failing AS SELECT {cols} FROM "
                     f"distinct_values WHERE __set = {mask} AND NOT coalesce({r.ok}, false)")
         match = " AND ".join(f"l.{_q(c)} IS NOT DISTINCT FROM f.{_q(c)}" for c in r.reads)
-        rows = con.execute(f"SELECT l.rowid + 2, CAST(l.{_q(r.column)} AS VARCHAR) FROM "
-                           f"landing AS l SEMI JOIN failing AS f ON {match} "
-                           f"ORDER BY 1 LIMIT {LIMIT}").fetchall()
+        if r.label in once_per_value:
+            rows = con.execute(f"SELECT min(l.rowid) + 2, CAST(l.{_q(r.column)} AS VARCHAR), "
+                               f"count(*) FROM landing AS l SEMI JOIN failing AS f ON {match} "
+                               f"GROUP BY 2 ORDER BY 1 LIMIT {LIMIT}").fetchall()
+        else:
+            rows = con.execute(f"SELECT l.rowid + 2, CAST(l.{_q(r.column)} AS VARCHAR), 1 FROM "
+                               f"landing AS l SEMI JOIN failing AS f ON {match} "
+                               f"ORDER BY 1 LIMIT {LIMIT}").fetchall()
         out += [Failure(r.label, f"row {row:,}, column {r.column}: {_quote(value)} "
-                                 f"{_phrase(r.label)}", row=row, column=r.column, value=value)
-                for row, value in rows]
+                                 f"{_phrase(r.label)}", row=row, column=r.column, value=value,
+                        rows=n)
+                for row, value, n in rows]
         if len(out) >= LIMIT:
             break
     con.execute("DROP TABLE IF EXISTS distinct_values")

@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from schemas.names import formats, is_yearly
-from seguridad import journal, published, runtext, warehouse
+from seguridad import journal, published, reconciliation, runtext, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
 from seguridad.i18n import say
@@ -35,6 +35,7 @@ def describe(settings: Settings) -> str:
         out.write(integrity(settings) + "\n")
         out.write(say("status.series_title") + "\n")
         rows = []
+        states = series_states(con)
         for dataset, series, fmt, first, last, cuts, loaded in con.execute("""
                 SELECT c.dataset, c.series, any_value(rf.format), min(c.month), max(c.month),
                        string_agg(DISTINCT strftime(c.cut_date, '%Y-%m'), ', '
@@ -46,7 +47,8 @@ def describe(settings: Settings) -> str:
             span, cut = coverage(fmt, first, last, cuts)
             rows.append((runtext.dataset_words(dataset) or dataset,
                          runtext.series_words(series) or "", span, cut,
-                         say("status.loaded_at", at=f"{loaded:%Y-%m-%d %H:%M}")))
+                         say("status.loaded_at", at=f"{loaded:%Y-%m-%d %H:%M}")
+                         + states.get((dataset, series), "")))
         out.write(_columns(rows))
         out.write("\n" + say("status.files_title") + "\n")
         for name, status, fmt, cut, n, reason, warnings in con.execute(
@@ -66,6 +68,7 @@ def describe(settings: Settings) -> str:
                 detail += "; " + say("run.warnings", n=warnings, count=f"{warnings:,}",
                                      kinds="").rstrip(": ")
             out.write(f"  {say('status.file_' + status):<12} {name}  {detail.strip()}\n")
+        out.write(warnings_section(con))
         out.write("\n" + say("status.runs_title") + "\n")
         history = sorted(journal.entries(settings).values(), key=lambda r: r["started_at"],
                          reverse=True)
@@ -120,3 +123,54 @@ def _columns(rows: list[tuple]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     return "".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False))
                    + "  " + r[-1] + "\n" for r in rows)
+
+
+def series_states(con) -> dict[tuple[str, str], str]:
+    """(dataset, series) -> what to say of it: a closed series whose last cut is loaded is
+    complete (never stale, however old the cut); an open one is behind when the publication
+    calendar says a newer cut is out (core.series_status)."""
+    out = {}
+    for dataset, series, newest, closed, expected, state in con.execute(
+            "SELECT dataset, series, newest_cut, closed_cut, expected_cut, state "
+            "FROM core.series_status").fetchall():
+        if state == "complete":
+            text = say("status.series_complete", closed=f"{closed:%Y-%m}")
+        elif state == "closed_incomplete":
+            text = say("status.series_closed_incomplete", closed=f"{closed:%Y-%m}",
+                       newest=f"{newest:%Y-%m}")
+        elif state == "behind":
+            text = say("status.series_behind", expected=f"{expected:%Y-%m}")
+        else:
+            text = say("status.series_current")
+        out[(dataset, series)] = f"  [{text}]"
+    return out
+
+
+def warnings_section(con) -> str:
+    """What the loaded files carry that is odd (ops.data_warnings, by rule) and where the
+    state files and the municipal files disagree most (marts.state_municipal_reconciliation).
+    The rules' names are the checks' own (issue 22); the framing is the reader's language."""
+    out = io.StringIO()
+    rules = con.execute("""
+        SELECT check_name, count(*), count(DISTINCT w.file_sha256)
+        FROM ops.data_warnings AS w JOIN ops.raw_files AS f USING (file_sha256)
+        WHERE f.status IN ('loaded', 'superseded')
+        GROUP BY ALL ORDER BY 2 DESC, 1""").fetchall()
+    if rules:
+        out.write("\n" + say("status.warnings_title") + "\n")
+        for rule, n, files in rules:
+            out.write(f"  {n:>6,}  {rule[:90]}  ({say('status.n_files', n=files, count=files)})\n")
+    gaps = reconciliation.worst_gaps(con)
+    if gaps:
+        out.write("\n" + say("status.gaps_title") + "\n")
+        for g in gaps:
+            pct = "n/a" if g["gap_pct"] is None else f"{g['gap_pct']:+.1f}%"
+            flag = "  " + say("status.beyond_tolerance") if g["beyond_tolerance"] else ""
+            out.write("  " + say(
+                "status.gap", state=g["state_name"], indicator=g["indicator"], year=g["year"],
+                series=g["series"], months=g["months"], state_total=f"{g['state_total']:,}",
+                municipal_total=f"{g['municipal_total']:,}", identified=f"{g['identified']:,}",
+                unattributed=f"{g['unattributed']:,}", unknown=f"{g['unknown']:,}",
+                gap=f"{g['gap']:+,}", pct=pct, tolerance=f"{g['tolerance_pct']:g}")
+                + flag + "\n")
+    return out.getvalue()

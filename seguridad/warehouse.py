@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from schemas.names import REFERENCE_DIR, formats
-from seguridad import faults
+from seguridad import faults, reconciliation
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
@@ -134,6 +134,7 @@ def seal(con: duckdb.DuckDBPyConnection) -> None:
     the columns' descriptions, and a fingerprint of the build so a reader can check it sees
     one whole build."""
     check_rules(con)
+    reconciliation.record_build_warnings(con)  # rules that warn, never refuse
     document_columns(con)
     con.execute("INSERT OR REPLACE INTO ops.meta SELECT 'marts_rows', CAST(count(*) AS VARCHAR) "
                 "FROM marts.indicator_monthly")

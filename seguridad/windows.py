@@ -60,7 +60,9 @@ class Window:
         return f"{self.start:%Y-%m}" if self.months == 1 else f"{self.start:%Y-%m}:{self.end:%Y-%m}"
 
     def describe(self, lang: str = "en") -> str:
-        """'January-November 2015' / 'enero-noviembre de 2015'."""
+        """'January-November 2015' / 'enero-noviembre de 2015'; across years 'December 2022
+        to November 2023' / 'diciembre de 2022 a noviembre de 2023' (a hyphen there would read
+        as '2022-noviembre')."""
         names = MONTH_NAMES_ES if lang == "es" else MONTH_NAMES_EN
         s, e = self.start, self.end
         of = " de " if lang == "es" else " "
@@ -68,7 +70,12 @@ class Window:
             return f"{names[s.month - 1]}{of}{s.year}"
         if s.year == e.year:
             return f"{names[s.month - 1]}-{names[e.month - 1]}{of}{s.year}"
-        return f"{names[s.month - 1]}{of}{s.year}-{names[e.month - 1]}{of}{e.year}"
+        to = " a " if lang == "es" else " to "
+        return f"{names[s.month - 1]}{of}{s.year}{to}{names[e.month - 1]}{of}{e.year}"
+
+    @property
+    def spans_years(self) -> bool:
+        return self.start.year != self.end.year
 
 
 @dataclass(frozen=True)

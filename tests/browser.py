@@ -21,6 +21,7 @@ CHECK_CHARTS = """JSON.stringify({
   windows: document.querySelectorAll('svg.line-chart rect.window').length,
   bars: [...document.querySelectorAll('svg.ranking-chart rect.bar')]
            .map(r => r.getBoundingClientRect().height),
+  maps: [...document.querySelectorAll('svg.map')].map(m => m.getBoundingClientRect().width),
   title: document.title
 })"""
 
@@ -31,8 +32,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def inspect_page(page: Path, screenshot: Path) -> dict:
-    """Load `page` (a file) and return {'requests': [...], 'charts': {...}}."""
+def inspect_page(page: Path, screenshot: Path, full_page: bool = True,
+                 height: int = 1400) -> dict:
+    """Load `page` (a file) and return {'requests': [...], 'charts': {...}}. The screenshot
+    is of the whole page, or of its first `height` pixels (what a reader sees on opening it)."""
     from websockets.sync.client import connect
 
     port = _free_port()
@@ -41,7 +44,7 @@ def inspect_page(page: Path, screenshot: Path) -> dict:
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", f"--user-data-dir={profile}", f"--remote-debugging-port={port}",
-         "--window-size=1000,1400", "about:blank"],
+         f"--window-size=1000,{height}", "about:blank"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
@@ -75,7 +78,8 @@ def inspect_page(page: Path, screenshot: Path) -> dict:
                 events.append(json.loads(ws.recv(timeout=30)))
             charts = json.loads(call("Runtime.evaluate", expression=CHECK_CHARTS,
                                      returnByValue=True)["result"]["value"])
-            shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+            shot = call("Page.captureScreenshot", format="png",
+                        captureBeyondViewport=full_page)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))
         requests = [e["params"]["request"]["url"] for e in events

@@ -133,7 +133,7 @@ def test_the_mart_keeps_stages_apart_and_names_its_file(shipped_warehouse):
         WHERE schema_name = 'marts' AND table_name = 'program_budget_yearly'"""))
     assert list(types) == ["program", "fiscal_year", "stage", "amount_pesos", "current_pesos",
                            "investment_pesos", "amount_real_pesos", "price_base",
-                           "share_of_approved", "cumulative_pesos", "file_sha256"]
+                           "share_of_approved", "cumulative_pesos", "file_sha256", "blocks"]
     assert {types[c] for c in ("amount_pesos", "current_pesos", "investment_pesos",
                                "amount_real_pesos", "cumulative_pesos")} == {"DECIMAL(18,2)"}
     assert types["price_base"] == "DATE"
@@ -547,3 +547,138 @@ def test_damaged_copies_change_nothing_published(damaged_run):
     assert query(damaged_run["wh"], "SELECT count(*) FROM core.budget_yearly WHERE "
                                     "file_sha256 IN (SELECT file_sha256 FROM ops.raw_files "
                                     "WHERE status = 'rejected')") == [(0,)]
+
+
+# --- the publisher's repeated block: loaded apart, warned about (issue 22) ------------------
+
+CONSEJO = "Consejo de la Judicatura Federal"
+
+
+def _consejo_twice(folder: Path) -> Path:
+    """The shipped 2018 workbook as the CSV flattening writes it, with the Consejo de la
+    Judicatura Federal's blocks (its TOTAL and its program R001) written a second time right
+    after the first, every amount halved: two units under one name, as the SHCP's 2020-2023
+    editions list the Consejo."""
+    from seguridad import budget_xls
+
+    sheet = CalamineWorkbook.from_path(str(CP_XLS / "cp_2018.xls")).get_sheet_by_index(0)
+    header, rows, _ = budget_xls.flatten(sheet.to_python(skip_empty_area=False), "cp_2018.xls")
+    ramo = header.index("RAMO")
+    block = [i for i, r in enumerate(rows) if r[ramo] == CONSEJO]
+    assert block == list(range(block[0], block[-1] + 1)) and len(block) == 13
+    amounts = [header.index(c) for c in header[header.index("PRESUPUESTO") + 1:]
+               if not c.startswith("PORCENTAJE")]
+    copy = []
+    for i in block:
+        r = list(rows[i])
+        if r[header.index("PRESUPUESTO")] in STAGES:
+            for c in amounts:
+                r[c] = str(Decimal(r[c]) / 2) if r[c] else r[c]
+        copy.append(r)
+    rows = rows[:block[-1] + 1] + copy + rows[block[-1] + 1:]
+    target = folder / "cp_2018_consejo_twice.csv"
+    with open(target, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows])
+    return target
+
+
+@pytest.fixture(scope="module")
+def repeated_block(shipped_warehouse, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cp_repeated")
+    path = _consejo_twice(root)
+    run = ingest_into_copy(shipped_warehouse, root, [path])
+    (outcome,) = run["outcomes"][str(path)]
+    return {"state": run["state"], "outcome": outcome, "path": path, "wh": run["wh"],
+            "rows": read_csv_rows(path, "utf-8")}
+
+
+def test_a_repeated_block_with_other_amounts_loads_and_warns(repeated_block):
+    outcome, rows = repeated_block["outcome"], repeated_block["rows"]
+    assert repeated_block["state"].is_completed(), outcome.message
+    assert outcome.status == "loaded" and "see ops.data_warnings" in outcome.message
+    warned = query(repeated_block["wh"], "SELECT row_number, column_name, value, check_name "
+                                         "FROM ops.data_warnings WHERE file_sha256 = ? "
+                                         "ORDER BY 1", [outcome.sha256])
+    # one warning per repeated block, on its first row (the CSV's line: header = 1)
+    consejo = [i + 2 for i, r in enumerate(rows) if r["RAMO"] == CONSEJO]
+    assert [(r, c, v) for r, c, v, _ in warned] == [(consejo[13], "PROGRAMA", "TOTAL"),
+                                                    (consejo[19], "PROGRAMA", "R001")]
+    assert all("with other amounts" in check for *_, check in warned)
+
+
+def test_the_two_blocks_are_kept_apart_and_add_up_to_the_raw_rows(repeated_block):
+    outcome, rows = repeated_block["outcome"], repeated_block["rows"]
+    got = query(repeated_block["wh"], """
+        SELECT program_code, block, stage, amount_pesos FROM core.budget_yearly
+        WHERE file_sha256 = ? AND ramo = ? ORDER BY ALL""", [outcome.sha256, CONSEJO])
+    expected: dict[tuple, Decimal] = {}
+    seen: dict[tuple, int] = {}
+    for r in rows:
+        if r["RAMO"] != CONSEJO or r["PRESUPUESTO"] not in STAGES:
+            continue
+        key = (r["PROGRAMA"], STAGES[r["PRESUPUESTO"]])
+        seen[key] = seen.get(key, 0) + 1  # the first listing is block 1, the second block 2
+        expected[(r["PROGRAMA"], seen[key], key[1])] = pesos(r["TOTAL"])
+    assert {(p, b, s): a for p, b, s, a in got} == expected
+    assert {b for _, b, _, _ in got} == {1, 2} and len(got) == 16
+    # the second block is the first halved: other amounts, never a double count
+    firsts = {(p, s): a for p, b, s, a in got if b == 1}
+    assert all(a * 2 == firsts[p, s] for p, b, s, a in got if b == 2 and a)
+
+
+def test_program_totals_are_the_sums_of_the_raw_rows(repeated_block, tmp_path):
+    """Following the Consejo's program (R001) as a program: its totals add both blocks, as
+    the raw rows do; the programs followed already keep their figures."""
+    wh, rows = repeated_block["wh"], repeated_block["rows"]
+    reference = tmp_path / "reference"
+    shutil.copytree(REPO / "schemas" / "reference", reference)
+    with open(reference / "budget_programs.csv", "a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            ["cjf", "CJF", CONSEJO, "", "R001", "2018", "2018", "Otras actividades",
+             "The Consejo de la Judicatura Federal's program, listed twice in the test file."])
+    con = duckdb.connect(str(wh))
+    try:
+        set_variables(con, reference_dir=str(reference))
+        run_sql_file(con, SQL_DIR / "reference" / "budget.sql")
+        run_sql_file(con, SQL_DIR / "marts" / "55_program_budget.sql")
+        got = {(p, s): (a, b) for p, s, a, b in con.execute("""
+            SELECT program, stage, amount_pesos, blocks FROM marts.program_budget_yearly
+            WHERE fiscal_year = 2018""").fetchall()}
+    finally:
+        con.close()
+    for p in followed() + [{"program": "cjf", "program_code": "R001", "ramo": CONSEJO}]:
+        for label, stage in STAGES.items():
+            raw = [pesos(r["TOTAL"]) for r in rows
+                   if r["PROGRAMA"] == p["program_code"] and r["PRESUPUESTO"] == label
+                   and (r["SUBRAMO"] or r["RAMO"]) == p["ramo"]]
+            if not raw:
+                assert (p["program"], stage) not in got
+                continue
+            assert got[p["program"], stage] == (sum(raw), len(raw)), (p["program"], stage)
+    assert got["cjf", "approved"][1] == 2
+
+
+def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_path):
+    """The same block written twice as it is would double every total: damage."""
+    rows = read_csv_rows(CP_CSV / "cp_2013.csv", "utf-8")
+    header = list(rows[0])
+    at = PRONAPRED_ROW - 2  # PRONAPRED's Aprobado, 0-based among the data rows
+    block = rows[at - 1:at + 6]  # its name row and six stage rows
+    assert block[0]["PRESUPUESTO"] not in STAGES and block[1]["PRESUPUESTO"] == "Aprobado"
+    # written again after the next program's block (right after itself it would merge into
+    # one block with its stages twice, which the stage order rejects)
+    key = (rows[at + 6]["RAMO"], rows[at + 6]["PROGRAMA"])
+    j = at + 6
+    while (rows[j]["RAMO"], rows[j]["PROGRAMA"]) == key:
+        j += 1
+    doubled = rows[:j] + block + rows[j:]
+    path = tmp_path / "cp_2013_doubled.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(doubled)
+    run = ingest_into_copy(shipped_warehouse, tmp_path / "copy", [path])
+    (outcome,) = run["outcomes"][str(path)]
+    assert outcome.status == "rejected"
+    assert f"row {j + 2}, column PROGRAMA: 'U006' is listed a second time" \
+        in outcome.message and "a total would count it twice" in outcome.message

@@ -188,7 +188,7 @@ def test_json_and_markdown_carry_headline_and_provenance(published, old_rows):
     assert data["sources"][0]["sha256"] == hashlib.sha256(OLD_FILE.read_bytes()).hexdigest()
     md = run_cli("report", "compare", *args, "--format", "md").stdout
     assert "Homicidio doloso bajó" in md and "Frontera norte" in md
-    assert data["sources"][0]["sha256"] in md and "cut 2017-12" in md
+    assert data["sources"][0]["sha256"] in md and "corte 2017-12" in md
 
 
 def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
@@ -205,14 +205,17 @@ def test_standard_report_of_the_refresh(shipped_warehouse, nm_rows):
     assert (int(r12["current_value"]), int(r12["baseline_value"])) == (current, baseline)
     md = (folder / "cambios.md").read_text(encoding="utf-8")
     assert hashlib.sha256(NM_FILE.read_bytes()).hexdigest() in md
-    assert "cnsp_2015" in md and "conapo_2023" in md
+    assert "Metodología 2015 (CNSP/38/15)" in md and "CONAPO 2023" in md
+    words = md.replace("cnsp_2015-12-18", "")  # a claims file's name, not a key
+    assert "cnsp_2015" not in words and "conapo_2023" not in words  # words, not keys
     states = {r["geo_code"] for r in rows if r["geo_level"] == "state"}
     assert len(states) == 32
     # the cut of the state files, not the newer one of the municipal slice behind zm_leon
-    assert "corte de publicación: 2024-11 (Zona metropolitana de León: 2025-11)" in md
+    assert "Corte de publicación: 2024-11 (Zona metropolitana de León: 2025-11)" in md
     chihuahua = next(r for r in rows if r["preset"] == "r12" and r["geo_code"] == "08"
                      and r["indicator"] == "homicidio_doloso")
-    line = next(x for x in md.splitlines() if x.startswith("| Chihuahua |"))  # r12 comes first
+    section = md[md.index("## Metodología 2015"):]  # the 2026 catalogue's months come first
+    line = next(x for x in section.splitlines() if x.startswith("| Chihuahua |"))  # r12 first
     assert f"{float(chihuahua['pct_change']):+.1f}%" in line
 
 
@@ -226,7 +229,7 @@ def test_comparisons_across_the_2026_break_need_allow_break_and_are_flagged(publ
     assert row["methodology_break"] == "cnsp_2015->rnid_2026 (comparable)"
     assert "RUPTURA METODOLÓGICA" in row["notes"]
     table = run_cli("report", "compare", *args, "--allow-break").stdout
-    assert table.startswith("[RUPTURA METODOLÓGICA]") and "methodology break:" in table
+    assert table.startswith("[RUPTURA METODOLÓGICA]") and "ruptura metodológica:" in table
     data = json.loads(run_cli("report", "compare", *args, "--allow-break", "--format",
                               "json").stdout)
     assert data["methodology_break"] and {s["series"] for s in data["sources"]} == \

@@ -228,7 +228,9 @@ def test_the_nightly_report_set(shipped_warehouse):
     with open(folder / "cambios.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert {r["preset"] for r in rows} == {"mom", "yoy", "ytd", "r12"}
-    assert all(r["series"] == "cnsp_2015" for r in rows)
+    # every series still current: the 2015 methodology, and the 2026 catalogue's months
+    assert {r["series"] for r in rows} == {"cnsp_2015", "rnid_2026"}
+    assert {r["series"] for r in rows if r["preset"] == "r12"} == {"cnsp_2015"}
     page = (folder / "homicidio_doloso.html").read_text(encoding="utf-8")
     assert page.count("class='bar'") == 32
 
@@ -310,7 +312,8 @@ def test_the_quick_start_refresh_says_what_it_did(shipped_warehouse):
     of these tests is built by it): every shipped data file loaded, a line each, then where
     the warehouse and the report are."""
     out = (shipped_warehouse.parent.parent / "refresh.out").read_text(encoding="utf-8")
-    shipped = [p for p in SHIPPED_RAW.rglob("*") if p.is_file() and p.name != "README.md"]
+    shipped = [p for p in SHIPPED_RAW.rglob("*") if p.is_file() and p.name != "README.md"
+               and p.relative_to(SHIPPED_RAW).parts[0] != "geo"]  # boundaries: not data
     loaded = [line for line in out.splitlines() if line.startswith("cargado ")]
     assert {line.split()[1].split("/")[-1].rstrip(":") for line in loaded} == {
         p.name for p in shipped}

@@ -77,7 +77,7 @@ def test_the_fasp_sentence_names_its_doubtful_year_and_source(shipped_warehouse,
     assert out.returncode == 0, out.stderr
     assert "(sum of the years; current pesos; 2014 flagged as doubtful, see the notes)." in \
         out.stdout.splitlines()[0]
-    assert f"{RAMO33.name} (ramo33, sha256 " in out.stdout
+    assert f"{RAMO33.name} (sha256 " in out.stdout
 
 
 def test_rates_under_both_population_vintages(shipped_warehouse):

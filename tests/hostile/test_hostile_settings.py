@@ -338,6 +338,13 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/fanout.py", "cols"),
     ("seguridad/fanout.py", "name"),
     ("seguridad/fanout.py", "db"),  # 'a' or 'b', the two attached warehouses
+    # warnings located in the file just loaded: a staging view named after formats.toml's
+    # raw_table, or the municipal loader's temp table, and a column the code chooses; the
+    # rules that warn are our own SQL files (warehouse/sql/checks/build_warnings/)
+    ("seguridad/loading.py", "view"),
+    ("seguridad/severity.py", "source"),
+    ("seguridad/severity.py", "'s.municipality_code' if municipal else 'NULL'"),
+    ("seguridad/reconciliation.py", "path.read_text(encoding='utf-8')"),
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"

@@ -16,7 +16,7 @@ rows_of_file AS (
     GROUP BY ALL
     HAVING count(*) >= 3
 )
-SELECT r.* EXCLUDE (crime_id), c.tipo, c.subtipo, c.modalidad
+SELECT r.*, c.tipo, c.subtipo, c.modalidad
 FROM rows_of_file AS r
 JOIN core.crime_catalogue AS c USING (crime_id)
 WHERE r.top >= 50 AND r.top > 20 * greatest(r.mean_of_others, 1)

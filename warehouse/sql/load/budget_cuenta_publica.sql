@@ -4,9 +4,10 @@
 DELETE FROM core.budget_yearly WHERE file_sha256 = getvariable('file_sha256');
 DELETE FROM core.file_months WHERE file_sha256 = getvariable('file_sha256');
 
-INSERT INTO core.budget_yearly
+INSERT INTO core.budget_yearly BY NAME
 SELECT file_sha256, row_number, fiscal_year, entity, ramo, subramo, ramo_name, program_code,
-       program_name, stage, current_pesos, pensions_pesos, investment_pesos, amount_pesos
+       program_name, stage, current_pesos, pensions_pesos, investment_pesos, amount_pesos,
+       block
 FROM staging.cuenta_publica_programatica
 WHERE file_sha256 = getvariable('file_sha256');
 

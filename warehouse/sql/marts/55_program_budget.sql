@@ -13,9 +13,13 @@ WITH current_rows AS (
 ),
 followed AS (
     -- A program is its code within its ramo, in the years it existed (codes repeat across
-    -- ramos); ramos are compared as people read them (accents, case).
-    SELECT p.program, b.fiscal_year, b.stage, b.amount_pesos, b.current_pesos,
-           b.investment_pesos, b.file_sha256
+    -- ramos); ramos are compared as people read them (accents, case). A key listed twice with
+    -- other amounts (two units under one name, core.budget_yearly.block) adds its blocks.
+    SELECT p.program, b.fiscal_year, b.stage,
+           CAST(sum(b.amount_pesos) AS DECIMAL(18, 2)) AS amount_pesos,
+           CAST(sum(b.current_pesos) AS DECIMAL(18, 2)) AS current_pesos,
+           CAST(sum(b.investment_pesos) AS DECIMAL(18, 2)) AS investment_pesos,
+           any_value(b.file_sha256) AS file_sha256, count(DISTINCT b.block) AS blocks
     FROM current_rows AS b
     JOIN core.budget_program AS p
       ON b.program_code = p.program_code
@@ -24,6 +28,7 @@ followed AS (
               THEN staging.normalize_name(b.ramo_name) = staging.normalize_name(p.ramo)
               ELSE staging.normalize_name(b.ramo) = staging.normalize_name(p.ramo)
                AND staging.normalize_name(b.subramo) = staging.normalize_name(p.subramo) END
+    GROUP BY ALL
 ),
 prices AS (
     SELECT year(month) AS year, avg(inpc) AS mean_inpc, count(*) AS months
@@ -61,7 +66,8 @@ valued AS (
 )
 SELECT v.program, v.fiscal_year, v.stage, v.amount_pesos, v.current_pesos,
        v.investment_pesos, v.amount_real_pesos, v.price_base, v.share_of_approved,
-       CAST(v.cumulative_pesos AS DECIMAL(18, 2)) AS cumulative_pesos, v.file_sha256
+       CAST(v.cumulative_pesos AS DECIMAL(18, 2)) AS cumulative_pesos, v.file_sha256,
+       v.blocks
 FROM valued AS v
 JOIN core.budget_stage AS s USING (stage)
 ORDER BY v.program, v.fiscal_year, s.position;
@@ -78,3 +84,4 @@ COMMENT ON COLUMN marts.program_budget_yearly.price_base IS 'The month (its firs
 COMMENT ON COLUMN marts.program_budget_yearly.share_of_approved IS 'amount_pesos / the approved amount of the same program and year, as a fraction (0.88 = 88%); 1 for approved; NULL when nothing was approved.';
 COMMENT ON COLUMN marts.program_budget_yearly.cumulative_pesos IS 'Nominal amount of this stage summed from the program''s first fiscal year in the Cuenta Pública to this one.';
 COMMENT ON COLUMN marts.program_budget_yearly.file_sha256 IS 'sha256 of the Cuenta Pública file the row comes from (see ops.raw_files).';
+COMMENT ON COLUMN marts.program_budget_yearly.blocks IS 'How many blocks of the Cuenta Pública the amounts add up: 1, or more where the file lists the program''s key again with other amounts (two units under one name; warned about at ingest, ops.data_warnings).';

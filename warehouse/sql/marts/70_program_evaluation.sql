@@ -17,7 +17,7 @@ scope AS (
     SELECT g.geo_code AS municipality_code,
            g.geo_code IN (SELECT municipality_code FROM funded) AS is_funded
     FROM marts.geo AS g
-    WHERE g.geo_level = 'municipality'
+    WHERE g.geo_level = 'municipality' AND g.attribution = 'municipality'  -- no unknown codes
       AND left(g.geo_code, 2) IN (SELECT DISTINCT left(municipality_code, 2) FROM funded)
 ),
 windows AS (

@@ -43,3 +43,21 @@ SELECT group_key, name_es, name_en, municipality_code, note
 FROM read_csv(getvariable('reference_dir') || '/municipal_groups.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.municipal_group_reference IS 'User-defined groups of municipalities, one row per member (schemas/reference/municipal_groups.csv).';
+
+-- INEGI's catalogue of municipalities (schemas/reference/municipalities.csv, origin in its
+-- README) and the SESNSP's ways of writing crimes of no single municipality
+-- (municipal_unattributed.csv): together they attribute each code a municipal file uses, at
+-- every build (core.municipal_attribution), so a catalogue row added later attributes the
+-- rows already loaded without reloading them.
+CREATE OR REPLACE TABLE core.municipality_catalogue AS
+SELECT municipality_code, state_code, municipality_name
+FROM read_csv(getvariable('reference_dir') || '/municipalities.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.municipality_catalogue IS 'INEGI''s catalogue of municipalities (schemas/reference/municipalities.csv): 5-digit code, state, current name.';
+
+CREATE OR REPLACE TABLE core.municipal_unattributed_rule AS
+SELECT rule, CASE WHEN rule = 'code_suffix' THEN value ELSE staging.normalize_name(value) END
+           AS value, kind, note
+FROM read_csv(getvariable('reference_dir') || '/municipal_unattributed.csv', header = true,
+              all_varchar = true);
+COMMENT ON TABLE core.municipal_unattributed_rule IS 'How the municipal files write crimes of no single municipality (schemas/reference/municipal_unattributed.csv): a code ending (999), a name (No especificado, Otros municipios) or a name''s first word (Distrito); names normalized.';

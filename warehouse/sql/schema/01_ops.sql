@@ -95,4 +95,19 @@ CREATE TABLE IF NOT EXISTS ops.data_warnings (
     run_id VARCHAR,
     recorded_at TIMESTAMPTZ NOT NULL
 );
-COMMENT ON TABLE ops.data_warnings IS 'Suspicious cells of files that were loaded anyway (a format''s warnings model): which row, column, rule and value. The marts flag the numbers they touch.';
+-- Where each warning's value lands (issue 22): a report names only the warnings that touch
+-- its own numbers (marts.report_warnings). Added in place: older warehouses keep their rows.
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS geo_level VARCHAR;
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS geo_code VARCHAR;
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS crime_id BIGINT;
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS month_from DATE;
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS month_to DATE;
+ALTER TABLE ops.data_warnings ADD COLUMN IF NOT EXISTS rows BIGINT;
+COMMENT ON TABLE ops.data_warnings IS 'What is odd in files that were loaded anyway (the publisher''s quirks: a negative correction, a municipality code INEGI has not listed, rows of no single municipality, a repeated budget block with other amounts, an outlier, a thousands separator, a crime row new to its catalogue; the checks'' severities are declared in schemas/formats.toml): which file, row, column, rule and value, and where the value lands (geo_level, geo_code, crime_id, month_from..month_to; NULL is anywhere), so that a report names only the warnings that touch its numbers. Build rules that warn (a state total against its municipal file) are here too, under their rule''s name.';
+COMMENT ON COLUMN ops.data_warnings.check_name IS 'The rule that found it, as its message names it (e.g. implausible value, is negative).';
+COMMENT ON COLUMN ops.data_warnings.geo_level IS 'state or municipality: the level of geo_code. NULL: the warning is not tied to one place.';
+COMMENT ON COLUMN ops.data_warnings.geo_code IS 'The state (01-32) or municipality (5-digit INEGI code, as the file writes it) whose value it is about; NULL for anywhere.';
+COMMENT ON COLUMN ops.data_warnings.crime_id IS 'The crime row (core.crime_catalogue) whose value it is about; NULL for any crime row (a whole municipality, a whole file).';
+COMMENT ON COLUMN ops.data_warnings.month_from IS 'First month (first day) the warned value concerns; NULL for any month.';
+COMMENT ON COLUMN ops.data_warnings.month_to IS 'Last month (first day) the warned value concerns; NULL for any month.';
+COMMENT ON COLUMN ops.data_warnings.rows IS 'How many rows of the file the warning stands for: a warning recorded once per value (an unknown municipality code) names its first row and counts the rest.';

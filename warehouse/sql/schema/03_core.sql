@@ -192,6 +192,9 @@ CREATE TABLE IF NOT EXISTS core.budget_yearly (
     amount_pesos DECIMAL(18, 2) NOT NULL
 );
 COMMENT ON TABLE core.budget_yearly IS 'Every program of every Cuenta Pública file loaded (SHCP, gasto por categoría programática): fiscal year x ente / ramo x program x budget stage, pesos. Rows with program_code TOTAL are an ente''s or a ramo''s total. Stages are never added together. The programs seguridad follows (core.budget_program) are in marts.program_budget_yearly.';
+-- Added in place (issue 22): older warehouses keep their rows, all of them first blocks.
+ALTER TABLE core.budget_yearly ADD COLUMN IF NOT EXISTS block INTEGER DEFAULT 1;
+COMMENT ON COLUMN core.budget_yearly.block IS 'Which listing of its key (year, ente, ramo, subramo, program) the row belongs to, in the file''s order: 1, or 2 for a key listed a second time with other amounts (two units under one name, as the 2020-2023 editions list the Consejo de la Judicatura Federal: loaded apart, warned about). Sum the blocks for the key''s total.';
 COMMENT ON COLUMN core.budget_yearly.row_number IS 'Row of the raw file (for an .xls, the workbook row as Excel numbers it).';
 COMMENT ON COLUMN core.budget_yearly.entity IS 'ENTE as the file writes it (Poder Legislativo, Poder Ejecutivo; until 2014 the Executive''s ramos were under Ramos Administrativos / Ramos Generales).';
 COMMENT ON COLUMN core.budget_yearly.ramo IS 'RAMO as the file writes it (from 2015, for the Executive: Ramos Administrativos or Ramos Generales).';

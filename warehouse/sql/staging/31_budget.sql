@@ -21,13 +21,30 @@ trimmed AS (
         "TOTAL" AS total_text
     FROM source
 ),
+runs AS (
+    -- A block is a run of rows with one key. A key listed twice with other amounts (two units
+    -- under one name: the Consejo de la Judicatura Federal in the 2020-2023 editions) gives
+    -- two blocks, numbered in the file's order, kept apart (schemas/budget.py warns).
+    SELECT t.*,
+           row_number() OVER (PARTITION BY t.file_sha256 ORDER BY t.row_number)
+           - row_number() OVER (PARTITION BY t.file_sha256, t.fiscal_year, t.entity, t.ramo,
+                                             t.subramo, t.program_code ORDER BY t.row_number)
+               AS run
+    FROM trimmed AS t
+),
+blocks AS (
+    SELECT r.*, dense_rank() OVER (PARTITION BY r.file_sha256, r.fiscal_year, r.entity,
+                                                r.ramo, r.subramo, r.program_code
+                                   ORDER BY r.run) AS block
+    FROM runs AS r
+),
 named AS (
-    -- A block (one key of one file) is the program's name row and its stage rows.
+    -- A block is the program's name row and its stage rows.
     SELECT t.*, s.stage, s.kind,
            max(CASE WHEN s.label IS NULL THEN t.label END) OVER (
                PARTITION BY t.file_sha256, t.fiscal_year, t.entity, t.ramo, t.subramo,
-                            t.program_code) AS program_name
-    FROM trimmed AS t
+                            t.program_code, t.block) AS program_name
+    FROM blocks AS t
     LEFT JOIN core.budget_stage AS s ON s.label = t.label
 ),
 typed AS (
@@ -41,6 +58,7 @@ typed AS (
         coalesce(subramo, ramo) AS ramo_name,
         program_code,
         program_name,
+        block,
         stage,
         -- An empty cell on a stage row is nothing spent there (2013 leaves them empty, later
         -- editions write 0.0); pensions stay NULL where the edition has no such heading.

@@ -17,6 +17,7 @@ FROM texts;
 
 CREATE OR REPLACE TEMP TABLE staged AS
 SELECT
+    l.rowid + 2 AS row_number,  -- the row as a spreadsheet numbers it: warnings point here
     lpad(regexp_replace(trim(l."Cve. Municipio"), '\.0+$', ''), 5, '0') AS municipality_code,
     c.crime_id,
     CAST(trim(l."Año") AS INTEGER) AS year,
