@@ -366,15 +366,15 @@ def report_ranking(
         "--format", help="table, md, csv, json, excel (CSV for spreadsheets) or html (with "
                          "the map).")] = "table",
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
-    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: the global --lang, else SEGURIDAD_LANG, else es).")] = None,
 ) -> None:
     """Rank the states (or municipalities) by their rate per 100,000, low counts flagged."""
     from seguridad import ranking, warehouse, windows
 
     if fmt not in ("table", "md", "csv", "json", "excel", "html"):
         raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv, json, excel or html")
-    if lang not in ("es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.language()
     if fmt == "excel" and output is None:
         raise SeguridadError("--format excel writes a file: give --output FILE.csv")
     con = warehouse.connect_read_only(config.settings())
@@ -436,7 +436,8 @@ def report_map(
     series: Annotated[str | None, typer.Option(help="Methodology.")] = None,
     within: Annotated[str | None, typer.Option(
         help="With --level municipality: only this state.")] = None,
-    lang: Annotated[str, typer.Option(help="es or en.")] = "es",
+    lang: Annotated[str | None, typer.Option(
+        help="es or en (default: the global --lang, else SEGURIDAD_LANG, else es).")] = None,
 ) -> None:
     """A choropleth map of the rate per 100,000 (low counts and places without population
     marked), as SVG or PNG, drawn offline from INEGI's boundaries shipped in raw/geo/."""
@@ -444,8 +445,7 @@ def report_map(
 
     if output.suffix.lower() not in (".svg", ".png"):
         raise SeguridadError(f"--output {output}: a map is written as .svg or .png")
-    if lang not in ("es", "en"):
-        raise SeguridadError(f"unknown language {lang!r}: use es or en")
+    lang = _language(lang) or i18n.language()
     con = warehouse.connect_read_only(config.settings())
     try:
         result = ranking.build(con, indicator, level,

@@ -9,7 +9,7 @@ from schemas.names import formats, is_yearly
 from seguridad import journal, published, reconciliation, runtext, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
-from seguridad.i18n import say
+from seguridad.i18n import language, say
 
 
 def coverage(format_name: str, first: date, last: date, cut: str | None) -> tuple[str, str]:
@@ -162,13 +162,18 @@ def warnings_section(con) -> str:
             out.write(f"  {n:>6,}  {rule[:90]}  ({say('status.n_files', n=files, count=files)})\n")
     gaps = reconciliation.worst_gaps(con)
     if gaps:
+        lang = language()
+        labels = dict(con.execute("SELECT indicator, CASE WHEN ? = 'en' THEN label_en ELSE "
+                                  "label_es END FROM core.indicator", [lang]).fetchall())
         out.write("\n" + say("status.gaps_title") + "\n")
         for g in gaps:
             pct = "n/a" if g["gap_pct"] is None else f"{g['gap_pct']:+.1f}%"
             flag = "  " + say("status.beyond_tolerance") if g["beyond_tolerance"] else ""
             out.write("  " + say(
-                "status.gap", state=g["state_name"], indicator=g["indicator"], year=g["year"],
-                series=g["series"], months=g["months"], state_total=f"{g['state_total']:,}",
+                "status.gap", state=g["state_name"],
+                indicator=labels.get(g["indicator"], g["indicator"]), year=g["year"],
+                series=runtext.series_words(g["series"]), months=g["months"],
+                state_total=f"{g['state_total']:,}",
                 municipal_total=f"{g['municipal_total']:,}", identified=f"{g['identified']:,}",
                 unattributed=f"{g['unattributed']:,}", unknown=f"{g['unknown']:,}",
                 gap=f"{g['gap']:+,}", pct=pct, tolerance=f"{g['tolerance_pct']:g}")

@@ -319,5 +319,5 @@ def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(workspace, mon
                               f"the state file says {state_2024:,}, the municipal file sums "
                               f"to {state_2024 + 100:,}")
     status = run_cli("status")
-    assert "Guanajuato homicidio_doloso 2024" in status.stdout
+    assert "Guanajuato Homicidio doloso 2024" in status.stdout
     assert "diferencia -100" in status.stdout and "AVISO: fuera de la tolerancia" in status.stdout
