@@ -64,14 +64,20 @@ def _amount(field: str, description: str) -> object:
     return pa.Field(alias=field, nullable=True, description=description)
 
 
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """Each row's cells joined with '|' (column by column, not row by row in Python)."""
+    first, *rest = (frame[c] for c in frame.columns)
+    return first.str.cat(rest, sep="|") if rest else first
+
+
 def _blocks(df: pd.DataFrame) -> pd.DataFrame:
     """Each row's block (a run of rows with one key), whether the block repeats the key of an
     earlier one, and whether it repeats an earlier block of that key cell for cell."""
     key = df[_present(df, KEY)].fillna("").apply(lambda c: c.str.strip())
     block = key.ne(key.shift()).any(axis=1).cumsum()
-    name = key.agg("|".join, axis=1)
+    name = _joined(key)
     cells = df[_present(df, ["PRESUPUESTO", *AMOUNTS])].fillna("").apply(lambda c: c.str.strip())
-    content = cells.agg("|".join, axis=1).groupby(block).agg("\n".join)
+    content = _joined(cells).groupby(block).agg("\n".join)
     per_block = pd.DataFrame({"name": name.groupby(block).first(), "content": content})
     per_block["repeated"] = per_block["name"].duplicated()
     per_block["same_as_before"] = per_block.duplicated(["name", "content"])

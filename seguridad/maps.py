@@ -144,8 +144,9 @@ def figure(r: Ranking, titled: bool = True):
                 style["hatch"], low_seen = "xx", True
         patch = PathPatch(MplPath(vertices, codes), **style)
         patch.set_gid(f"geo-{code}")
-        ax.add_patch(patch)
-    ax.autoscale_view()
+        ax.add_artist(patch)  # add_patch would walk every curve again for the limits
+    ax.set_xlim(min(xs), max(xs))
+    ax.set_ylim(min(ys), max(ys))
 
     handles, lower = [], min(rated) if rated else 0.0
     for upper, color in zip(breaks, palette, strict=True):
@@ -195,15 +196,20 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;")
 
 
-def write(r: Ranking, path: Path) -> Path:
-    """Write the map as SVG or PNG, by the file's suffix."""
+def write(r: Ranking, path: Path, *more: Path) -> Path:
+    """Write the map as SVG or PNG, by the file's suffix (and to each of `more`, from the
+    same figure: one drawing for the .svg and the .png of a map)."""
     import matplotlib
 
-    suffix = path.suffix.lower()
-    if suffix not in (".svg", ".png"):
-        raise ValueError(f"a map is written as .svg or .png, not {suffix or 'no suffix'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    for p in (path, *more):
+        suffix = p.suffix.lower()
+        if suffix not in (".svg", ".png"):
+            raise ValueError(f"a map is written as .svg or .png, not {suffix or 'no suffix'}")
+        p.parent.mkdir(parents=True, exist_ok=True)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": path.stem,
                                 "hatch.linewidth": 0.6}):
-        figure(r).savefig(path, dpi=150, metadata={"Date": None} if suffix == ".svg" else {})
+        fig = figure(r)
+        for p in (path, *more):
+            fig.savefig(p, dpi=150,
+                        metadata={"Date": None} if p.suffix.lower() == ".svg" else {})
     return path

@@ -209,13 +209,13 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
                  pages.ranking_html(ranked)]
         page = out_dir / f"{r['indicator']}.html"
         page.write_text(html.render_html(con, c, extra=extra), encoding="utf-8")
-        for suffix in (".svg", ".png"):
-            maps.write(ranked, out_dir / "mapas" / f"{r['indicator']}_estados{suffix}")
+        base = out_dir / "mapas" / f"{r['indicator']}_estados"
+        maps.write(ranked, base.with_suffix(".svg"), base.with_suffix(".png"))
         written.append((r[label], page.name, c))
     municipal = municipal_rankings(con, lang)
     for ranked in municipal:
-        for suffix in (".svg", ".png"):
-            maps.write(ranked, out_dir / "mapas" / f"{ranked.indicator}_municipios{suffix}")
+        base = out_dir / "mapas" / f"{ranked.indicator}_municipios"
+        maps.write(ranked, base.with_suffix(".svg"), base.with_suffix(".png"))
     resources += write_rankings(out_dir, rankings + municipal, lang)
     datapackage.write_descriptor(out_dir, f"seguridad-cambios-{out_dir.name}", resources,
                                  srcs + [s for rk in rankings + municipal for s in rk.sources],

@@ -13,8 +13,13 @@ import fcntl
 import io
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -43,10 +48,15 @@ CONAPO_2023 = SHIPPED_RAW / "conapo" / "conapo2023_pob_ent_gender_1950_2070.csv"
 # The modules that take longest, longest first. `make test` runs modules on several workers
 # (pytest-xdist, a module's tests on one worker), taking them in collection order: starting
 # the long ones first leaves no worker running one alone at the end.
-LONGEST_FIRST = ["test_benchmarks.py", "test_serve.py", "test_fanout.py", "test_operations.py",
-                 "test_benchmark_fanout.py", "test_hostile_files.py", "test_ingest.py",
-                 "test_draft_claims.py", "test_lake.py", "test_hostile_settings.py",
-                 "test_budget.py", "test_build_rules.py", "test_versions.py"]
+LONGEST_FIRST = [
+    # a module that needs the shipped warehouse first (its worker builds it), then modules on
+    # the small one, so the other worker is busy meanwhile; the slow tier's long ones first
+    "test_benchmarks.py", "test_serve.py", "test_fanout.py", "test_benchmark_fanout.py",
+    "test_draft_claims.py", "test_hostile_files.py", "test_hostile_settings.py",
+    "test_operations.py", "test_ingest.py", "test_budget.py", "test_municipal_quirks.py",
+    "test_published.py", "test_versions.py", "test_verdicts.py", "test_progress.py",
+    "test_reports.py", "test_spending.py", "test_build_rules.py", "test_municipal.py",
+    "test_lake.py"]
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -57,22 +67,81 @@ def pytest_collection_modifyitems(session, config, items):
 # ------------------------------------------------------------------ Prefect, where a flow runs
 
 _PREFECT: contextlib.ExitStack | None = None
+_SHARED_SERVER: subprocess.Popen | None = None
+SHARED_URL = "SEGURIDAD_TESTS_PREFECT_API_URL"  # set by the controller of a parallel run
+SHARED_HOME = "SEGURIDAD_TESTS_PREFECT_HOME"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist the controller starts one Prefect server for all the workers, in
+    the background: it boots while they collect and run their first tests, and a worker
+    that runs a flow waits for it (`prefect_api`). A server per worker cost each ~10 s."""
+    global _SHARED_SERVER
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    home = Path(tempfile.mkdtemp(prefix="seguridad-tests-prefect-"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_LOGGING_LEVEL="WARNING", DO_NOT_TRACK="1",
+               PREFECT_SERVER_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{home}/prefect.db")
+    env.pop("PREFECT_API_URL", None)
+    _SHARED_SERVER = subprocess.Popen(
+        [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
+         "127.0.0.1", "--port", str(port), "--no-ui", "--no-services"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    os.environ[SHARED_URL] = f"http://127.0.0.1:{port}/api"  # the workers inherit it
+    os.environ[SHARED_HOME] = str(home)
+
+
+def pytest_unconfigure(config):
+    global _SHARED_SERVER
+    if _SHARED_SERVER is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(_SHARED_SERVER.pid, signal.SIGTERM)
+        _SHARED_SERVER.wait(timeout=60)
+        shutil.rmtree(Path(os.environ.pop(SHARED_HOME)), ignore_errors=True)
+        _SHARED_SERVER = None
+
+
+def _wait_for(url: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), \
+                urllib.request.urlopen(f"{url}/health", timeout=5) as answer:
+            if answer.status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"the tests' Prefect server at {url} did not start")
 
 
 def prefect_api() -> None:
-    """This worker's temporary Prefect server, quiet and without heartbeats, started the first
-    time a test runs a flow (~10 s) and stopped at the end of the session. A worker that only
-    reads warehouses never starts one."""
+    """Flows of this worker report to a test Prefect server, quietly and without heartbeats:
+    the run's shared one (see pytest_configure), else a temporary one of this process
+    started the first time a test runs a flow. A worker that only reads warehouses never
+    waits for one."""
     global _PREFECT
     if _PREFECT is not None:
         return
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     stack = contextlib.ExitStack()
-    stack.enter_context(prefect_test_harness(server_startup_timeout=90))
+    shared = os.environ.get(SHARED_URL)
+    if shared:
+        _wait_for(shared)
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: shared}))
+    else:
+        from prefect.testing.utilities import prefect_test_harness
+
+        stack.enter_context(prefect_test_harness(server_startup_timeout=90))
     stack.enter_context(temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
     _PREFECT = stack
 
@@ -125,7 +194,7 @@ def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str, landing_zon
                 else:
                     from flows.refresh import refresh_flow
 
-                    state = refresh_flow(return_state=True)
+                    state = refresh_flow(report=False, return_state=True)
                     assert state.is_completed(), state.message
             finally:
                 mp.undo()

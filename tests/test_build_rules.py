@@ -103,7 +103,7 @@ def test_a_crosswalk_rule_matching_no_catalogue_row_stops_the_build(small_worksp
     append(reference / "crime_crosswalk.csv",
            "homicidio_doloso,rnid_2026,%,Homicidoo,Homicidio doloso,%,a typo")
     # no new file: the reference data changed, so the refresh rebuilds the marts
-    state = refresh_flow(return_state=True)
+    state = refresh_flow(report=False, return_state=True)
     assert state.is_failed()
     assert "la regla crosswalk_matches_catalogue falló en 1 fila(s)" in state.message
     assert "tipo=Homicidoo" in state.message and "no se publicó nada" in state.message
@@ -124,7 +124,7 @@ def test_a_build_whose_nation_is_not_the_sum_of_its_states_is_refused(small_work
 
     monkeypatch.setattr(warehouse, "derive", derive_with_a_bug)
     add_revised_cut(small_workspace)
-    state = refresh_flow(return_state=True)
+    state = refresh_flow(report=False, return_state=True)
     assert state.is_failed()
     assert "la regla groups_sum_their_states falló en 1 fila(s)" in state.message
     assert "geo_code=00" in state.message and "indicator=secuestro" in state.message
@@ -136,7 +136,7 @@ def test_a_reference_row_breaking_its_model_stops_the_build(small_workspace, ref
     wh = small_workspace / "warehouse" / "seguridad.duckdb"
     before = sha(wh)
     append(reference / "indicators.csv", "Narco Menudeo,Narcomenudeo,Drug dealing,carpetas,x")
-    state = refresh_flow(return_state=True)
+    state = refresh_flow(report=False, return_state=True)
     assert state.is_failed()
     assert str(reference / "indicators.csv") in state.message
     rows = len((reference / "indicators.csv").read_text(encoding="utf-8").splitlines())
@@ -154,7 +154,7 @@ def test_recipe_add_an_indicator(small_workspace, reference):
            "narcomenudeo,cnsp_2015,%,Narcomenudeo,%,%,")
     append(reference / "crime_crosswalk.csv",
            "narcomenudeo,rnid_2026,%,Narcomenudeo,%,%,")
-    state = refresh_flow(return_state=True)
+    state = refresh_flow(report=False, return_state=True)
     assert state.is_completed(), state.message
     assert any("datos de referencia" in n for n in state.result().notes)
     wh = small_workspace / "warehouse" / "seguridad.duckdb"
@@ -169,5 +169,5 @@ def test_recipe_add_an_indicator(small_workspace, reference):
                      "--format", "json")
     assert result.returncode == 0, result.stderr
     assert str(expected) in result.stdout
-    again = refresh_flow(return_state=True)  # the same reference: nothing to rebuild
+    again = refresh_flow(report=False, return_state=True)  # the same reference: nothing to rebuild
     assert again.is_completed() and not again.result().published

@@ -256,7 +256,7 @@ def test_a_catalogue_row_attributes_an_unknown_code_without_a_reload(loaded, tmp
     use_paths(monkeypatch, raw, wh)
     prefect_api()
     intake = query(wh, "SELECT file_sha256, loaded_at FROM ops.file_intake ORDER BY 1")
-    state = refresh_flow(return_state=True)
+    state = refresh_flow(report=False, return_state=True)
     assert state.is_completed(), state.message
     assert query(wh, "SELECT file_sha256, loaded_at FROM ops.file_intake ORDER BY 1") == intake
     (attribution,), = query(wh, "SELECT attribution FROM marts.geo WHERE geo_code = '06011'")

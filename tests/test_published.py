@@ -144,6 +144,7 @@ def test_copies_of_a_read_only_warehouse_still_build(small_workspace, tmp_path):
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
                     reason="runs a user without root's override of file modes")
+@pytest.mark.slow  # processes of their own, as another user of the machine
 def test_for_a_user_who_is_not_root_the_mode_protects_and_builds_still_work(small_workspace):
     """The tests run as root, whom file modes do not stop. A user of the machine (nobody),
     owning a copy of the small_workspace: a DuckDB client opened for writing is refused, a

@@ -495,6 +495,9 @@ REJECTED: list[Case] = [
     Case("duplicate_key", "state", cell("RNID_duplicate.csv", 3, "Modalidad",
                                         "Con arma blanca"), "rejected",
          ["same key appears"]),
+    Case("repeated_row", "state", raw_bytes("RNID_repeated.csv", lambda d: d.replace(
+        b"\n", b"\n" + d.split(b"\n")[1] + b"\n", 1)), "rejected",
+         ["row 2:", "row 3:", "same key"]),
     Case("decimal", "state", cell("RNID_decimal.csv", 31, "Enero", "4.5"), "rejected",
          ["row 31", "Enero", "'4.5'", "not a whole number"]),
     Case("text_count", "state", cell("RNID_text.csv", 3112, "Marzo", "12a"), "rejected",

@@ -66,15 +66,47 @@ def test_rejected_whole_with_a_clear_message(rejected_run, case):
         assert words in message, message
     assert "Traceback" not in message
     sha = rejected[0].sha256
-    (status,), = query(rejected_run["wh"], "SELECT status FROM ops.raw_files "
-                                           "WHERE file_sha256 = ?", [sha])
-    assert status == "rejected"
+    (status, reason), = query(rejected_run["wh"], "SELECT status, status_reason FROM "
+                                                  "ops.raw_files WHERE file_sha256 = ?", [sha])
+    assert status == "rejected" and reason
     (cases,), = query(rejected_run["wh"], "SELECT count(*) FROM ops.quarantine "
                                           "WHERE file_sha256 = ?", [sha])
     assert cases >= 1
     landed = rejected_run["raw"] / path.name
     assert hashlib.sha256(landed.read_bytes()).digest() == \
         hashlib.sha256(path.read_bytes()).digest()  # the bytes are kept
+
+
+def _rejected(run: dict, name: str):
+    (outcome,) = [o for o in run["outcomes"][str(run["paths"][name])] if o.status == "rejected"]
+    return outcome
+
+
+def test_a_rejected_file_keeps_what_was_found_out_about_it(rejected_run):
+    outcome = _rejected(rejected_run, "decimal")
+    assert query(rejected_run["wh"], "SELECT format, dataset, encoding, line_ending "
+                                     "FROM ops.raw_files WHERE file_sha256 = ?",
+                 [outcome.sha256]) == [("sesnsp_state_nm", "crime_state", "latin-1", "LF")]
+
+
+def test_a_repeated_row_is_a_duplicate_not_a_truncation(rejected_run):
+    outcome = _rejected(rejected_run, "repeated_row")
+    assert "fewer crime rows" not in outcome.message, outcome.message
+
+
+def test_a_wrong_header_is_reported_alone(rejected_run):
+    """Not the thousands of failures that would only follow from it."""
+    outcome = _rejected(rejected_run, "renamed_column")
+    assert "2 problems" in outcome.message, outcome.message
+    assert query(rejected_run["wh"], "SELECT count(*) FROM ops.quarantine "
+                                     "WHERE file_sha256 = ?", [outcome.sha256]) == [(2,)]
+
+
+def test_quarantine_names_row_column_check_and_value(rejected_run):
+    outcome = _rejected(rejected_run, "text_count")
+    assert query(rejected_run["wh"], "SELECT row_number, column_name, check_name, value "
+                                     "FROM ops.quarantine WHERE file_sha256 = ?",
+                 [outcome.sha256]) == [(3112, "Marzo", "is not a whole number", "12a")]
 
 
 def test_rejections_change_nothing_published(rejected_run):
