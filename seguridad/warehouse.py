@@ -25,7 +25,7 @@ from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, Warehous
 from seguridad.i18n import say
 from seguridad.published import protect
 
-SCHEMA_VERSION = "5"  # 5: ops.raw_files is a view over ops.file_intake
+SCHEMA_VERSION = "6"  # 6: warnings located (ops.data_warnings place, crime row, months), budget blocks
 # Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
 STORAGE_VERSION = "v1.4.0"
 
