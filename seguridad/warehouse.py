@@ -26,7 +26,8 @@ from seguridad.i18n import say
 from seguridad.published import protect
 
 SCHEMA_VERSION = "6"  # 6: warnings located (place, crime row, months), budget blocks
-# Files are written in a storage format DuckDB 1.4 LTS and later can open (see docs/warehouse-sql.md).
+# Files are written in a storage format DuckDB 1.4 LTS and later can open
+# (docs/warehouse-sql.md, "Storage").
 STORAGE_VERSION = "v1.4.0"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
