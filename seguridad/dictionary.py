@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import duckdb
 
+from seguridad import grain
+
 SCHEMAS = ("marts", "core", "ops")
 INTRO = {
     "marts": "What analysts query: indicators by month and geography, victims, revisions, "
@@ -29,9 +31,15 @@ def markdown(con: duckdb.DuckDBPyConnection) -> str:
             SELECT view_name, 'view', comment FROM duckdb_views()
             WHERE schema_name = ? AND database_name = current_database() AND NOT internal
             ORDER BY 1""", [schema, schema]).fetchall()
+        declared = grain.registry()
+        objects.sort(key=lambda o: (_kind(declared, f"{schema}.{o[0]}") == "bookkeeping", o[0]))
         for name, kind, comment in objects:
-            lines += [f"## {schema}.{name}", "", f"*{kind}.* {comment or ''}".rstrip(), "",
-                      "| column | type | description |", "|---|---|---|"]
+            table = declared.get(f"{schema}.{name}")
+            lines += [f"## {schema}.{name}", "", f"*{kind}.* {comment or ''}".rstrip(), ""]
+            if table:
+                lines += [f"One row per {', '.join(f'`{c}`' for c in table.grain)} "
+                          f"({table.kind}; declared in `warehouse/sql/tables.toml`).", ""]
+            lines += ["| column | type | description |", "|---|---|---|"]
             for column, dtype, text in con.execute("""
                     SELECT column_name, data_type, comment FROM duckdb_columns()
                     WHERE schema_name = ? AND table_name = ?
@@ -49,3 +57,8 @@ def markdown(con: duckdb.DuckDBPyConnection) -> str:
             lines += [f"- `{schema}.{name}({', '.join(params)})`" for name, params in macros]
             lines.append("")
     return "\n".join(lines)
+
+
+def _kind(declared: dict, name: str) -> str | None:
+    """Bookkeeping tables (the loader's state, not data) come last in their schema."""
+    return declared[name].kind if name in declared else None

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from schemas.names import REFERENCE_DIR, formats
-from seguridad import faults, reconciliation
+from seguridad import faults, grain, reconciliation
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
 from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
@@ -162,9 +162,14 @@ def check_rules(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse the build when a data rule fails, naming the rule, what it says and its first
     failing rows; the caller then publishes nothing."""
     failed = rule_failures(con)
-    if not failed:
+    broken = grain.failures(con, views=False)
+    if not failed and not broken:
         return
     lines = []
+    for check, (count, examples) in broken.items():
+        table, _, what = check.partition(" ")
+        lines.append(say("warehouse.grain_failed", table=table, check=what, count=f"{count:,}"))
+        lines += ["    " + example for example in examples]
     for rule, (count, rows) in failed.items():
         said = " ".join(line.removeprefix("--").strip() for line in
                         (RULES_DIR / f"{rule}.sql").read_text(encoding="utf-8").splitlines()

@@ -166,3 +166,26 @@ def test_the_newest_cut_is_chosen_in_one_place():
             offenders += [f"{path.relative_to(REPO)}: {m.group(0)[:80]}"
                           for m in NEWEST_CHOICE.finditer(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_every_table_of_the_warehouse_is_declared_with_its_grain(small_warehouse):
+    """warehouse/sql/tables.toml declares each table and view of core, marts and ops once
+    with its grain: a new table without an entry fails here, as does an entry whose table
+    is gone, or a grain naming a column the table does not have."""
+    import duckdb
+
+    from seguridad import grain
+
+    declared = grain.registry()
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        present = grain.declared_in(con)
+        columns = {}
+        for schema, table, column in con.execute(
+                "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+                "WHERE database_name = current_database()").fetchall():
+            columns.setdefault(f"{schema}.{table}", set()).add(column)
+    assert sorted(present - set(declared)) == [], "tables without a declared grain"
+    assert sorted(set(declared) - present) == [], "declared tables the warehouse lacks"
+    named = {(t.name, c) for t in declared.values()
+             for c in (*t.grain, *t.not_null, *t.accepted, *t.references)}
+    assert sorted((t, c) for t, c in named if c not in columns[t]) == []

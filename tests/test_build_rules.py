@@ -171,3 +171,71 @@ def test_recipe_add_an_indicator(small_workspace, reference):
     assert str(expected) in result.stdout
     again = refresh_flow(report=False, return_state=True)  # the same reference: nothing to rebuild
     assert again.is_completed() and not again.result().published
+
+
+# Issue 25: the checks generated from warehouse/sql/tables.toml. Each kind of check is shown
+# to fail on the mistake it names, on a copy of the shipped warehouse, inside a transaction.
+GRAIN_BREAKS = {
+    "marts.indicator_monthly unique": (
+        "INSERT INTO marts.indicator_monthly SELECT * FROM marts.indicator_monthly "
+        "WHERE geo_code = '14' AND indicator = 'secuestro' AND month = DATE '2016-05-01'",
+        "geo_code=14"),
+    "marts.indicator_monthly not_null:cut_date": (
+        "UPDATE marts.indicator_monthly SET cut_date = NULL WHERE geo_code = '31' "
+        "AND indicator = 'secuestro' AND month = DATE '2016-05-01'", "geo_code=31"),
+    "marts.standard_changes accepted:preset": (
+        "UPDATE marts.standard_changes SET preset = 'anual' WHERE rowid = (SELECT min(rowid) "
+        "FROM marts.standard_changes)", "preset=anual"),
+    "marts.indicator_monthly references:indicator": (
+        "UPDATE marts.indicator_monthly SET indicator = 'homicidios' WHERE geo_code = '09' "
+        "AND indicator = 'secuestro' AND month = DATE '2016-05-01'", "indicator=homicidios"),
+}
+
+
+@pytest.mark.parametrize("check", GRAIN_BREAKS)
+def test_each_declared_grain_check_finds_its_mistake(breakable, check):
+    from seguridad import grain
+
+    statement, word = GRAIN_BREAKS[check]
+    table = grain.registry()[check.split()[0]]
+    breakable.execute("BEGIN TRANSACTION")
+    try:
+        assert grain.failures(breakable, {table.name: table}) == {}  # whole before
+        breakable.execute(statement)
+        failed = grain.failures(breakable, {table.name: table})
+    finally:
+        breakable.execute("ROLLBACK")
+    assert check in failed, failed
+    count, examples = failed[check]
+    assert count >= 1 and any(word in e for e in examples), examples
+
+
+def test_every_declared_grain_holds_on_the_shipped_and_small_warehouses(shipped_warehouse,
+                                                                        small_warehouse):
+    """The builds check tables (seal); views are checked here, on both warehouses."""
+    import duckdb
+
+    from seguridad import grain
+
+    for path in (shipped_warehouse, small_warehouse):
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert grain.failures(con) == {}, path
+
+
+def test_a_build_that_breaks_a_declared_grain_publishes_nothing(small_workspace, monkeypatch):
+    wh = small_workspace / "warehouse" / "seguridad.duckdb"
+    before = sha(wh)
+    derive = warehouse.derive
+
+    def derive_twice(con, settings):  # a join that fans out would do this
+        derive(con, settings)
+        con.execute("INSERT INTO marts.geo SELECT * FROM marts.geo WHERE geo_code = '09'")
+
+    monkeypatch.setattr(warehouse, "derive", derive_twice)
+    add_revised_cut(small_workspace)
+    state = refresh_flow(report=False, return_state=True)
+    assert state.is_failed()
+    assert "la tabla marts.geo rompe lo que declara warehouse/sql/tables.toml (unique)" \
+        in state.message
+    assert "geo_code=09" in state.message and "no se publicó nada" in state.message
+    assert sha(wh) == before
