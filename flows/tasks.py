@@ -31,7 +31,6 @@ from seguridad import (
     outcomes,
     progress,
     runs,
-    standard,
     warehouse,
 )
 from seguridad.config import Settings
@@ -196,7 +195,6 @@ def rebuild_marts(build: warehouse.Build, settings: Settings) -> None:
     before anything is published)."""
     progress.step(say("step.marts"))
     warehouse.derive(build.con, settings)
-    standard.build(build.con, settings.population_vintage)
     progress.step(say("step.rules"))
     warehouse.seal(build.con)
     build.marts_rebuilt = True

@@ -122,8 +122,8 @@ def validate_reference(directory: Path) -> None:
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Rebuild the derived core tables and the marts from core (SQL only; the standard
-    comparisons are the next step, seguridad.standard.build, then `seal`)."""
+    """Rebuild the derived core tables and the marts from core, the standard comparisons
+    among them (marts/80_standard_changes.sql), all in SQL; `seal` comes next."""
     set_variables(con, population_vintage=settings.population_vintage)
     run_step(con, "core")
     municipal_indicators(con)

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -131,6 +132,25 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
         national = window_total(nm_rows, "Homicidio doloso", None, base_months)
         assert contribution == pytest.approx((current - baseline) * 100 / national)
     assert [r[0] for r in rows] == ["mom", "r12", "yoy", "ytd"]
+
+
+def test_the_presets_are_one_rule_in_sql_and_on_the_command_line(small_warehouse):
+    """marts.standard_changes takes its windows from the SQL macro marts.preset_windows;
+    `report compare --preset` from seguridad.windows.preset_windows: the same windows for
+    every month end from 1997 to 2026 (leap years, January, December)."""
+    from seguridad.windows import STANDARD_PRESETS, preset_windows
+
+    con = duckdb.connect(str(small_warehouse), read_only=True)
+    for year in range(1997, 2027):
+        for month in (1, 2, 3, 6, 11, 12):
+            end = date(year, month, 1)
+            for preset in STANDARD_PRESETS:
+                current, baseline = preset_windows(preset, end)
+                assert con.execute(
+                    "SELECT current_start, current_end, baseline_start, baseline_end "
+                    "FROM marts.preset_windows(?, ?)", [preset, end]).fetchone() == (
+                    current.start, current.end, baseline.start, baseline.end), (preset, end)
+    con.close()
 
 
 @pytest.mark.parametrize("args,words", [

@@ -297,8 +297,6 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/warehouse.py", "column"),
     ("seguridad/warehouse.py", "text"),
     ("seguridad/warehouse.py", "STORAGE_VERSION"),
-    ("seguridad/standard.py", "target"),
-    ("seguridad/standard.py", "text.replace(chr(39), chr(39) * 2)"),
     ("seguridad/checking.py", "year_col"),
     ("seguridad/checking.py", "m.column"),
     ("seguridad/loading.py", "spec['raw_table']"),
@@ -345,6 +343,20 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/severity.py", "source"),
     ("seguridad/severity.py", "'s.municipality_code' if municipal else 'NULL'"),
     ("seguridad/reconciliation.py", "path.read_text(encoding='utf-8')"),
+    # the checks generated from warehouse/sql/tables.toml (our own declaration): table and
+    # column names quoted, accepted values quoted as literals, '?' placeholders
+    ("seguridad/grain.py", "_text([column, *grain])"),
+    ("seguridad/grain.py", "keys"),
+    ("seguridad/grain.py", "', '.join(parts)"),
+    ("seguridad/grain.py", "_q(ref_column)"),
+    ("seguridad/grain.py", "marks"),
+    ("seguridad/grain.py", "ref_table"),
+    ("seguridad/grain.py", "t"),
+    ("seguridad/grain.py", "_q(column)"),
+    ("seguridad/grain.py", "check"),
+    ("seguridad/grain.py", "_text(grain)"),
+    ("seguridad/grain.py", "table.name"),
+    ("seguridad/grain.py", "listed"),
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"

@@ -152,3 +152,27 @@ SELECT
         AS per_pct_change
 FROM cur
 FULL OUTER JOIN base USING (indicator, geo_level, geo_code);
+
+-- The windows of a standard preset ending at month p_end (seguridad.windows.preset_windows
+-- is the same rule for the command line; a test keeps the two in step): mom, yoy, ytd, r12.
+CREATE OR REPLACE MACRO marts.preset_windows(p_preset, p_end) AS TABLE
+SELECT p_preset AS preset,
+       CAST(CASE p_preset WHEN 'ytd' THEN date_trunc('year', p_end)
+                          WHEN 'r12' THEN p_end - INTERVAL 11 MONTH
+                          ELSE p_end END AS DATE) AS current_start,
+       CAST(p_end AS DATE) AS current_end,
+       CAST(CASE p_preset WHEN 'mom' THEN p_end - INTERVAL 1 MONTH
+                          WHEN 'yoy' THEN p_end - INTERVAL 12 MONTH
+                          WHEN 'ytd' THEN date_trunc('year', p_end) - INTERVAL 12 MONTH
+                          WHEN 'r12' THEN p_end - INTERVAL 23 MONTH END AS DATE)
+           AS baseline_start,
+       CAST(CASE p_preset WHEN 'mom' THEN p_end - INTERVAL 1 MONTH
+                          WHEN 'yoy' THEN p_end - INTERVAL 12 MONTH
+                          WHEN 'ytd' THEN p_end - INTERVAL 12 MONTH
+                          WHEN 'r12' THEN p_end - INTERVAL 12 MONTH END AS DATE)
+           AS baseline_end;
+
+-- A part's change as percentage points of the whole's change: the parts' contributions add
+-- up to the whole's percent change (a state's share of the national change).
+CREATE OR REPLACE MACRO marts.contribution_pp(part_abs_change, whole_baseline) AS
+    CASE WHEN whole_baseline > 0 THEN part_abs_change * 100.0 / whole_baseline END;
