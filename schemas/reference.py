@@ -3,7 +3,6 @@ their own pandera models, and shared by the raw-format checks and the warehouse.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +16,21 @@ from schemas.names import (  # noqa: F401 (re-exported: the light half of this m
     formats,
     is_yearly,
     normalize_name,
+)
+from schemas.reference_budget import (
+    BudgetPrograms,
+    BudgetStages,
+    CuentaPublicaColumns,
+    Ramo33Funds,
+)
+from schemas.reference_rules import (  # noqa: F401 (CLAIM_ALIAS_KEYS, VERDICT_RULES re-exported)
+    CLAIM_ALIAS_KEYS,
+    VERDICT_RULES,
+    ClaimAliases,
+    PublicationCalendar,
+    ReconciliationTolerance,
+    ReportThresholds,
+    VerdictRules,
 )
 
 
@@ -148,15 +162,6 @@ class MunicipalGroups(pa.DataFrameModel):
         unique = ["group_key", "municipality_code"]
 
 
-class Ramo33Funds(pa.DataFrameModel):
-    """The funds of Ramo 33: the source file's column, seguridad's program key, the name."""
-
-    column: Series[str] = pa.Field(str_matches=r"^r33_\w+$", unique=True)
-    program: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
-    label_es: Series[str]
-    note: Series[str] = pa.Field(nullable=True)
-
-
 class Municipalities(pa.DataFrameModel):
     """INEGI's municipalities (code, state, name): the codes a municipal file may use. INEGI's
     current catalogue, 2,478 municipalities (origin, version and licence in
@@ -197,180 +202,6 @@ class MunicipalUnattributed(pa.DataFrameModel):
 
     class Config:
         unique = ["rule", "value"]
-
-
-class ReconciliationTolerance(pa.DataFrameModel):
-    """How far a state's municipal file may sum from its state file, in a year and indicator,
-    before the build warns (marts.state_municipal_reconciliation); '*' is every indicator
-    not listed."""
-
-    indicator: Series[str] = pa.Field(str_matches=r"^(\*|[a-z][a-z0-9_]*)$", unique=True,
-                                      description="An indicator key, or * for the rest")
-    tolerance_pct: Series[str] = pa.Field(str_matches=r"^\d+(\.\d+)?$",
-                                          description="Percent of the state total")
-    note: Series[str] = pa.Field(description="Why this tolerance")
-
-    @pa.dataframe_check(error="a '*' row is needed: the tolerance of every other indicator")
-    def has_default(cls, df: pd.DataFrame) -> bool:
-        return bool((df["indicator"] == "*").any())
-
-
-class PublicationCalendar(pa.DataFrameModel):
-    """When each dataset's monthly cut comes out: the cut of month M on day `day` of month
-    M + months_after."""
-
-    dataset: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True)
-    months_after: Series[str] = pa.Field(str_matches=r"^\d{1,2}$")
-    day: Series[str] = pa.Field(str_matches=r"^([1-9]|1\d|2[0-8])$",
-                                description="1-28, so that every month has it")
-    note: Series[str]
-
-
-class BudgetPrograms(pa.DataFrameModel):
-    """The federal budget programs seguridad follows in the Cuenta Pública. A program code is
-    reused across ramos (U006 is prevention in Gobernación and something else in Educación),
-    so a program is its code within its ramo, in the years it existed. Following another
-    program is a new row here."""
-
-    program: Series[str] = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$", unique=True,
-                                    description="seguridad's key, e.g. pronapred")
-    label: Series[str] = pa.Field(description="How reports name it, e.g. PRONAPRED")
-    ramo: Series[str] = pa.Field(
-        description="The ramo as the Cuenta Pública names it (Gobernación): the file's RAMO "
-                    "until 2014, its SUBRAMO from 2015, when RAMO became Ramos "
-                    "Administrativos / Ramos Generales")
-    subramo: Series[str] = pa.Field(
-        nullable=True, description="Only to pin the 2015 layout exactly: with ramo set to the "
-                                   "file's RAMO, the file's SUBRAMO. Usually empty")
-    program_code: Series[str] = pa.Field(str_matches=r"^[A-Z]\d{3}$",
-                                         description="Programa presupuestario, e.g. U006")
-    first_year: Series[str] = pa.Field(str_matches=r"^\d{4}$",
-                                       description="First fiscal year it existed")
-    last_year: Series[str] = pa.Field(str_matches=r"^\d{4}$", nullable=True,
-                                      description="Last fiscal year (empty: still exists)")
-    name_es: Series[str] = pa.Field(description="Its name in the budget")
-    description: Series[str] = pa.Field(description="What it is, in one line")
-
-    @pa.dataframe_check(error="first_year is after last_year")
-    def years_in_order(cls, df: pd.DataFrame) -> pd.Series:
-        return df["last_year"].isna() | (df["first_year"] <= df["last_year"])
-
-
-class BudgetStages(pa.DataFrameModel):
-    """The rows under each program of the Cuenta Pública report: four budget stages, never
-    added together, and two percentage rows (derived, not loaded)."""
-
-    label: Series[str] = pa.Field(unique=True, description="As the report writes it")
-    stage: Series[str] = pa.Field(nullable=True, isin=["approved", "modified", "accrued",
-                                                       "exercised"],
-                                  description="seguridad's stage key; empty for percentages")
-    kind: Series[str] = pa.Field(isin=["amount", "percentage"], description="amount or "
-                                                                             "percentage")
-    position: Series[str] = pa.Field(str_matches=r"^\d+$", unique=True,
-                                     description="Order under a program")
-    description: Series[str] = pa.Field(description="What the stage means")
-
-
-class CuentaPublicaColumns(pa.DataFrameModel):
-    """The amount columns of the Cuenta Pública report: the workbook's heading and
-    sub-heading (compared without accents, case or spaces) -> the flattened CSV's column."""
-
-    heading: Series[str] = pa.Field(description="Top header cell, e.g. GASTO CORRIENTE")
-    subheading: Series[str] = pa.Field(nullable=True, description="Lowest header cell above "
-                                                                  "the column")
-    column: Series[str] = pa.Field(unique=True, description="Column of the flattened CSV")
-    description: Series[str] = pa.Field(description="What the column holds")
-
-    class Config:
-        unique = ["heading", "subheading"]
-
-
-class ReportThresholds(pa.DataFrameModel):
-    """Numbers the reports use to judge a figure (the low-count flag of rankings and maps)."""
-
-    setting: Series[str] = pa.Field(isin=["low_count"], unique=True,
-                                    description="Which threshold")
-    value: Series[str] = pa.Field(str_matches=r"^[1-9]\d{0,5}$", description="A whole number")
-    description: Series[str] = pa.Field(description="What it means and why this value")
-
-
-CLAIM_ALIAS_KEYS = {
-    # kind -> what its key is (a regular expression); see the README, "Drafting the claims
-    # file from the speech"
-    "indicator": r"^[a-z][a-z0-9_]*$",  # an indicator of indicators.csv
-    "unsupported": r"^[a-z][a-z0-9_]*$",  # words seguridad cannot check: the note says why
-    "ignore": r"^[a-z][a-z0-9_]*$",  # a name whose words mean nothing here
-    "geo": r"^(national|0[1-9]|[12]\d|3[0-2]|(0[1-9]|[12]\d|3[0-2])\d{3}|[a-z][a-z0-9_]*)$",
-    "program": r"^[a-z][a-z0-9_]*$",
-    "direction": r"^(fall|rise)$",  # anywhere in the figure's clause
-    "direction_after": r"^(fall|rise)$",  # only right after the figure: '22% menos'
-    "bound": r"^(about|more_than|less_than|almost)$",  # right before (or after) the figure
-    "window": r"^(ytd|r12|avg_since|month_last_year|full_year|since_administration_month)$",
-    "per": r"^(day|month)$",  # 'promedio diario', 'a day': the figure per day of the window
-    "record": r"^(lowest|highest)$",  # 'el más bajo desde 2016'
-    "measure": r"^victims$",  # 'víctimas': the claim counts victims, not investigation files
-    "percent": r"^(percent|points)$",  # the unit after a number
-    "scale": r"^1e\d{1,2}$",  # 'millones' = 1e6
-    "pesos_scale": r"^1e\d{1,2}$",  # a scale that names pesos too: 'mdp'
-    "currency": r"^(pesos|usd)$",
-}
-
-
-class ClaimAliases(pa.DataFrameModel):
-    """The words draft-claims reads a speech with: one row per alias and language. Matched
-    accent- and case-insensitively, longest first; a trailing '*' matches any ending
-    ('disminu*': disminuyó, disminución). State names come from states.csv and
-    state_name_variants.csv, group names from geo_groups.csv and municipal_groups.csv."""
-
-    alias: Series[str] = pa.Field(str_matches=r"^[^*]+\*?$",
-                                  description="The words, as a speaker writes them")
-    lang: Series[str] = pa.Field(isin=["es", "en", "any"], description="es, en or any")
-    kind: Series[str] = pa.Field(isin=list(CLAIM_ALIAS_KEYS), description="What the words say")
-    key: Series[str] = pa.Field(description="What they mean: an indicator, geography, ...")
-    note: Series[str] = pa.Field(nullable=True, description="Why, when it is not obvious")
-
-    @pa.dataframe_check(error="the key does not fit the kind (the README lists each kind's keys)")
-    def key_fits_kind(cls, df: pd.DataFrame) -> pd.Series:
-        return pd.Series([bool(re.match(CLAIM_ALIAS_KEYS.get(k, r"^$"), v))
-                          for k, v in zip(df["kind"], df["key"], strict=True)], index=df.index)
-
-    @pa.dataframe_check(error="the same alias twice in one language (accents and case aside)")
-    def one_row_per_alias_and_language(cls, df: pd.DataFrame) -> pd.Series:
-        names = df["alias"].map(lambda a: normalize_name(a).lower())
-        return ~pd.DataFrame({"a": names, "l": df["lang"]}).duplicated(keep=False)
-
-
-VERDICT_RULES = {
-    # rule -> what its value is (a regular expression); see the README, "Verdicts"
-    "low_count": r"^\d{1,6}$",  # cases in a window
-    "agree_within_pp": r"^\d{1,3}(\.\d+)?$",  # percentage points
-    "agree_within_share": r"^(0(\.\d+)?|1(\.0+)?)$",  # a share, 0..1
-    "min_agreeing_share": r"^(0(\.\d+)?|1(\.0+)?)$",
-    "almost_from": r"^0\.\d+$",  # a share below 1
-    "victims_indicators": r"^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*$",  # indicator keys
-}
-
-
-class VerdictRules(pa.DataFrameModel):
-    """The thresholds of check-claims' verdicts (issue 21): one row per rule, every rule once,
-    each value of the form its rule needs. seguridad/verdicts.py reads them from the
-    warehouse (core.verdict_rule); the README states what each one decides."""
-
-    rule: Series[str] = pa.Field(isin=list(VERDICT_RULES), unique=True,
-                                 description="The rule's name")
-    value: Series[str] = pa.Field(description="Its threshold (a number) or, for "
-                                              "victims_indicators, indicator keys")
-    description: Series[str] = pa.Field(description="What it decides")
-
-    @pa.dataframe_check(error="the value does not fit the rule (a number, a share from 0 to 1, "
-                              "or indicator keys; see VERDICT_RULES)")
-    def value_fits_rule(cls, df: pd.DataFrame) -> pd.Series:
-        return pd.Series([bool(re.match(VERDICT_RULES.get(r, r"^$"), v))
-                          for r, v in zip(df["rule"], df["value"], strict=True)], index=df.index)
-
-    @pa.dataframe_check(error=f"every rule must have its row: {', '.join(VERDICT_RULES)}")
-    def every_rule(cls, df: pd.DataFrame) -> bool:
-        return set(df["rule"]) == set(VERDICT_RULES)
 
 
 REFERENCE_MODELS: dict[str, type[pa.DataFrameModel]] = {

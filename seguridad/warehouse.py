@@ -36,7 +36,8 @@ DERIVE_STEPS = ("core", "marts")
 # The data rules every build must pass before it is published (see check_rules).
 RULES_DIR = SQL_DIR / "checks" / "build"
 # The reference CSVs' models, and the name rules they use
-REFERENCE_MODELS_FILES = (REFERENCE_DIR.parent / "reference.py", REFERENCE_DIR.parent / "names.py")
+REFERENCE_MODELS_FILES = tuple(REFERENCE_DIR.parent / f for f in (
+    "reference.py", "reference_budget.py", "reference_rules.py", "names.py"))
 
 
 def sql_files(step: str) -> list[Path]:
@@ -83,7 +84,7 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def reference_fingerprint(directory: Path | None = None) -> str:
     """sha256 over the reference CSVs (names and bytes) and the models that validate them
-    (schemas/reference.py, schemas/names.py): the CSVs are validated again, and the marts
+    (schemas/reference*.py, schemas/names.py): the CSVs are validated again, and the marts
     rebuilt, when it differs from the one the published build was made with (ops.meta
     reference_sha256)."""
     import hashlib
