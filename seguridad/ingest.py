@@ -20,7 +20,13 @@ from seguridad.checking import check_file
 from seguridad.config import Settings
 from seguridad.discovery import landing_path_of
 from seguridad.errors import FileRejected
-from seguridad.loading import known_file, load_file, record_rejection, upsert_raw_file
+from seguridad.loading import (
+    drop_municipal_temps,
+    known_file,
+    load_file,
+    record_rejection,
+    upsert_raw_file,
+)
 from seguridad.outcomes import ArchiveRef, FileOutcome
 
 # What the database or a reader may refuse in a file its checks let through.
@@ -157,3 +163,4 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         work.unlink(missing_ok=True)
         con.execute("DROP TABLE IF EXISTS landing")
         con.execute("DROP TABLE IF EXISTS landing_row_map")
+        drop_municipal_temps(con)
