@@ -45,7 +45,7 @@ SCENARIOS = ("shipped", "cuts", "arrivals")
 STORAGE = {"core.crime_municipal_rows", "core.crime_municipal_versions",
            "core.crime_municipal_row_hashes"}
 SKIPPED = {"ops.runs", "ops.meta"}  # the runs' own record
-RUN_COLUMNS = {"run_id", "flow_run_id", "parameters", "build_id"}
+RUN_COLUMNS = {"run_id", "flow_run_id", "parameters", "build_id", "mtime_ns"}  # + timestamps
 AS_OF = [date(2025, 6, 25), date(2025, 9, 25), date(2026, 1, 25)]
 CUTS = [(2025, m) for m in range(7, 13)]  # July to December 2025
 STATES = {"01", "06"}
