@@ -1,7 +1,8 @@
-"""The process of our local Prefect server (started by seguridad/prefect_server.py `ensure`):
-Prefect's API app as Prefect's temporary server runs it (the same background services: the
-ones that record task runs and events; no UI, no scheduler), on the socket the starting command
-bound, plus a watch that stops it once no command has used it for the idle limit.
+"""The process of our local Prefect server (started by seguridad/prefect_server.py `ensure`;
+its files: seguridad/server_state.py): Prefect's API app as Prefect's temporary server runs it
+(the same background services: the ones that record task runs and events; no UI, no
+scheduler), on the socket the starting command bound, plus a watch that stops it once no
+command has used it for the idle limit.
 
     python -m seguridad.prefect_server_process --fd N --folder DIR --idle SECONDS --token T
 """
@@ -17,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from seguridad.prefect_server import IDENTITY_PATH, LAST_USED, USERS_LOCK, forget
+from seguridad.server_state import IDENTITY_PATH, LAST_USED, USERS_LOCK, forget
 
 
 def identified(app, token: str):

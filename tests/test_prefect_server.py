@@ -1,4 +1,5 @@
-"""The local Prefect server of the writing commands (issue 24, seguridad/prefect_server.py).
+"""The local Prefect server of the writing commands (issue 24, seguridad/prefect_server.py,
+seguridad/server_state.py).
 
 Fast: the state file, what a recorded server is taken for (gone, hung, another program on its
 port, another Prefect version), which server a command uses, `status`'s line, the errors, the
@@ -26,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTRY_POINT, REPO, RNID_2026_FILE, _run_in_process, prefect_api, query
-from seguridad import config, i18n, prefect_server
+from seguridad import config, i18n, prefect_server, server_state
 from seguridad.errors import SeguridadError
-from seguridad.prefect_server import State
+from seguridad.server_state import State
 
 
 def a_state(**changes) -> State:
@@ -92,20 +93,20 @@ def test_a_state_round_trips_and_anything_else_is_no_state():
 
 def test_what_a_recorded_server_is_taken_for():
     state = a_state()
-    assert prefect_server.verdict(None, False, False) == "none"
-    assert prefect_server.verdict(state, alive=False, answering=False) == "gone"
-    assert prefect_server.verdict(state, alive=True, answering=False) == "not_answering"
-    assert prefect_server.verdict(state, True, True, "3.9.1") == "running"
-    assert prefect_server.verdict(state, True, True, "3.10.0") == "other_version"
-    assert prefect_server.verdict(state, True, True) == "running"  # status asks no version
+    assert server_state.verdict(None, False, False) == "none"
+    assert server_state.verdict(state, alive=False, answering=False) == "gone"
+    assert server_state.verdict(state, alive=True, answering=False) == "not_answering"
+    assert server_state.verdict(state, True, True, "3.9.1") == "running"
+    assert server_state.verdict(state, True, True, "3.10.0") == "other_version"
+    assert server_state.verdict(state, True, True) == "running"  # status asks no version
 
 
 def test_which_server_a_command_uses():
-    assert prefect_server.choose("http://127.0.0.1:4200/api", "auto") == "user"
-    assert prefect_server.choose("http://127.0.0.1:4200/api", "off") == "user"
-    assert prefect_server.choose(None, "auto") == "ours"
-    assert prefect_server.choose("", "auto") == "ours"
-    assert prefect_server.choose(None, "off") == "temporary"
+    assert server_state.choose("http://127.0.0.1:4200/api", "auto") == "user"
+    assert server_state.choose("http://127.0.0.1:4200/api", "off") == "user"
+    assert server_state.choose(None, "auto") == "ours"
+    assert server_state.choose("", "auto") == "ours"
+    assert server_state.choose(None, "off") == "temporary"
 
 
 def test_the_settings_of_the_server(monkeypatch):
@@ -129,71 +130,90 @@ def test_the_settings_of_the_server(monkeypatch):
 def test_a_recorded_server_is_looked_at_without_trusting_its_port(tmp_path):
     where = tmp_path / "seguridad-server"
     where.mkdir()
-    assert prefect_server.look(where) == ("none", None)
+    assert server_state.look(where) == ("none", None)
     (where / "state.json").write_text("{cut short", encoding="utf-8")
-    assert prefect_server.look(where) == ("none", None)
+    assert server_state.look(where) == ("none", None)
 
     gone = a_state(pid=dead_pid())
-    prefect_server.write_state(where, gone)
-    assert prefect_server.look(where) == ("gone", gone)
+    server_state.write_state(where, gone)
+    assert server_state.look(where) == ("gone", gone)
 
     with socket.socket() as s:  # a process that is alive, a port that answers nothing
         s.bind(("127.0.0.1", 0))
         quiet = a_state(pid=os.getpid(), port=s.getsockname()[1])
-    prefect_server.write_state(where, quiet)
-    assert prefect_server.look(where, timeout=0.5)[0] == "not_answering"
+    server_state.write_state(where, quiet)
+    assert server_state.look(where, timeout=0.5)[0] == "not_answering"
 
     with http_answering({"token": "another server's"}) as port:  # another program on it
-        prefect_server.write_state(where, a_state(pid=os.getpid(), port=port))
-        assert prefect_server.look(where)[0] == "not_answering"
+        server_state.write_state(where, a_state(pid=os.getpid(), port=port))
+        assert server_state.look(where)[0] == "not_answering"
     token = "cd" * 16
     with http_answering({"token": token}) as port:
         ours = a_state(pid=os.getpid(), port=port, token=token)
-        prefect_server.write_state(where, ours)
-        assert prefect_server.look(where, "3.9.1") == ("running", ours)
-        assert prefect_server.look(where, "3.10.0") == ("other_version", ours)
+        server_state.write_state(where, ours)
+        assert server_state.look(where, "3.9.1") == ("running", ours)
+        assert server_state.look(where, "3.10.0") == ("other_version", ours)
         # forget() removes only the state of the server it names
-        prefect_server.forget(where, "ef" * 16)
-        assert prefect_server.read_state(where) == ours
-        prefect_server.forget(where, token)
+        server_state.forget(where, "ef" * 16)
+        assert server_state.read_state(where) == ours
+        server_state.forget(where, token)
         assert not (where / "state.json").exists()
 
 
 def test_status_says_which_server_the_commands_use(tmp_path):
     env = {"PREFECT_HOME": str(tmp_path)}
-    where = prefect_server.folder(env)
+    where = server_state.folder(env)
     assert where == tmp_path / "seguridad-server"
-    assert prefect_server.describe("auto", {**env, "PREFECT_API_URL": "http://h:4200/api"}) \
+    assert server_state.describe("auto", {**env, "PREFECT_API_URL": "http://h:4200/api"}) \
         == "el de PREFECT_API_URL, http://h:4200/api; seguridad no inicia uno propio"
-    assert "SEGURIDAD_PREFECT_SERVER=off" in prefect_server.describe("off", env)
-    assert prefect_server.describe("auto", env) == \
+    assert "SEGURIDAD_PREFECT_SERVER=off" in server_state.describe("off", env)
+    assert server_state.describe("auto", env) == \
         "local, detenido: el próximo comando que escribe lo inicia"
     where.mkdir()
-    prefect_server.write_state(where, a_state(pid=dead_pid()))
+    server_state.write_state(where, a_state(pid=dead_pid()))
     assert "ya no responde: el próximo comando que escribe lo reemplaza" in \
-        prefect_server.describe("auto", env)
+        server_state.describe("auto", env)
     token = "cd" * 16
     with http_answering({"token": token}) as port:
-        prefect_server.write_state(where, a_state(pid=os.getpid(), port=port, token=token,
+        server_state.write_state(where, a_state(pid=os.getpid(), port=port, token=token,
                                                   idle_s=600))
         (where / "last-used").touch()
         os.utime(where / "last-used", (time.time() - 125, time.time() - 125))
-        line = prefect_server.describe("auto", env)
+        line = server_state.describe("auto", env)
         assert line.startswith(f"local, http://127.0.0.1:{port}/api (proceso {os.getpid()}), "
                                "en marcha desde 2026-12-06 01:35; sin uso desde hace 2 min")
         assert line.endswith("se detiene solo tras 10 min sin uso")
         with open(where / "users.lock", "a") as held:  # a command using it now
             fcntl.flock(held, fcntl.LOCK_SH)
-            assert "en uso ahora" in prefect_server.describe("auto", env)
-        assert "en uso ahora" not in prefect_server.describe("auto", env)
+            assert "en uso ahora" in server_state.describe("auto", env)
+        assert "en uso ahora" not in server_state.describe("auto", env)
         i18n.set_language("en")
         try:
             assert "unused for 2 min; stops by itself after 10 min unused" in \
-                prefect_server.describe("auto", env)
+                server_state.describe("auto", env)
         finally:
             i18n.set_language(None)
-    assert [prefect_server.duration(s) for s in (0, 59, 60, 1800, 3725)] == \
+    assert [server_state.duration(s) for s in (0, 59, 60, 1800, 3725)] == \
         ["0 s", "59 s", "1 min", "30 min", "1 h 02 min"]
+
+
+def test_status_reads_the_api_url_a_prefect_profile_sets(tmp_path):
+    """`prefect config set PREFECT_API_URL=...` writes it in the active profile: the commands
+    then use that server (Prefect reads it), and status says so without importing Prefect."""
+    (tmp_path / "profiles.toml").write_text(
+        'active = "mine"\n[profiles.mine]\nPREFECT_API_URL = "http://h:4200/api"\n'
+        '[profiles.other]\n', encoding="utf-8")
+    env = {"PREFECT_HOME": str(tmp_path)}
+    assert server_state.describe("auto", env) == \
+        "el de PREFECT_API_URL, http://h:4200/api; seguridad no inicia uno propio"
+    assert server_state.describe("auto", {**env, "PREFECT_PROFILE": "other"}) == \
+        "local, detenido: el próximo comando que escribe lo inicia"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    seen = subprocess.run([sys.executable, "-c", "from prefect.settings import "
+                           "get_current_settings as s; print(s().api.url)"],
+                          env={**clean, **env}, cwd=tmp_path, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert seen == "http://h:4200/api"
 
 
 # ------------------------------------------------------------------ when it cannot start
@@ -392,7 +412,7 @@ def own_home(tmp_path):
     the end."""
     home = tmp_path / "prefect-home"
     yield home
-    where = prefect_server.folder({"PREFECT_HOME": str(home)})
+    where = server_state.folder({"PREFECT_HOME": str(home)})
     prefect_server.stop(where)
     for pid in servers_of(where):
         with contextlib.suppress(ProcessLookupError):
@@ -413,18 +433,18 @@ def api(state: State, method: str, path: str, body: dict | None = None):
 @pytest.mark.slow
 def test_started_on_first_use_reused_by_the_next_command_and_shown_by_status(
         small_workspace, own_home):
-    where = prefect_server.folder({"PREFECT_HOME": str(own_home)})
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
     first = run_own("refresh", "--no-report", home=own_home)
     assert first.returncode == 0, first.stderr
     assert "Nada nuevo" in first.stdout
-    state = prefect_server.read_state(where)
-    assert state is not None and prefect_server.pid_alive(state.pid)
-    assert prefect_server.answers(state)
+    state = server_state.read_state(where)
+    assert state is not None and server_state.pid_alive(state.pid)
+    assert server_state.answers(state)
 
     known = small_workspace / "raw" / "sesnsp" / RNID_2026_FILE.name
     second = run_own("ingest", str(known), home=own_home)
     assert second.returncode == 0, second.stderr
-    assert prefect_server.read_state(where) == state  # the same server, the same pid
+    assert server_state.read_state(where) == state  # the same server, the same pid
     assert servers_of(where) == [state.pid]
 
     status = run_own("status", home=own_home)
@@ -445,22 +465,22 @@ def test_started_on_first_use_reused_by_the_next_command_and_shown_by_status(
 
 @pytest.mark.slow
 def test_it_stops_itself_when_idle(small_workspace, own_home):
-    where = prefect_server.folder({"PREFECT_HOME": str(own_home)})
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
     done = run_own("refresh", "--no-report", home=own_home,
                    SEGURIDAD_PREFECT_SERVER_IDLE="2")
     assert done.returncode == 0, done.stderr
-    state = prefect_server.read_state(where)
+    state = server_state.read_state(where)
     assert state is not None and state.idle_s == 2
     deadline = time.monotonic() + 90
-    while prefect_server.pid_alive(state.pid) and time.monotonic() < deadline:
+    while server_state.pid_alive(state.pid) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert not prefect_server.pid_alive(state.pid)
-    assert prefect_server.read_state(where) is None
+    assert not server_state.pid_alive(state.pid)
+    assert server_state.read_state(where) is None
     assert "local, detenido" in run_own("status", home=own_home).stdout
     # and the next command starts a new one
     again = run_own("refresh", "--no-report", home=own_home)
     assert again.returncode == 0, again.stderr
-    assert prefect_server.read_state(where).pid not in (None, state.pid)
+    assert server_state.read_state(where).pid not in (None, state.pid)
 
 
 @pytest.mark.slow
@@ -468,14 +488,14 @@ def test_a_stale_server_is_replaced_and_another_program_left_alone(small_workspa
     """The recorded server is gone and its port is now another program's (which answers
     HTTP): the command starts a new server on a new port, and the program is not touched;
     then the recorded server's pid is a live process that is not ours: not touched either."""
-    where = prefect_server.folder({"PREFECT_HOME": str(own_home)})
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
     where.mkdir(parents=True)
     with http_answering({"status": "someone else's"}) as port:
-        prefect_server.write_state(where, a_state(pid=dead_pid(), port=port))
+        server_state.write_state(where, a_state(pid=dead_pid(), port=port))
         done = run_own("refresh", "--no-report", home=own_home)
         assert done.returncode == 0, done.stderr
-        state = prefect_server.read_state(where)
-        assert state.port != port and prefect_server.answers(state)
+        state = server_state.read_state(where)
+        assert state.port != port and server_state.answers(state)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         conn.request("GET", "/")
         assert json.loads(conn.getresponse().read()) == {"status": "someone else's"}
@@ -483,12 +503,12 @@ def test_a_stale_server_is_replaced_and_another_program_left_alone(small_workspa
     prefect_server.stop(where)
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
     try:
-        prefect_server.write_state(where, a_state(pid=sleeper.pid, port=state.port))
+        server_state.write_state(where, a_state(pid=sleeper.pid, port=state.port))
         done = run_own("ingest", str(small_workspace / "raw" / "sesnsp" / RNID_2026_FILE.name),
                        home=own_home)
         assert done.returncode == 0, done.stderr
         assert sleeper.poll() is None  # alive: not ours, so not stopped
-        assert prefect_server.read_state(where).pid not in (sleeper.pid, state.pid)
+        assert server_state.read_state(where).pid not in (sleeper.pid, state.pid)
     finally:
         sleeper.kill()
         sleeper.wait()
@@ -496,7 +516,7 @@ def test_a_stale_server_is_replaced_and_another_program_left_alone(small_workspa
 
 @pytest.mark.slow
 def test_two_commands_starting_at_once_start_one_server(small_workspace, own_home):
-    where = prefect_server.folder({"PREFECT_HOME": str(own_home)})
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
     known = str(small_workspace / "raw" / "sesnsp" / RNID_2026_FILE.name)
     both = [subprocess.Popen(own_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, cwd=REPO, env=own_env(own_home))
@@ -504,7 +524,7 @@ def test_two_commands_starting_at_once_start_one_server(small_workspace, own_hom
     for p in both:
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
-    state = prefect_server.read_state(where)
+    state = server_state.read_state(where)
     assert servers_of(where) == [state.pid]
 
 
@@ -516,7 +536,7 @@ def test_with_prefect_api_url_set_ours_is_never_started(small_workspace, own_hom
     done = run_own("refresh", "--no-report", home=own_home,
                    PREFECT_API_URL=PREFECT_API_URL.value())
     assert done.returncode == 0, done.stderr
-    where = prefect_server.folder({"PREFECT_HOME": str(own_home)})
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
     assert not where.exists() and servers_of(where) == []
     status = run_own("status", home=own_home, PREFECT_API_URL=PREFECT_API_URL.value())
     assert f"el de PREFECT_API_URL, {PREFECT_API_URL.value()}" in status.stdout
