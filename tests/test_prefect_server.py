@@ -327,6 +327,50 @@ def test_a_run_with_nothing_to_check_imports_no_pandas():
     assert done.stdout.strip() == "[]"
 
 
+def test_a_no_op_refresh_and_an_ingest_of_known_bytes_import_no_pandas(small_workspace):
+    """The whole command, as a user runs it, in a fresh process: nothing to do imports none
+    of the checking and reporting libraries (~0.5 s of imports)."""
+    from prefect.settings import PREFECT_API_URL
+
+    probe = ("import sys; from seguridad.cli import run; "
+             "codes = [run(['refresh', '--no-report']), run(['ingest', sys.argv[1]])]; "
+             "print(codes, sorted(m for m in ('pandas', 'pandera', 'numpy', 'matplotlib', "
+             "'pyarrow', 'schemas.reference', 'seguridad.checking') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe, str(RNID_2026_FILE)], cwd=REPO,
+                          env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Nada nuevo" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[0, 0] []"
+
+
+def test_the_published_file_is_opened_once_while_it_is_the_same(small_workspace, monkeypatch):
+    """A no-op command asks what the published file is 4-5 times: it is opened once, and
+    again only when it changed (in place, or replaced by a publication)."""
+    import duckdb
+
+    from seguridad import warehouse
+
+    settings = config.settings()
+    wh = settings.warehouse_path
+    wh.chmod(0o644)
+    original = wh.with_name("original.duckdb")
+    shutil.copy(wh, original)
+    opened, connect = [], duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k))
+    assert warehouse.check_published(settings) == warehouse.SCHEMA_VERSION
+    assert not warehouse.needs_full_rebuild(settings)
+    warehouse.connect_read_only(settings).close()
+    assert len(opened) == 2  # one check, one reader's connection
+    con = connect(str(wh))
+    con.execute("UPDATE ops.meta SET value = '0' WHERE key = 'schema_version'")
+    con.close()
+    assert warehouse.check_published(settings) == "0"
+    assert warehouse.needs_full_rebuild(settings)
+    os.replace(original, wh)
+    assert warehouse.check_published(settings) == warehouse.SCHEMA_VERSION
+
+
 def test_an_ingest_of_known_bytes_publishes_nothing(small_workspace):
     """The bytes of a loaded file, given again (from outside the landing zone, under another
     name): said unchanged, journalled, and the published file is left as it was (no build
