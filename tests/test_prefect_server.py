@@ -584,3 +584,18 @@ def test_with_prefect_api_url_set_ours_is_never_started(small_workspace, own_hom
     assert not where.exists() and servers_of(where) == []
     status = run_own("status", home=own_home, PREFECT_API_URL=PREFECT_API_URL.value())
     assert f"el de PREFECT_API_URL, {PREFECT_API_URL.value()}" in status.stdout
+
+
+@pytest.mark.slow
+def test_turned_off_each_command_uses_prefects_temporary_server(small_workspace, own_home):
+    """SEGURIDAD_PREFECT_SERVER=off, no PREFECT_API_URL: the command runs (on the temporary
+    server Prefect starts in its process, its run recorded in the Prefect home's database),
+    and nothing of ours is started or left running."""
+    done = run_own("refresh", "--no-report", home=own_home, SEGURIDAD_PREFECT_SERVER="off")
+    assert done.returncode == 0, done.stderr
+    assert "Nada nuevo" in done.stdout
+    where = server_state.folder({"PREFECT_HOME": str(own_home)})
+    assert not where.exists() and servers_of(where) == []
+    assert (own_home / "prefect.db").exists()  # where the temporary server recorded the run
+    status = run_own("status", home=own_home, SEGURIDAD_PREFECT_SERVER="off")
+    assert "el de seguridad está desactivado (SEGURIDAD_PREFECT_SERVER=off)" in status.stdout
