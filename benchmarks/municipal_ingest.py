@@ -61,6 +61,7 @@ class Bench:
                    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90")
         self.env = env
         self.code = {"base": code_at(args.before, self.work / "code-base"), "ours": REPO}
+        self.commits = (commit_of(args.before), commit_of("HEAD"))  # as measured, not at the end
         self.samples: dict[str, list[tuple[float, float]]] = {}
         self.sizes: dict[str, list[float]] = {c: [] for c in CODES}
         self.tables: dict[str, dict[int, dict[str, float]]] = {c: {} for c in CODES}
@@ -185,8 +186,7 @@ def section(bench: Bench) -> str:
     args = bench.args
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()
-    base = commit_of(args.before)
-    ours = commit_of("HEAD")
+    base, ours = bench.commits
     lines = [
         "## Municipal ingest: the baseline and this code in one run (issue 24)", "",
         f"`python -m benchmarks.municipal_ingest {' '.join(args.argv)}`".replace(" `", "`"),
