@@ -25,9 +25,11 @@ from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, Warehous
 from seguridad.i18n import say
 from seguridad.published import protect
 
-SCHEMA_VERSION = "6"  # 6: warnings located (place, crime row, months), budget blocks
-# Files are written in a storage format DuckDB 1.4 LTS and later can open
-# (docs/warehouse-sql.md, "Storage").
+SCHEMA_VERSION = "7"  # 7: municipal crimes stored a row (a year) per version
+# (core.crime_municipal_rows, ~12x fewer rows than a value per row); 6: warnings located
+# (place, crime row, months), budget blocks. A warehouse of an older version is rebuilt from
+# the landing zone once. Files are written in a storage format DuckDB 1.4 LTS and later can
+# open (docs/warehouse-sql.md, "Storage").
 STORAGE_VERSION = "v1.4.0"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
@@ -180,6 +182,9 @@ def check_rules(con: duckdb.DuckDBPyConnection) -> None:
     raise BuildRefused(say("warehouse.rules_broken") + "\n  " + "\n  ".join(lines))
 
 
+_CHECKED: dict[tuple, str] = {}  # check_published's answers: (path, device, inode, size, mtime)
+
+
 def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
     """What is at the published path, before anyone reads or replaces it: None (nothing yet),
     the schema version of a seguridad warehouse, or an error that says what is wrong. A file
@@ -187,8 +192,17 @@ def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
     never read as one nor written over. A damaged warehouse is refused, unless `damaged_ok`
     (a full rebuild replaces it): then 'damaged'."""
     path = settings.warehouse_path
-    if not path.exists():
+    try:
+        seen = path.stat()
+    except FileNotFoundError:
         return None
+    except OSError:
+        seen = None  # said below, when it is read
+    # The same file, unchanged since this process checked it (a publication replaces it, a
+    # new inode): the answer it had. A no-op command asked 4-5 times (~45 ms each, issue 24).
+    key = seen and (str(path), seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns)
+    if key and key in _CHECKED:
+        return _CHECKED[key]
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -215,7 +229,10 @@ def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
                                  why=str(e).splitlines()[0])) from None
     finally:
         con.close()
-    return row[0] if row else "unknown"
+    version = row[0] if row else "unknown"
+    if key:
+        _CHECKED[key] = version
+    return version
 
 
 def published_data_files(settings: Settings) -> dict[str, str]:
@@ -251,14 +268,16 @@ def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:
                     "g.geo_code AS municipality_code, fm.month FROM core.file_months AS fm "
                     "JOIN core.file_geos AS g USING (file_sha256) "
                     "WHERE fm.dataset = 'crime_municipal' AND fm.published_cells > 0")
-        con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT * FROM core.crime_municipal_cells")
+        con.execute("CREATE OR REPLACE TEMP VIEW scope AS "
+                    "SELECT * FROM core.crime_municipal_versions")
         done = "all"
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
                     "SELECT DISTINCT * FROM core.municipal_touched")
         con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT c.* FROM "
-                    "core.crime_municipal_cells AS c SEMI JOIN touched AS t "
-                    "USING (series, municipality_code, month)")
+                    "core.crime_municipal_versions AS c SEMI JOIN (SELECT DISTINCT series, "
+                    "municipality_code, year(month) AS year FROM touched) AS t "
+                    "USING (series, municipality_code, year)")
         done = "touched"
     run_sql_file(con, SQL_DIR / "municipal" / "indicators.sql")
     con.execute("DROP VIEW scope")
