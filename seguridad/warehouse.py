@@ -273,7 +273,7 @@ def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:
         done = "all"
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
-                    "SELECT DISTINCT * FROM core.municipal_touched")
+                    "SELECT DISTINCT * FROM ops.loader_municipal_touched")
         con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT c.* FROM "
                     "core.crime_municipal_versions AS c SEMI JOIN (SELECT DISTINCT series, "
                     "municipality_code, year(month) AS year FROM touched) AS t "

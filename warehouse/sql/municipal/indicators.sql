@@ -29,7 +29,7 @@ WHERE p.rows = e.expected_rows;
 -- that file).
 CREATE OR REPLACE TEMP TABLE restated AS
 SELECT DISTINCT f.series, g.geo_code AS municipality_code, fm.month
-FROM core.municipal_new_files AS n
+FROM ops.loader_municipal_new_files AS n
 JOIN municipal_files AS f USING (file_sha256)
 JOIN core.file_geos AS g USING (file_sha256)
 JOIN core.file_months AS fm USING (file_sha256)
@@ -166,6 +166,6 @@ INSERT INTO core.municipal_indicator_newest BY NAME SELECT * FROM restated_rows;
 
 DROP TABLE restated_rows;
 
-DELETE FROM core.municipal_touched;
-DELETE FROM core.municipal_new_files;
+DELETE FROM ops.loader_municipal_touched;
+DELETE FROM ops.loader_municipal_new_files;
 DROP TABLE touched;

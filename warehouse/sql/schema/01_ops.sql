@@ -111,3 +111,21 @@ COMMENT ON COLUMN ops.data_warnings.crime_id IS 'The crime row (core.crime_catal
 COMMENT ON COLUMN ops.data_warnings.month_from IS 'First month (first day) the warned value concerns; NULL for any month.';
 COMMENT ON COLUMN ops.data_warnings.month_to IS 'Last month (first day) the warned value concerns; NULL for any month.';
 COMMENT ON COLUMN ops.data_warnings.rows IS 'How many rows of the file the warning stands for: a warning recorded once per value (an unknown municipality code) names its first row and counts the rest.';
+
+-- Municipalities and months whose newest cells a load changed since the last build: the
+-- build recomputes their indicators (core.municipal_indicator_newest) and clears this.
+-- The loader's bookkeeping, not data (hence ops.loader_*, apart from what analysts query).
+CREATE TABLE IF NOT EXISTS ops.loader_municipal_touched (
+    series VARCHAR NOT NULL,
+    municipality_code VARCHAR NOT NULL,
+    month DATE NOT NULL
+);
+
+-- Municipal files loaded in cut order since the last build: the newest to publish what they
+-- cover, so the build makes them the source of the indicators they did not change.
+CREATE TABLE IF NOT EXISTS ops.loader_municipal_new_files (
+    file_sha256 VARCHAR NOT NULL
+);
+
+COMMENT ON TABLE ops.loader_municipal_touched IS 'The loader''s bookkeeping between a load and the next build (not data): municipalities and months whose newest figures a load changed; the build recomputes their indicators and empties it.';
+COMMENT ON TABLE ops.loader_municipal_new_files IS 'The loader''s bookkeeping between a load and the next build (not data): municipal files loaded in cut order since the last build.';

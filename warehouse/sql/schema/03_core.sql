@@ -69,20 +69,6 @@ CREATE TABLE IF NOT EXISTS core.file_crime_rows (
 );
 COMMENT ON TABLE core.file_crime_rows IS 'The crime rows each municipal file lists.';
 
--- Municipalities and months whose newest cells a load changed since the last build: the
--- build recomputes their indicators (core.municipal_indicator_newest) and clears this.
-CREATE TABLE IF NOT EXISTS core.municipal_touched (
-    series VARCHAR NOT NULL,
-    municipality_code VARCHAR NOT NULL,
-    month DATE NOT NULL
-);
-
--- Municipal files loaded in cut order since the last build: the newest to publish what they
--- cover, so the build makes them the source of the indicators they did not change.
-CREATE TABLE IF NOT EXISTS core.municipal_new_files (
-    file_sha256 VARCHAR NOT NULL
-);
-
 -- Municipal indicators of the newest cut, kept up to date by each load for the municipalities
 -- and months it changed (a new cut does not re-add 32M cells).
 CREATE TABLE IF NOT EXISTS core.municipal_indicator_newest (

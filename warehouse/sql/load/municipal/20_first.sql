@@ -4,7 +4,7 @@ SELECT getvariable('series'), municipality_code, crime_id, year, m01, m02, m03, 
        m07, m08, m09, m10, m11, m12, getvariable('file_sha256'), true
 FROM staged;
 
-INSERT INTO core.municipal_touched
+INSERT INTO ops.loader_municipal_touched
 SELECT getvariable('series'), g.geo_code, m.month
 FROM core.file_geos AS g CROSS JOIN staged_months AS m
 WHERE g.file_sha256 = getvariable('file_sha256');

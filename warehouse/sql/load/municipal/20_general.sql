@@ -197,7 +197,7 @@ FROM (
 WHERE old_value IS NOT NULL AND new_value IS DISTINCT FROM old_value;
 
 -- Every place and month the file covers: which file gives each indicator may change.
-INSERT INTO core.municipal_touched
+INSERT INTO ops.loader_municipal_touched
 SELECT getvariable('series'), g.geo_code, m.month
 FROM core.file_geos AS g CROSS JOIN staged_months AS m
 WHERE g.file_sha256 = getvariable('file_sha256');

@@ -92,8 +92,8 @@ FROM (
 WHERE revised;
 
 -- The places and months whose values changed (revised or first published); for the rest the
--- file becomes the newest to publish them, which the build records (core.municipal_new_files).
-INSERT INTO core.municipal_touched
+-- file becomes the newest to publish them, which the build records (ops.loader_municipal_new_files).
+INSERT INTO ops.loader_municipal_touched
 SELECT DISTINCT getvariable('series'), municipality_code, make_date(year, month_no, 1)
 FROM (
     SELECT municipality_code, year, unnest(range(1, 13)) AS month_no,
@@ -112,7 +112,7 @@ FROM (
     FROM changed_rows
 )
 WHERE changed;
-INSERT INTO core.municipal_new_files VALUES (getvariable('file_sha256'));
+INSERT INTO ops.loader_municipal_new_files VALUES (getvariable('file_sha256'));
 
 -- What the file wrote (warehouse/sql/checks/outliers_municipal.sql): the months it published
 -- first or revised.
