@@ -88,7 +88,7 @@ def stage_file(path: Path, label: str, settings: Settings, threads: int | None =
                                  **({"threads": threads} if threads else {})})
     try:
         run_sql_file(con, SQL_DIR / "schema" / "00_schemas.sql")
-        run_sql_file(con, SQL_DIR / "schema" / "04_macros.sql")  # what the checks call
+        run_sql_file(con, SQL_DIR / "macros" / "1_values" / "10_values.sql")  # what the checks call
         try:
             checked = checking.check_file(con, path, label, staged.sha256, work, archive,
                                           staged.learned)

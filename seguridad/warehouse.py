@@ -32,9 +32,12 @@ SCHEMA_VERSION = "7"  # 7: municipal crimes stored a row (a year) per version
 # open (docs/warehouse-sql.md, "Storage").
 STORAGE_VERSION = "v1.4.0"
 
-# Order of the SQL folders in a build. `load/` runs per file, between staging and core.
-SETUP_STEPS = ("schema", "reference", "staging")
-DERIVE_STEPS = ("core", "marts")
+# The SQL folders a build runs, in order (`load/` runs per file, between staging and core).
+# Every macro is under warehouse/sql/macros/, in the subfolder of the phase whose tables it
+# reads (DuckDB binds a macro's tables when it is created): values (no table), publication
+# (the calendar), facts (core), reports (marts).
+SETUP_STEPS = ("schema", "macros/1_values", "reference", "macros/2_publication", "staging")
+DERIVE_STEPS = ("core", "macros/3_facts", "marts", "macros/4_reports")
 # The data rules every build must pass before it is published (see check_rules).
 RULES_DIR = SQL_DIR / "checks" / "build"
 # The reference CSVs' models, and the name rules they use
@@ -128,9 +131,10 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Rebuild the derived core tables and the marts from core, the standard comparisons
     among them (marts/80_standard_changes.sql), all in SQL; `seal` comes next."""
     set_variables(con, population_vintage=settings.population_vintage)
-    run_step(con, "core")
-    municipal_indicators(con)
-    run_step(con, "marts")
+    for step in DERIVE_STEPS:
+        run_step(con, step)
+        if step == "core":
+            municipal_indicators(con)
 
 
 def seal(con: duckdb.DuckDBPyConnection) -> None:

@@ -64,7 +64,7 @@ def test_sql_and_python_normalize_names_alike():
 
     con = duckdb.connect()
     con.execute("CREATE SCHEMA staging; CREATE SCHEMA marts")
-    con.execute((SQL_DIR / "schema" / "04_macros.sql").read_text())
+    con.execute((SQL_DIR / "macros" / "1_values" / "10_values.sql").read_text())
     names = list(reference.load("state_name_variants")["variant"]) + \
         list(reference.load("states")["state_name"]) + ["  Edo.de  México ", "querétaro"]
     for name in names:

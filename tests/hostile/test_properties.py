@@ -30,7 +30,7 @@ def macros():
     con = duckdb.connect()
     con.execute((SQL_DIR / "schema" / "00_schemas.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "schema" / "01_ops.sql").read_text(encoding="utf-8"))
-    con.execute((SQL_DIR / "schema" / "04_macros.sql").read_text(encoding="utf-8"))
+    con.execute((SQL_DIR / "macros" / "1_values" / "10_values.sql").read_text(encoding="utf-8"))
     yield con
     con.close()
 

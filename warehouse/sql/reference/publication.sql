@@ -1,5 +1,5 @@
--- When figures become public, and the one choice of "the newest cut". Every question of the
--- kind "what did the data say on a date" (check-claims, --as-of) goes through these.
+-- When figures become public: the publication calendar (its macros, core.publication_date
+-- and core.newest_cut, are in warehouse/sql/macros/2_publication/).
 
 CREATE OR REPLACE TABLE core.publication_calendar AS
 SELECT dataset, CAST(months_after AS INTEGER) AS months_after, CAST("day" AS INTEGER) AS "day",
@@ -7,25 +7,3 @@ SELECT dataset, CAST(months_after AS INTEGER) AS months_after, CAST("day" AS INT
 FROM read_csv(getvariable('reference_dir') || '/publication_calendar.csv', header = true,
               all_varchar = true);
 COMMENT ON TABLE core.publication_calendar IS 'When a month''s figures are published: the cut of month M comes out on day `day` of month M + months_after (schemas/reference/publication_calendar.csv).';
-
--- The day the figures of month p_month of a dataset came out (the cut of that month); NULL for
--- datasets without a publication calendar (projections, budgets). Pass qualified columns
--- (f.dataset): a bare `dataset` would bind to the calendar's own column inside the subquery.
-CREATE OR REPLACE MACRO core.publication_date(p_dataset, p_month) AS (
-    SELECT CAST(date_trunc('month', CAST(p_month AS DATE)) + to_months(c.months_after) AS DATE)
-           + (c."day" - 1)
-    FROM core.publication_calendar AS c
-    WHERE c.dataset = p_dataset
-);
-
--- For each series x geography x indicator x month of a table of values by file (the shape of
--- core.indicator_by_file), the value of the newest publication cut (core.cut_order). With p_as_of, only cuts published by that date count: the data as it stood
--- then. Adds the cut and the day it was published.
-CREATE OR REPLACE MACRO core.newest_cut(p_table, p_as_of := NULL) AS TABLE
-SELECT t.*, o.cut_date, core.publication_date(o.dataset, o.cut_date) AS published_on
-FROM query_table(p_table) AS t
-JOIN core.cut_order AS o USING (file_sha256)
-WHERE p_as_of IS NULL OR core.publication_date(o.dataset, o.cut_date) <= p_as_of
-QUALIFY row_number() OVER (
-    PARTITION BY t.series, t.geo_level, t.geo_code, t.indicator, t.month
-    ORDER BY o.cut_rank DESC) = 1;
