@@ -458,9 +458,9 @@ def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec, lang: str) -> 
         # the two catalogues on either side of the break: the newest that has the baseline,
         # the oldest that has the current window
         comp, note = _comparability(con, claim.indicators or [], base_series[-1],
-                                    cur_series[0])
-        return t("nc_break", lang, what=what, geo=geo.name, spans=spans, comparability=comp,
-                 note=note)
+                                    cur_series[0], lang)
+        return t("nc_break", lang, what=what, geo=geo.name, spans=spans,
+                 comparability=t(comp, lang), note=note)
     return t("nc_months", lang, what=what, geo=geo.name, spans=spans, first=f"{first:%Y-%m}",
              last=f"{last:%Y-%m}")
 
@@ -511,7 +511,8 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
                     [(y, by_stage[stage][y][0]) for y in run]))
     check.candidates = defs
     if not defs:
-        check.reason = t("nc_no_years", lang, years=claim.years, program=repr(claim.program))
+        check.reason = t("nc_no_years", lang, years=_years_words(claim.years, lang),
+                         program=claim.program)
         return check
     matches = [d for d in defs if d.reproduces]
     check.verdict = "reproduced" if matches else "not_reproduced"
@@ -533,7 +534,7 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
             check.caveats.append({
                 "kind": "other_stage", "stage": stage, "amount_pesos": float(s.amount_pesos),
                 "text": t("cv_other_stage", lang, stage=_stage_word(stage, lang),
-                          years=f"{best.years[0]}-{best.years[1]}",
+                          years=_years_words(best.years, lang),
                           amount=f"{float(s.amount_pesos) / 1e6:,.1f} "
                                  f"{t('million_pesos', lang)}",
                           diff=f"{diff:+.1f}%", best=_stage_word(best.stage, lang))})
@@ -545,6 +546,12 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
             stage=_stage_word(best.stage, lang))})
     check.sources = sources(con, sorted({s for d in defs for s in d.files}))
     return check
+
+
+def _years_words(years, lang: str) -> str:
+    from seguridad.factcheck_report import years_words
+
+    return years_words(tuple(years), lang)
 
 
 def _decimals_of_millions(unit: Decimal) -> int:

@@ -351,9 +351,8 @@ TEXT |= {
                            "raw/README.md), ingested with `seguridad ingest`{known}"},
     "nc_known_programs": {"es": "; programas con presupuesto: {programs}",
                           "en": "; programs with a budget: {programs}"},
-    "nc_no_years": {"es": "ninguna serie de años fiscales {years} tiene presupuesto de "
-                          "{program}",
-                    "en": "no run of fiscal years {years} has a budget for {program}"},
+    "nc_no_years": {"es": "el almacén no tiene presupuesto de {program} {years}",
+                    "en": "the warehouse has no budget of {program} {years}"},
     "record_said": {"es": "{extreme} desde {since}", "en": "the {extreme} since {since}"},
     # the reports' words
     "fc_title": {"es": "Verificación", "en": "Fact check"},
@@ -596,6 +595,12 @@ TEXT.update({
     "values_axis": {"es": "carpetas por mes", "en": "files per month"},
 })
 
+
+# --- issue 23c: what remained English (check-claims, compare's refusals) -------------------
+TEXT.update({
+    "fiscal_year_one": {"es": "en {year}", "en": "in {year}"},
+    "fiscal_years_run": {"es": "de {first} a {last}", "en": "{first}-{last}"},
+})
 
 # The warnings the checks of a file record (schemas/, warehouse/sql/checks/), as the reports
 # say them; a warning not listed here is shown as recorded.
