@@ -90,3 +90,69 @@ years = [2013, 2013]
     assert "2013-2013" not in es
     en = run_cli("--lang", "en", "check-claims", str(path)).stdout
     assert "approved in 2013: 2,500.0 million pesos" in en, en
+
+
+# --- 2. report compare's (and ranking's) refusals ------------------------------------------
+
+REFUSALS = {
+    "no single series": ["--geo", "national", "--current", "2026-01:2026-03", "--baseline",
+                         "2025-01:2025-03"],
+    "across the break": ["--geo", "national", "--current", "2026-01:2026-03", "--baseline",
+                         "2024-01:2024-03"],
+    "a series that misses": ["--geo", "national", "--current", "2026-01:2026-03",
+                             "--baseline", "2024-01:2024-03", "--series", "cnsp_2015"],
+    "before the first month": ["--geo", "national", "--preset", "since", "--since", "1997-06",
+                               "--end", "1998-01"],
+    "by a state": ["--geo", "jalisco", "--preset", "r12", "--by", "state"],
+    "sex of crimes": ["--geo", "national", "--preset", "r12", "--sex", "Mujer"],
+    "unknown sex": ["--geo", "national", "--preset", "yoy", "--end", "2024-11", "--measure",
+                    "victims", "--sex", "Mujeres"],
+    "unequal windows": ["--geo", "national", "--current", "2016-01:2016-12", "--baseline",
+                        "2015-01:2015-11"],
+    "per with a rate": ["--geo", "national", "--preset", "r12", "--measure", "rate", "--per",
+                        "day"],
+    "no population by age": ["--geo", "national", "--measure", "victims_rate", "--age-group",
+                             "Menores de edad (0-17)", "--current", "2024-01:2024-12",
+                             "--baseline", "2023-01:2023-12"],
+    "as of a day without its cut": ["--geo", "frontera_norte", "--current", "2015-01:2015-10",
+                                    "--baseline", "2012-01:2012-10", "--as-of", "2015-12-18"],
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_compare_refusals_speak_one_language(published, lang):
+    found = {}
+    for name, args in REFUSALS.items():
+        result = run_cli("--lang", lang, "report", "compare", "--indicator",
+                         "homicidio_doloso", *args)
+        assert result.returncode == 1, (name, result.stdout)
+        bad = foreign(result.stderr.replace("'Menores de edad (0-17)'", ""), lang)
+        if bad:
+            found[name] = (bad, result.stderr)
+    ranking = run_cli("--lang", lang, "report", "ranking", "--indicator", "homicidio_doloso",
+                      "--current", "2030-01:2030-03")
+    assert ranking.returncode == 1
+    if foreign(ranking.stderr, lang):
+        found["ranking"] = (foreign(ranking.stderr, lang), ranking.stderr)
+    assert found == {}
+
+
+def test_a_refusal_names_series_in_words(published):
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                     "national", *REFUSALS["across the break"][2:])
+    assert "Catálogo 2026 (RNID): publica 2026-01..2026-03; sin publicar: 2024-01..2024-03" \
+        in result.stderr, result.stderr
+    assert "de homicidio doloso (carpetas de investigación) a nivel nacional" in result.stderr
+    assert "rnid_2026" not in result.stderr and "homicidio_doloso" not in result.stderr
+
+
+def test_as_of_without_the_cut_of_the_day_says_which_cut_to_load(published):
+    """As check-claims says it: the cut published by that day is not loaded (the newest
+    loaded then is December 2014's), and which one to load; not a list of series."""
+    result = run_cli("report", "compare", "--indicator", "homicidio_doloso",
+                     *REFUSALS["as of a day without its cut"])
+    assert result.returncode == 1
+    assert "es el publicado al 2015-12-18" in result.stderr, result.stderr
+    assert "el más reciente cargado entonces: corte de diciembre de 2014" in result.stderr
+    assert re.search(r"carga el corte de \w+ de 2015", result.stderr)
+    assert "publica 1997-01" not in result.stderr  # no list of series

@@ -689,4 +689,4 @@ def test_report_compare_says_when_the_days_differ_and_compares_per_day(published
         total(old, (2024, 1), (2024, 10)) / 10, total(old, (2023, 1), (2023, 12)) / 12), 2),
         abs=0.006)
     rate = run_cli(*args, "--per", "day", "--measure", "rate")
-    assert rate.returncode == 1 and "annualised" in rate.stderr
+    assert rate.returncode == 1 and "ya es anual" in rate.stderr

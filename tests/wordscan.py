@@ -20,9 +20,9 @@ ENGLISH = re.compile(r"\b(series|source|cut|note|population|national|approved|ex
                      # the command line, checks and errors
                      r"the|of|is|are|not|no such|rows?|column|loaded|rejected|refused|"
                      r"warnings?|unknown|known|publishes|published|must|cannot|claim|"
-                     r"months?|empty|value|whole number|negative|implausible|give|use|"
+                     r"months?|empty|value|whole number|negative|implausible|give|"
                      r"only|with|which|load|ingest|would|missing|does|has|have|there|"
-                     r"error|usage|options|commands?|arguments?)\b", re.I)
+                     r"usage|options|commands?|arguments?)\b", re.I)
 SPANISH = re.compile(r"\b(fuente|corte|serie|nota|población|entre|bajó|subió|carpetas|"
                      r"periodo|tasa|millones|aprobado|ejercido|año|metodología|nacional|"
                      r"cifra|frente|meses|s/d|véase|"
@@ -35,10 +35,12 @@ SPANISH = re.compile(r"\b(fuente|corte|serie|nota|población|entre|bajó|subió|
 # own header).
 NOT_WORDS = re.compile(r"raw/\S+|/\S+|[0-9a-f]{64}|[0-9a-f]{12}\.\.\.|"
                        r"\S+\.(csv|xls|xlsx|md|html|json|svg|png|toml|txt|zip|duckdb)\b|"
-                       r"«[^»]*»|"
+                       r"«[^»]*»|IncidenciaDelictiva_\w+|"
                        r"Cuenta Pública|CONAPO|SESNSP|INEGI|INPC|SHCP|CNSP/38/15|RNID|CIEISP|"
                        r"Cuna de la Independencia Nacional|"
-                       r"Marco Geoestadístico|seguridad status|--\w[\w-]*")
+                       r"Marco Geoestadístico|seguridad status|"
+                       # an option with the value it takes is syntax, in any language
+                       r"--(?:per|measure|by|level|preset|format|lang) \w+|--\w[\w-]*")
 
 
 def words_of(text: str) -> str:
