@@ -74,7 +74,8 @@ def _one_line(error) -> str:
         text = say("usage.extra", words=found.group(1))
     else:
         text = error.format_message()
-    return f"{say('usage.error')}: {text.rstrip('.')}. {help_hint(ctx)}"
+    end = "" if text.endswith(("?", "!")) else "."  # "¿quiso decir --indicator?" ends itself
+    return f"{say('usage.error')}: {text.rstrip('.')}{end} {help_hint(ctx)}"
 
 
 def _options(ctx) -> list[str]:

@@ -25,8 +25,9 @@ from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, Warehous
 from seguridad.i18n import say
 from seguridad.published import protect
 
-SCHEMA_VERSION = "6"  # 6: warnings located (ops.data_warnings place, crime row, months), budget blocks
-# Files are written in a storage format DuckDB 1.4 LTS and later can open (see README).
+SCHEMA_VERSION = "6"  # 6: warnings located (place, crime row, months), budget blocks
+# Files are written in a storage format DuckDB 1.4 LTS and later can open
+# (docs/warehouse-sql.md, "Storage").
 STORAGE_VERSION = "v1.4.0"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.

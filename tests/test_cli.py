@@ -80,6 +80,7 @@ def test_a_misspelt_option_names_the_right_one():
     line = usage_error(cli("report", "compare", "--indicador", "homicidio_doloso"),
                        "--indicador", "--indicator", "seguridad report compare --help")
     assert line.startswith("error: no existe la opción")
+    assert "--indicator? Ayuda:" in line  # the question ends the sentence: no "?."
 
 
 def test_a_missing_option_is_named():
