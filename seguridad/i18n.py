@@ -619,7 +619,13 @@ WARNING_WORDS = {
 
 
 def warning_words(text: str, lang: str) -> str:
-    return WARNING_WORDS.get(text, text) if lang == "es" else text
+    """A warning's rule as recorded, in the reader's language (the checks' words: the
+    catalogue of seguridad/failure_text.py)."""
+    if lang == "es" and text in WARNING_WORDS:
+        return WARNING_WORDS[text]
+    from seguridad.failure_text import failure_words
+
+    return failure_words(text, lang)
 
 
 def t(key: str, lang: str, **params: object) -> str:

@@ -6,13 +6,15 @@ downloads, and the run's lines with a rejection and a warning."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
 import pytest
 from wordscan import foreign, visible
 
-from conftest import REPO, run_cli
+from conftest import REPO, RNID_2026_FILE, run_cli
 
 SHIPPED_CLAIMS = REPO / "claims" / "cnsp_2015-12-18.toml"
 # The statement's own words (its title, speaker and source, as the claims file writes them)
@@ -156,3 +158,52 @@ def test_as_of_without_the_cut_of_the_day_says_which_cut_to_load(published):
     assert "el más reciente cargado entonces: corte de diciembre de 2014" in result.stderr
     assert re.search(r"carga el corte de \w+ de 2015", result.stderr)
     assert "publica 1997-01" not in result.stderr  # no list of series
+
+
+# --- 3. a rejection and a file's warnings, as ingest, status and a report say them ----------
+
+def _damaged_copies(folder: Path) -> tuple[Path, Path]:
+    """The real March-2026 state file with one cell not a number (rejected), and with a
+    negative count and a thousands separator (loaded, warned about)."""
+    with open(RNID_2026_FILE, encoding="latin-1", newline="") as f:
+        reader = csv.reader(f)
+        header, rows = next(reader), list(reader)
+    march = header.index("Marzo")
+
+    def write(name: str, cells: dict[int, str]) -> Path:
+        copy = [list(r) for r in rows]
+        for row, value in cells.items():  # numbered as a spreadsheet shows it (header = 1)
+            copy[row - 2][march] = value
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header, *copy])
+        (folder / name).write_bytes(buf.getvalue().encode("latin-1"))
+        return folder / name
+
+    return write("marzo_danado.csv", {3112: "12a"}), write("marzo_raro.csv",
+                                                             {20: "-3", 30: "1,136"})
+
+
+def test_rejections_and_warnings_speak_one_language(small_workspace):
+    bad, odd = _damaged_copies(small_workspace)
+    es = run_cli("ingest", bad.name, odd.name, cwd=small_workspace)
+    assert es.returncode == 1
+    assert "fila 3,112, columna Marzo: '12a' no es un número entero" in es.stderr, es.stderr
+    assert "por las comprobaciones de incidencia delictiva estatal" in es.stderr
+    assert "advertencias: conteo escrito con separador de miles; valor inverosímil; valor " \
+        "negativo" in es.stdout, es.stdout
+    en = run_cli("--lang", "en", "ingest", bad.name, cwd=small_workspace)
+    assert "row 3,112, column Marzo: '12a' is not a whole number" in en.stderr, en.stderr
+    assert "found by the checks of state crime counts" in en.stderr
+    texts = {"es": [es.stdout, es.stderr], "en": [en.stdout, en.stderr]}
+    for lang in ("es", "en"):
+        status = run_cli("--lang", lang, "status")
+        assert status.returncode == 0, status.stderr
+        report = run_cli("--lang", lang, "report", "compare", "--indicator", "delitos_total",
+                         "--geo", "national", "--current", "2026-03:2026-03", "--baseline",
+                         "2026-02:2026-02", "--per", "day")
+        assert report.returncode == 0, report.stderr
+        texts[lang] += [status.stdout, report.stdout]
+    assert "valor negativo" in texts["es"][2] and "is negative" in texts["en"][2]
+    assert "conteo escrito con separador de miles" in texts["es"][3], texts["es"][3]
+    found = {lang: [foreign(t, lang) for t in texts[lang]] for lang in texts}
+    assert found == {"es": [[]] * 4, "en": [[]] * 4}, (found, texts)

@@ -39,6 +39,12 @@ NOT_WORDS = re.compile(r"raw/\S+|/\S+|[0-9a-f]{64}|[0-9a-f]{12}\.\.\.|"
                        r"Cuenta Pública|CONAPO|SESNSP|INEGI|INPC|SHCP|CNSP/38/15|RNID|CIEISP|"
                        r"Cuna de la Independencia Nacional|"
                        r"Marco Geoestadístico|seguridad status|"
+                       # an SQL statement to run is SQL: its table names are its words
+                       r"`seguridad sql [^`]*`|"
+                       # a command's name in status's list of runs (what the user typed);
+                       # 'series' is Spanish too, after a Spanish word
+                       r"(?<=s  )(?:ingest|refresh|backfill|rollback|fetch)\b|"
+                       r"\b(?:[Yy]|[Ll]as|cada|sus|otras|dos) series\b|"
                        # an option with the value it takes is syntax, in any language
                        r"--(?:per|measure|by|level|preset|format|lang) \w+|--\w[\w-]*")
 
