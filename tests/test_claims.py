@@ -491,7 +491,7 @@ measure = "count"
 ])
 def test_bad_claims_files_are_refused_with_the_claim_and_field(published, tmp_path, body, words):
     path = write_claims(tmp_path, body)
-    result = run_cli("check-claims", str(path))
+    result = run_cli("--lang", "en", "check-claims", str(path))
     assert result.returncode == 1
     assert str(path) in result.stderr
     for w in words:
@@ -510,12 +510,12 @@ def test_bad_claims_files_are_refused_with_the_claim_and_field(published, tmp_pa
 def test_damaged_claims_files(published, tmp_path, content, words):
     path = tmp_path / "bad.toml"
     path.write_bytes(content)
-    result = run_cli("check-claims", str(path))
+    result = run_cli("--lang", "en", "check-claims", str(path))
     assert result.returncode == 1
     for w in words:
         assert w in result.stderr, result.stderr
     missing = run_cli("check-claims", str(tmp_path / "nope.toml"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 1 and "no existe el archivo" in missing.stderr
 
 
 def test_markdown_and_html_read_like_a_fact_check(published, tmp_path):

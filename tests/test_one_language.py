@@ -207,3 +207,45 @@ def test_rejections_and_warnings_speak_one_language(small_workspace):
     assert "conteo escrito con separador de miles" in texts["es"][3], texts["es"][3]
     found = {lang: [foreign(t, lang) for t in texts[lang]] for lang in texts}
     assert found == {"es": [[]] * 4, "en": [[]] * 4}, (found, texts)
+
+
+# --- 4. a claims file's mistakes -----------------------------------------------------------
+
+BAD_CLAIMS = {
+    "no stated figure": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n',
+    "not a number": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n'
+                    'change_pct = "veinte"\n',
+    "a bound not known": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n'
+                         'change_pct = -22\nbound = "around"\n',
+    "an unknown field": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n'
+                        'change_pct = -22\nspeaker = "me"\n',
+    "per with a rate": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n'
+                       'change_pct = -22\nper = "day"\nmeasure = "rate"\n',
+    "a window": '[[claim]]\nid = "a"\ntext = "x"\nindicators = ["secuestro"]\n'
+                'change_pct = -22\ncurrent = "2015"\nbaseline = "2014-01:2014-12"\n',
+}
+# The claims file's own keys and values, as the analyst wrote them: syntax, in any language.
+CLAIM_SYNTAX = re.compile(r"\b(change_pct|per|measure|current|baseline|bound|speaker|kind|"
+                          r"indicators|family|value|record|since|compare|program)\b( = "
+                          r"\"[^\"]*\"| = \S+)?|'(about|more_than|less_than|almost|around|"
+                          r"day|month|veinte|me|2015)'|\"(count|victims)\"")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_claims_file_mistakes_speak_one_language(published, tmp_path, lang):
+    found = {}
+    for name, body in BAD_CLAIMS.items():
+        path = tmp_path / "claims.toml"
+        path.write_text('[statement]\ntitle = "t"\nsaid_on = 2015-12-18\nbaseline_year = 2012\n'
+                        + body, encoding="utf-8")
+        result = run_cli("--lang", lang, "check-claims", str(path))
+        assert result.returncode == 1, name
+        assert ("afirmación 'a'" if lang == "es" else "claim 'a'") in result.stderr, \
+            result.stderr
+        bad = foreign(CLAIM_SYNTAX.sub(" ", result.stderr), lang)
+        if bad:
+            found[name] = (bad, result.stderr)
+    missing = run_cli("--lang", lang, "check-claims", str(tmp_path / "nada.toml"))
+    if foreign(missing.stderr, lang):
+        found["no such file"] = missing.stderr
+    assert found == {}

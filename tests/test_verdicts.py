@@ -643,7 +643,7 @@ def read_statement(path: Path) -> dict:
 def test_bad_new_fields_are_refused_with_the_claim_and_field(published, tmp_path, body, words):
     path = write_claims(tmp_path, f'[[claim]]\nid = "a"\ntext = "x"\n{body}', "2025-01-21",
                         2024)
-    result = run_cli("check-claims", str(path))
+    result = run_cli("--lang", "en", "check-claims", str(path))
     assert result.returncode == 1
     for w in words:
         assert w in result.stderr, result.stderr
