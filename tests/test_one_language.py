@@ -249,3 +249,59 @@ def test_claims_file_mistakes_speak_one_language(published, tmp_path, lang):
     if foreign(missing.stderr, lang):
         found["no such file"] = missing.stderr
     assert found == {}
+
+
+# --- 5. the main commands on the small warehouse, in each language -------------------------
+
+MAIN_COMMANDS = {
+    "status": ["status"],
+    "compare": ["report", "compare", "--indicator", "homicidio_doloso", "--geo", "national",
+                "--current", "2026-02:2026-02", "--baseline", "2026-01:2026-01"],
+    "compare md": ["report", "compare", "--indicator", "homicidio_doloso", "--geo", "jalisco",
+                   "--current", "2026-02:2026-02", "--baseline", "2026-01:2026-01", "--format",
+                   "md"],
+    "compare refused": ["report", "compare", "--indicator", "homicidio_doloso", "--geo",
+                        "national", "--current", "2025-02:2025-02", "--baseline",
+                        "2025-01:2025-01"],
+    "ranking": ["report", "ranking", "--indicator", "homicidio_doloso", "--current",
+                "2026-01:2026-03"],
+    "ranking refused": ["report", "ranking", "--indicator", "homicidio_doloso", "--current",
+                        "2030-01:2030-03"],
+    "usage error": ["report", "compare", "--indicador", "homicidio_doloso"],
+    "map": ["report", "map", "--indicator", "homicidio_doloso", "--current",
+            "2026-01:2026-03", "--output", "{tmp}/mapa.svg"],
+    "map refused": ["report", "map", "--indicator", "homicidio_doloso", "--output",
+                    "{tmp}/mapa.pdf"],
+}
+# What a reader types (the keys --indicator and --geo accept, the aliases of a place) is
+# syntax in both languages: `indicadores` and `lugares` list it on purpose.
+LISTINGS = {"indicadores": ["indicadores"], "lugares": ["lugares"]}
+ALIASES = re.compile(r"Mexico State|State of Mexico")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_main_commands_speak_one_language(small_workspace, tmp_path, lang):
+    found, out = {}, {}
+    for name, args in {**MAIN_COMMANDS, **LISTINGS}.items():
+        args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+        result = run_cli("--lang", lang, *args)
+        assert result.returncode == (2 if name == "usage error" else 1 if "refused" in name
+                                     else 0), (name, result.stderr)
+        text = ALIASES.sub(" ", result.stdout + "\n" + result.stderr)
+        out[name] = text
+        bad = foreign(text, lang, keys=name not in LISTINGS)
+        if bad:
+            found[name] = (bad, text)
+    assert found == {}
+    written = "escrito: " if lang == "es" else "written: "
+    assert out["map"].strip() == written + str(tmp_path / "mapa.svg")
+    assert ("un mapa se escribe como .svg o .png" if lang == "es"
+            else "a map is written as .svg or .png") in out["map refused"]
+
+
+def test_the_help_says_uso_in_spanish(small_workspace):
+    es = run_cli("report", "compare", "--help").stdout
+    assert "Uso: seguridad report compare [OPCIONES]" in es and "Usage:" not in es
+    assert "Uso: seguridad [OPCIONES] ORDEN [ARGUMENTOS]..." in run_cli("--help").stdout
+    en = run_cli("--lang", "en", "report", "compare", "--help").stdout
+    assert "Usage: seguridad report compare [OPTIONS]" in en and "Uso:" not in en
