@@ -40,7 +40,7 @@ from seguridad.compare import indicator_label
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused, SeguridadError
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t
+from seguridad.i18n import say, t
 from seguridad.provenance import sources
 from seguridad.verdicts import VERDICTS  # noqa: F401 (re-exported)
 
@@ -575,31 +575,31 @@ def validate_against_warehouse(con: duckdb.DuckDBPyConnection, loaded: Loaded) -
     series = [s for (s,) in con.execute("SELECT series FROM core.series ORDER BY 1").fetchall()]
     problems = []
     for c in loaded.claims:
-        where = f"claim {c.id!r}"
+        where = say("claims.claim_named", name=repr(c.id))
         if c.kind != "spending":
             unknown = [i for i in c.indicators if i not in indicators]
             if unknown:
                 from seguridad.usage import nearest
 
                 guesses = [g for g in (nearest(u, indicators) for u in unknown) if g]
-                problems.append(f"{where}, field indicators: unknown indicator(s) "
-                                f"{', '.join(map(repr, unknown))}"
-                                + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
-                                + f"; known: {', '.join(indicators)}")
+                problems.append(say("claims.unknown_indicators", where=where,
+                                    unknown=", ".join(map(repr, unknown)),
+                                    guess=say("claims.did_you_mean", guesses=", ".join(guesses))
+                                    if guesses else "", known=", ".join(indicators)))
             if c.series and c.series not in series:
-                problems.append(f"{where}, field series: unknown series {c.series!r}; known: "
-                                f"{', '.join(series)}")
+                problems.append(say("claims.unknown_series", where=where, series=c.series,
+                                    known=", ".join(series)))
             try:
                 resolve_geo(con, c.geo)
             except ComparisonRefused as e:
-                problems.append(f"{where}, field geo: {e}")
+                problems.append(say("claims.claim_field", who=where, field="geo") + f": {e}")
         elif c.kind == "spending":
             known = _known_programs(con)
             if known and c.program not in known:
-                problems.append(f"{where}, field program: unknown program {c.program!r}; "
-                                f"known: {', '.join(sorted(known))}")
+                problems.append(say("claims.unknown_program", where=where, program=c.program,
+                                    known=", ".join(sorted(known))))
     if problems:
-        raise ClaimsFileError(f"{loaded.label}: not a valid claims file:\n"
+        raise ClaimsFileError(say("claims.invalid", label=loaded.label) + "\n"
                               + "\n".join(f"  - {p}" for p in problems))
 
 

@@ -130,7 +130,7 @@ def _reason(o: FileOutcome) -> str:
 
 def download_line(d: dict) -> tuple[str, bool]:
     status = d["status"]
-    detail = d["file_name"] or d["message"] or (
+    detail = d["file_name"] or failure_words(d["message"]) or (
         say("run.not_modified") if status == "not_modified" else "")
     word = say(f"download.{status}") if has(f"download.{status}") else status
     return f"{word:<14} {d['source']}: {detail}", status in ("failed", "refused")
