@@ -305,3 +305,51 @@ def test_the_help_says_uso_in_spanish(small_workspace):
     assert "Uso: seguridad [OPCIONES] ORDEN [ARGUMENTOS]..." in run_cli("--help").stdout
     en = run_cli("--lang", "en", "report", "compare", "--help").stdout
     assert "Usage: seguridad report compare [OPTIONS]" in en and "Uso:" not in en
+
+
+# --- 6. the errors of the other commands --------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_errors_of_spending_export_and_drafts_speak_one_language(published, tmp_path, lang):
+    empty = tmp_path / "discurso.txt"
+    empty.write_text("# solo una nota\n", encoding="utf-8")
+    runs = {
+        "spending": run_cli("--lang", lang, "report", "spending", "--program", "pronapred",
+                            "--years", "2012:2015"),
+        "spending years": run_cli("--lang", lang, "report", "spending", "--program",
+                                  "pronapred", "--years", "2015:2012"),
+        "export": run_cli("--lang", lang, "export", "--to", str(tmp_path / "lago"), "--tables",
+                          "marts.nada"),
+        "draft": run_cli("--lang", lang, "draft-claims", str(empty), "--said-on",
+                         "2015-12-18", "--baseline-year", "2012"),
+        "draft encoding": run_cli("--lang", lang, "draft-claims", str(empty), "--said-on",
+                                  "2015-12-18", "--baseline-year", "2012", "--encoding",
+                                  "klingon"),
+    }
+    found = {}
+    for name, result in runs.items():
+        assert result.returncode == 1, (name, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        # export's --tables takes tables' names: there they are the syntax to type
+        bad = foreign(result.stderr, lang, keys=name != "export")
+        if bad:
+            found[name] = (bad, result.stderr)
+    assert found == {}
+    assert ("no hay Cuenta Pública cargada de 2012" if lang == "es"
+            else "no Cuenta Pública is loaded for 2012") in runs["spending"].stderr
+
+
+def test_a_refused_download_is_said_in_the_readers_language():
+    from seguridad.runtext import download_line
+
+    record = {"status": "refused", "source": "sesnsp", "file_name": None,
+              "message": "https://example.org/a.csv: the server sent an empty body"}
+    from seguridad.i18n import set_language
+
+    try:
+        set_language("es")
+        assert download_line(record)[0].endswith("el servidor envió una respuesta vacía")
+        set_language("en")
+        assert download_line(record)[0].endswith("the server sent an empty body")
+    finally:
+        set_language(None)
