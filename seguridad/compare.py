@@ -13,8 +13,9 @@ import duckdb
 
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
+from seguridad.failure_text import warning_words
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import language, say, t, vintage_words, warning_words
+from seguridad.i18n import language, say, t, vintage_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.windows import (
     Window,

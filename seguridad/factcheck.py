@@ -549,7 +549,7 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
 
 
 def _years_words(years, lang: str) -> str:
-    from seguridad.factcheck_report import years_words
+    from seguridad.i18n import years_words
 
     return years_words(tuple(years), lang)
 

@@ -19,7 +19,7 @@ from seguridad.factcheck import (
     FactCheck,
     SpendingDefinition,
 )
-from seguridad.i18n import t, vintage_words
+from seguridad.i18n import t, vintage_words, years_words  # noqa: F401 (re-exported)
 from seguridad.report import source_line
 from seguridad.verdicts import VERDICTS
 from seguridad.windows import Window
@@ -208,14 +208,6 @@ def describe(check: ClaimCheck, d, lang: str) -> str:
         series = f"{check.series_names.get(d.baseline_series, d.baseline_series)} → {series}"
     return (f"{t('fam_' + d.family, lang)}: {d.current.describe(lang)} {t('against', lang)} "
             f"{d.baseline.describe(lang)}, {_unit_words(d, lang)}, {series}, {cut}")
-
-
-def years_words(years: tuple[int, int], lang: str) -> str:
-    """Fiscal years in words: 'en 2013' for one, 'de 2013 a 2015' for a run."""
-    first, last = years[0], years[1]
-    if first == last:
-        return t("fiscal_year_one", lang, year=first)
-    return t("fiscal_years_run", lang, first=first, last=last)
 
 
 def claim_name(n: int, lang: str) -> str:

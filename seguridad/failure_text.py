@@ -11,7 +11,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from seguridad.i18n import language
+from schemas.names import formats
+from seguridad.i18n import WARNING_WORDS, has, language, say
 
 _FILE = Path(__file__).with_name("failure_text.toml")
 
@@ -50,10 +51,9 @@ def _part(name: str, value: str | None, lang: str) -> str:
     if name in ("phrase", "reason"):
         return failure_words(value, lang)
     if name == "format":
-        from seguridad.runtext import dataset_words
-
-        words = dataset_words(None, value)
-        return value if words is None else _in_language(words, value, lang)
+        dataset = formats().get(value, {}).get("dataset")
+        return say(f"dataset.{dataset}", lang) if dataset and has(f"dataset.{dataset}") \
+            else value
     if lang == "es" and name == "value" and value == "an empty cell":
         return "una celda vacía"
     if lang == "es" and name == "where":
@@ -61,9 +61,8 @@ def _part(name: str, value: str | None, lang: str) -> str:
     return value
 
 
-def _in_language(words: str, fmt: str, lang: str) -> str:
-    from schemas.names import formats
-    from seguridad.i18n import has, say
-
-    dataset = formats().get(fmt, {}).get("dataset")
-    return say(f"dataset.{dataset}", lang) if dataset and has(f"dataset.{dataset}") else words
+def warning_words(text: str, lang: str) -> str:
+    """A warning's rule as recorded, in the reader's language."""
+    if lang == "es" and text in WARNING_WORDS:
+        return WARNING_WORDS[text]
+    return failure_words(text, lang)

@@ -602,6 +602,14 @@ TEXT.update({
     "fiscal_years_run": {"es": "de {first} a {last}", "en": "{first}-{last}"},
 })
 
+
+def years_words(years: tuple[int, int], lang: str) -> str:
+    """Fiscal years in words: 'en 2013' for one, 'de 2013 a 2015' for a run."""
+    first, last = years[0], years[1]
+    if first == last:
+        return t("fiscal_year_one", lang, year=first)
+    return t("fiscal_years_run", lang, first=first, last=last)
+
 # The warnings the checks of a file record (schemas/, warehouse/sql/checks/), as the reports
 # say them; a warning not listed here is shown as recorded.
 WARNING_WORDS = {
@@ -619,13 +627,8 @@ WARNING_WORDS = {
 
 
 def warning_words(text: str, lang: str) -> str:
-    """A warning's rule as recorded, in the reader's language (the checks' words: the
-    catalogue of seguridad/failure_text.py)."""
-    if lang == "es" and text in WARNING_WORDS:
-        return WARNING_WORDS[text]
-    from seguridad.failure_text import failure_words
-
-    return failure_words(text, lang)
+    """The rules above in Spanish (seguridad.failure_text.warning_words says every rule)."""
+    return WARNING_WORDS.get(text, text) if lang == "es" else text
 
 
 def t(key: str, lang: str, **params: object) -> str:

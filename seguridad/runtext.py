@@ -10,8 +10,8 @@ import functools
 from datetime import date
 
 from schemas.names import REFERENCE_DIR, formats
-from seguridad.failure_text import failure_words
-from seguridad.i18n import has, language, say, warning_words
+from seguridad.failure_text import failure_words, warning_words
+from seguridad.i18n import has, language, say
 from seguridad.outcomes import FileOutcome
 
 

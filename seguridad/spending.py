@@ -15,7 +15,8 @@ import duckdb
 
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
-from seguridad.i18n import say, t, warning_words
+from seguridad.failure_text import warning_words
+from seguridad.i18n import say, t
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import source_line
 from seguridad.windows import Window

@@ -9,8 +9,8 @@ from schemas.names import formats, is_yearly
 from seguridad import journal, published, reconciliation, runtext, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
-from seguridad.failure_text import failure_words
-from seguridad.i18n import language, say, warning_words
+from seguridad.failure_text import failure_words, warning_words
+from seguridad.i18n import language, say
 
 
 def coverage(format_name: str, first: date, last: date, cut: str | None) -> tuple[str, str]:
