@@ -353,3 +353,31 @@ def test_a_refused_download_is_said_in_the_readers_language():
         assert download_line(record)[0].endswith("the server sent an empty body")
     finally:
         set_language(None)
+
+
+def test_the_checks_catalogue_is_spanish_and_matches_what_the_checks_write():
+    """Every Spanish text of seguridad/failure_text.toml is Spanish, and each sentence reads
+    a message as the checks write it (one example per shape, as checking.py writes them)."""
+    import tomllib
+
+    from seguridad.failure_text import failure_words
+
+    with open(REPO / "seguridad" / "failure_text.toml", "rb") as f:
+        data = tomllib.load(f)
+    texts = [p["es"] for p in data["phrase"]] + [
+        re.sub(r"\{\w+\}", " ", s["es"]) for s in data["sentence"]]
+    assert [(t, foreign(t, "es", keys=False)) for t in texts
+            if foreign(t, "es", keys=False)] == []
+    written = {
+        "the file is empty (0 bytes)": "el archivo está vacío (0 bytes)",
+        "row 5, column Marzo: an empty cell is empty although other rows of the same year "
+        "have a count for this month": "fila 5, columna Marzo: una celda vacía está vacía "
+                                       "aunque otras filas del mismo año tienen un conteo "
+                                       "para este mes",
+        "row 7: the same key appears in another row (Clave_Ent '01')":
+            "fila 7: la misma clave aparece en otra fila (Clave_Ent '01')",
+        "column 'Mes' is missing": "falta la columna 'Mes'",
+        "an English text no sentence knows": "an English text no sentence knows",
+    }
+    assert {en: failure_words(en, "es") for en in written} == written
+    assert all(failure_words(en, "en") == en for en in written)
