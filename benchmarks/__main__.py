@@ -24,6 +24,10 @@ process and its children):
        ways); memory as the peak of the whole process tree (the workers are grandchildren).
        `python -m benchmarks --only i` measures only this and writes its section into
        benchmarks/RESULTS.md, leaving the rest of the file as the last full run wrote it.
+    j  the fixed cost of a writing command with nothing to do (issue 24): a no-op `refresh`
+       and an `ingest` of known bytes on the local Prefect server, against the same commands
+       and a bare flow with Prefect's temporary server (benchmarks/fixed_cost.py, which
+       `python -m benchmarks --only j` runs; it writes its own section of RESULTS.md)
 
 Runs of a, b, c, d, e and h are interleaved (round 1 of each, then round 2...), so a change
 in the machine's load hits every item alike; ratios are computed within the run.
@@ -44,13 +48,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import fixed_cost
 from benchmarks.fanout import TreeMemory
 from benchmarks.fanout import landing_zone as fanout_landing_zone
 from benchmarks.municipal import FIRST_YEAR, generate_cut
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
-ITEMS = "abcdefghi"
+ITEMS = "abcdefghij"
 FANOUT_SECTION = "## Fan-out: a rebuild from the landing zone over Dask workers (issue 14)"
 CUT = (2025, 11)  # the full-size file: 2015-2025, published to November 2025
 NEXT_CUT = (2025, 12)
@@ -140,6 +145,7 @@ class Bench:
         self.fanout_inputs: list[tuple[Path, int]] = []
         self.fanout_differences: dict | None = None
         self.fanout_bytes: dict[Path, int] = {}
+        self.fixed_cost: fixed_cost.FixedCost | None = None  # item (j)
 
     def save(self, done: bool) -> str:
         """Write the results file; while the run goes on it says so (a run that is stopped
@@ -149,6 +155,11 @@ class Bench:
             text = merge_section(self.output.read_text(encoding="utf-8")
                                  if self.output and self.output.exists() else "",
                                  fanout_section(self, done))
+        if self.fixed_cost is not None:  # (j): its section, whichever run wrote the rest
+            old = text if not self.args.fixed_cost_run else (
+                self.output.read_text(encoding="utf-8")
+                if self.output and self.output.exists() else "")
+            text = fixed_cost.merge_section(old, self.fixed_cost.section(done))
         if self.output is not None:
             self.output.parent.mkdir(parents=True, exist_ok=True)
             self.output.write_text(text, encoding="utf-8")
@@ -273,7 +284,7 @@ class Bench:
 
     def warm_up(self) -> None:
         """One unmeasured flow run: Prefect migrates its new database (first run ~20 s)."""
-        if not self.args.prefect_api_url:
+        if not self.args.prefect_api_url and set(self.items) - {"j"}:  # (j) warms its own
             self.setup_step("Prefect warm-up (first flow run in the run's PREFECT_HOME)",
                             [self.py, "-m", "benchmarks.paths", "flow"])
 
@@ -452,6 +463,11 @@ class Bench:
             self.item_f()
         if "i" in self.items:
             self.rounds_on("i", self.setup_i(), self.item_i)
+        if "j" in self.items:  # its own scratch folder, Prefect home and server
+            print("(j) the fixed cost of a writing command", flush=True)
+            self.fixed_cost = fixed_cost.FixedCost(self.work / "fixed-cost", self.args.runs,
+                                                   self.args.shipped_workspace)
+            self.fixed_cost.run_all()
 
     def rounds_on(self, key: str, folder: Path, item) -> None:
         """The runs of an item over one prepared folder, which is removed after them."""
@@ -686,7 +702,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="a 2-state file, 3 cuts, 1 run each: a smoke test")
     parser.add_argument("--only", default=ITEMS,
-                        help="items to run, e.g. a,b,d (default: all of a-h)")
+                        help="items to run, e.g. a,b,d (default: all of a-j)")
     parser.add_argument("--runs", type=int, help="runs of each item (default 3; --quick 1)")
     parser.add_argument("--cuts", type=int, help="successive cuts in (f) (default 12; "
                                                  "--quick 3)")
@@ -722,6 +738,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                      and not args.shipped_workspace)
     args.fanout_run = (not args.quick and args.only == "i" and args.states is None
                        and not args.prefect_api_url and args.runs >= 2)
+    # (j) alone writes only its section of RESULTS.md (it measures its own servers)
+    args.fixed_cost_run = not args.quick and args.only == "j" and not args.prefect_api_url
     return args
 
 
@@ -731,7 +749,8 @@ def main(argv: list[str] | None = None) -> int:
     own_work = args.work is None
     args.work = Path(tempfile.mkdtemp(prefix="bench_")) if own_work else args.work
     args.work.mkdir(parents=True, exist_ok=True)
-    output = args.output or (RESULTS if args.full_run or args.fanout_run else
+    output = args.output or (RESULTS if args.full_run or args.fanout_run or
+                             args.fixed_cost_run else
                              Path(tempfile.gettempdir()) /
                              f"bench_results-{time.strftime('%Y%m%dT%H%M%S')}.md")
     print(f"benchmark: items {','.join(args.only)}, {args.runs} run(s), {args.cuts} cuts, "

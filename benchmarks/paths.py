@@ -4,8 +4,12 @@ fresh process (`python -m benchmarks.paths WHICH ...`):
     floor FILE DB    DuckDB alone: CREATE TABLE t AS SELECT * FROM read_csv(FILE, latin-1)
     naive FILE DB    the plain pandas way: read_csv, validate the wide frame with the project's
                      pandera model, melt to long form, insert the long frame into DuckDB
-    flow             a trivial Prefect flow run as seguridad's CLI runs its flows (ephemeral
-                     server, the CLI's quiet settings): the orchestration cost of any flow
+    flow             a trivial Prefect flow run as seguridad's CLI ran its flows before issue
+                     24 (with no PREFECT_API_URL: Prefect's temporary server in the process;
+                     the CLI's quiet settings): the orchestration cost of any flow
+    cli-flow         the same flow as the CLI runs its flows now (seguridad/prefect_server.py:
+                     the local server, started or reused, or PREFECT_API_URL's; no heartbeat;
+                     the CLI's exit): the part of a command's fixed cost that is Prefect's
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ def flow() -> None:
     from seguridad.cli import _quiet_prefect
 
     _quiet_prefect()
+    _bare_flow()
+
+
+def _bare_flow() -> None:
     from prefect import flow as prefect_flow
 
     @prefect_flow(name="benchmark-bare-flow")
@@ -57,9 +65,19 @@ def flow() -> None:
     assert state.result(raise_on_failure=True) == 1
 
 
+def cli_flow() -> None:
+    from seguridad import config, prefect_server
+    from seguridad.cli import _exit_now, _quiet_prefect
+
+    _quiet_prefect()
+    with prefect_server.for_flow_runs(config.settings()):
+        _bare_flow()
+    _exit_now(0)
+
+
 def main(argv: list[str]) -> None:
     which, *args = argv
-    {"floor": floor, "naive": naive, "flow": flow}[which](*args)
+    {"floor": floor, "naive": naive, "flow": flow, "cli-flow": cli_flow}[which](*args)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow
+from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, progress, rawfiles, runs, warehouse
+from seguridad import config, journal, progress, rawfiles, runs, warehouse
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
 
@@ -21,11 +22,23 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
     if warehouse.needs_full_rebuild(settings):
         raise SeguridadError(say("flow.other_version"))
     run = runs.new_run("ingest", {"paths": paths})
+    labels = [rawfiles.readable_name(p) for p in paths]
+    # Files the warehouse already holds: said so under the writer lock, with no build copy,
+    # nothing checked or published (as a refresh with nothing new); journalled like any run.
+    with warehouse.writer_session(settings) as notes:
+        known = tasks.known_files(settings, [Path(p) for p in paths], labels)
+    run.notes += notes
+    if known is not None:
+        with journal.tracked(settings, run, flow_run.get_id()):
+            run.outcomes += known
+            for outcome in known:
+                progress.file_done([outcome])
+        return run
     with tasks.published_build(settings, run) as build:
         progress.step(say("step.files"), total=len(paths))
-        for p in paths:
-            these = tasks.ingest_file(build, Path(p), rawfiles.readable_name(p), settings,
-                                      run.run_id, retry_rejected)
+        for p, label in zip(paths, labels, strict=True):
+            these = tasks.ingest_file(build, Path(p), label, settings, run.run_id,
+                                      retry_rejected)
             run.outcomes += these
             progress.file_done(these)
             progress.advance()

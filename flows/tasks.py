@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -17,19 +18,16 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
-from schemas.reference import formats
+from schemas.names import formats
 from seguridad import (
     archives,
-    backfill,
     discovery,
-    fanout,
     faults,
     fetch,
-    ingest,
     journal,
-    nightly,
     outcomes,
     progress,
+    rawfiles,
     runs,
     standard,
     warehouse,
@@ -38,6 +36,13 @@ from seguridad.config import Settings
 from seguridad.errors import SeguridadError
 from seguridad.i18n import language, say
 from seguridad.windows import Window
+
+if TYPE_CHECKING:
+    from seguridad import backfill, fanout
+
+# Imported where a step needs them, not here: checking a file needs pandas and pandera (~0.5 s
+# to import), which a run with nothing to check (a no-op refresh, the ingest of known bytes)
+# never uses (issue 24). `ingest`, `fanout`, `backfill` and `nightly` import them.
 
 
 def ends_failed_on_user_errors(fn: Callable) -> Callable:
@@ -104,6 +109,8 @@ def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settin
                 run_id: str, retry_rejected: bool) -> list[outcomes.FileOutcome]:
     """Land, validate and load one file (or each member of a ZIP archive); a bad file is
     recorded as rejected, not raised."""
+    from seguridad import ingest
+
     outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
     faults.point("after-first-file")
     return outcomes
@@ -114,6 +121,8 @@ def stage_file(path: Path, label: str, settings: Settings,
                threads: int | None) -> fanout.Staged:
     """Check one raw file and stage its parsed rows as Parquet, on a worker of the cluster
     (no warehouse connection: the writer loads what this stages)."""
+    from seguridad import fanout
+
     return fanout.stage_file(path, label, settings, threads)
 
 
@@ -172,6 +181,8 @@ def staged_result(future, label: str) -> fanout.Staged:
 def discard_staged(futures: dict, settings: Settings) -> None:
     """At the end of a fanned-out load: what the workers staged and nobody loaded (after a
     failure of the writer) is not left behind, nor the staging folder itself."""
+    from seguridad import fanout
+
     for future in futures.values():
         with contextlib.suppress(Exception):
             future.result().discard()
@@ -183,6 +194,8 @@ def load_staged(build: warehouse.Build, path: Path, label: str, settings: Settin
                 run_id: str, retry_rejected: bool,
                 staged: fanout.Staged) -> list[outcomes.FileOutcome]:
     """The writer's half of a fanned-out file: load what a worker checked and staged."""
+    from seguridad import ingest
+
     outcomes = [ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected,
                                    staged=staged)]
     faults.point("after-first-file")
@@ -217,6 +230,39 @@ def known_landing_zone(settings: Settings) -> tuple[int, list[outcomes.FileOutco
         if discovery.unseen(con, settings, paths) or warehouse.reference_changed(con):
             return None
         return len(paths), discovery.known_rejections(con, settings, paths)
+    finally:
+        con.close()
+
+
+def known_files(settings: Settings, paths: list[Path],
+                labels: list[str]) -> list[outcomes.FileOutcome] | None:
+    """When the published warehouse holds the bytes of every file given, loaded or
+    superseded, and has nothing to record of them: the outcome of each as a full pass would
+    say it (unchanged), and the ingest needs no build. None when a file may be new, was
+    rejected before (an ingest tries it again), is an archive, or is a file of the landing
+    zone whose modification time changed (to be recorded), or when the reference data
+    changed. Only a file of a size the warehouse accepted before is hashed, so a new file is
+    not read twice. The caller holds the writer lock."""
+    if warehouse.check_published(settings) is None:
+        return None
+    con = warehouse.connect_read_only(settings)
+    try:
+        if warehouse.needs_full_rebuild(settings) or warehouse.reference_changed(con):
+            return None
+        sizes = discovery.sizes_accepted(con)
+        found = []
+        for path, label in zip(paths, labels, strict=True):
+            if path.stat().st_size not in sizes or archives.is_zip_archive(path):
+                return None
+            sha = rawfiles.sha256_of(path)
+            known = discovery.known_file(con, sha)
+            if not known or known[0] not in ("loaded", "superseded") or \
+                    discovery.mtime_changed(con, path, sha, settings):
+                return None
+            found.append(outcomes.FileOutcome.unchanged(label, sha, known))
+        return found
+    except OSError:  # unreadable: the full pass says so, file by file
+        return None
     finally:
         con.close()
 
@@ -270,6 +316,8 @@ def export_lake(settings: Settings) -> dict | None:
 def write_report(settings: Settings, out_dir: Path) -> dict | None:
     """The standard report set (Markdown, CSV, an HTML page per indicator), from the
     published warehouse (read-only), in the language asked for (--lang, SEGURIDAD_LANG)."""
+    from seguridad import nightly
+
     progress.step(say("step.report"))
     con = warehouse.connect_read_only(settings)
     try:
@@ -333,6 +381,8 @@ def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
     municipal files, stored once per value) checked and staged in parallel, a `stage-file`
     task each; {sha256: future}. The other files are rebuilt from the raw rows the warehouse
     keeps: nothing to read, nothing to fan out."""
+    from seguridad import backfill
+
     futures: dict = {}
     if workers <= 1:
         return futures
@@ -354,6 +404,8 @@ def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Wind
                    settings: Settings, staged: fanout.Staged | None = None) -> int:
     """Delete and re-insert one file's months of the window from its raw rows (or, for the
     municipal file stored once per value, from its raw file in the landing zone)."""
+    from seguridad import backfill
+
     return backfill.rebuild(build.con, item, window, settings, staged)
 
 

@@ -6,7 +6,15 @@ published .duckdb file), SEGURIDAD_POPULATION_VINTAGE, SEGURIDAD_SNAPSHOTS, SEGU
 SEGURIDAD_CLAIMS, SEGURIDAD_LAKE, SEGURIDAD_MEMORY_LIMIT, SEGURIDAD_DASK_ADDRESS (each read
 below), and SEGURIDAD_LANG: the language of the command line's messages and of the nightly
 report set, es (the default) or en; the global `--lang` of the command line overrides it
-(read by seguridad/i18n.py `language`, checked here)."""
+(read by seguridad/i18n.py `language`, checked here).
+
+Where the writing commands record their flow runs (issue 24, seguridad/prefect_server.py;
+docs/orchestration.md): with no PREFECT_API_URL, the first writing command starts a local
+Prefect server of ours that later commands reuse and that stops itself when idle.
+SEGURIDAD_PREFECT_SERVER: `auto` (the default: ours, unless PREFECT_API_URL names a server, which
+is then used and ours never started) or `off` (no server of ours: Prefect starts its temporary
+server inside each command, ~7 s each, as before). SEGURIDAD_PREFECT_SERVER_IDLE: the seconds
+without a command after which ours stops (default 1800, 30 minutes)."""
 
 from __future__ import annotations
 
@@ -39,6 +47,8 @@ class Settings:
     # that hosts them (each review's url is it, #claim-id)
     reviewer: str | None = None
     reviewer_url: str | None = None
+    prefect_server: str = "auto"  # SEGURIDAD_PREFECT_SERVER: auto or off (see the docstring)
+    prefect_server_idle_s: float = 1800.0  # SEGURIDAD_PREFECT_SERVER_IDLE
 
     @property
     def warehouse_dir(self) -> Path:
@@ -92,6 +102,18 @@ def _memory(name: str, default: str) -> str:
     return f"{match.group(1)}{match.group(2).upper()}"
 
 
+PREFECT_SERVER_MODES = ("auto", "off")
+
+
+def _prefect_server(name: str) -> str:
+    from seguridad.errors import SeguridadError
+
+    text = (os.environ.get(name) or "auto").strip().lower()
+    if text not in PREFECT_SERVER_MODES:
+        raise SeguridadError(say("server.bad_mode", name=name, text=text))
+    return text
+
+
 def settings() -> Settings:
     """Read the environment now (not at import), so a test can change it per case."""
     from seguridad.errors import SeguridadError
@@ -121,5 +143,8 @@ def settings() -> Settings:
                     dask_address=os.environ.get("SEGURIDAD_DASK_ADDRESS") or None,
                     reviewer=(os.environ.get("SEGURIDAD_REVIEWER") or "").strip() or None,
                     reviewer_url=(os.environ.get("SEGURIDAD_REVIEWER_URL") or "").strip()
-                    or None)
+                    or None,
+                    prefect_server=_prefect_server("SEGURIDAD_PREFECT_SERVER"),
+                    prefect_server_idle_s=_number("SEGURIDAD_PREFECT_SERVER_IDLE", "1800",
+                                                  float, 0))
 

@@ -11,6 +11,7 @@ import duckdb
 
 from seguridad import rawfiles
 from seguridad.config import Settings
+from seguridad.db import fetch_one
 from seguridad.outcomes import FileOutcome
 
 SKIP_NAMES = {"readme.md", "readme.txt", "sources.md", "sources.toml"}
@@ -58,6 +59,29 @@ def unseen(con: duckdb.DuckDBPyConnection, settings: Settings,
         if (landing_path_of(path, settings), stat.st_size, stat.st_mtime_ns) not in known:
             out.append(path)
     return out
+
+
+def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    """What the warehouse knows of these bytes: (status, file_name, cut_date, status_reason)
+    of ops.raw_files, or None."""
+    return fetch_one(con, "SELECT status, file_name, cut_date, status_reason FROM ops.raw_files "
+                          "WHERE file_sha256 = ?", [sha256])
+
+
+def sizes_accepted(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The sizes of the files the warehouse accepted: a file of another size is not one of
+    them, and need not be hashed to say so."""
+    return {n for (n,) in con.execute("SELECT DISTINCT bytes FROM ops.file_intake "
+                                      "WHERE intake = 'accepted'").fetchall()}
+
+
+def mtime_changed(con: duckdb.DuckDBPyConnection, path: Path, sha256: str,
+                  settings: Settings) -> bool:
+    """Whether the warehouse recorded this file of the landing zone with another modification
+    time (ingest.remember_mtime would record the new one)."""
+    return fetch_one(con, "SELECT count(*) FROM ops.file_intake WHERE file_sha256 = ? "
+                          "AND landing_path = ? AND mtime_ns IS DISTINCT FROM ?",
+                     [sha256, landing_path_of(path, settings), path.stat().st_mtime_ns])[0] > 0
 
 
 def known_rejections(con: duckdb.DuckDBPyConnection, settings: Settings,

@@ -18,9 +18,9 @@ import duckdb
 from seguridad import archives, rawfiles
 from seguridad.checking import check_file
 from seguridad.config import Settings
-from seguridad.discovery import landing_path_of
+from seguridad.discovery import known_file, landing_path_of
 from seguridad.errors import FileRejected
-from seguridad.loading import known_file, load_file, record_rejection, upsert_raw_file
+from seguridad.loading import load_file, record_rejection, upsert_raw_file
 from seguridad.outcomes import ArchiveRef, FileOutcome
 
 # What the database or a reader may refuse in a file its checks let through.
@@ -118,12 +118,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
     if known and not archive:
         remember_mtime(con, source, sha, settings)
     if known and known[0] in ("loaded", "superseded"):
-        cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
-        same = "" if known[1] == label else f" (same bytes as {known[1]})"
-        return FileOutcome(label, sha, "unchanged",
-                           f"already ingested{same}: {known[0]}{cut}; nothing to do",
-                           facts={"known": known[0], "cut": known[2],
-                                  "same_as": None if known[1] == label else known[1]})
+        return FileOutcome.unchanged(label, sha, known)
     if known and known[0] == "rejected" and not retry_rejected:
         return FileOutcome(label, sha, "skipped",
                            f"rejected before, skipped: {known[3]}", facts={"reason": known[3]})

@@ -23,11 +23,6 @@ from seguridad.outcomes import ArchiveRef, CheckedFile, FileOutcome
 ALL_MONTHS = (date(1, 1, 1), date(9999, 12, 1))  # the month range of a whole file
 
 
-def known_file(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
-    return fetch_one(con, "SELECT status, file_name, cut_date, status_reason FROM ops.raw_files "
-                          "WHERE file_sha256 = ?", [sha256])
-
-
 def load_file(con: duckdb.DuckDBPyConnection, checked: CheckedFile, settings: Settings,
               run_id: str) -> FileOutcome:
     """raw -> core in one transaction, then the file's row in ops.file_intake."""

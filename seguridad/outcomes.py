@@ -33,6 +33,17 @@ class FileOutcome:
     def new_rejection(self) -> bool:
         return self.status == "rejected"
 
+    @classmethod
+    def unchanged(cls, label: str, sha256: str, known: tuple) -> FileOutcome:
+        """A file whose bytes the warehouse already holds, loaded or superseded: nothing to
+        do. `known`: its row of ops.raw_files (discovery.known_file)."""
+        cut = f", cut {known[2]:%Y-%m}" if known[2] else ""
+        same = "" if known[1] == label else f" (same bytes as {known[1]})"
+        return cls(label, sha256, "unchanged",
+                   f"already ingested{same}: {known[0]}{cut}; nothing to do",
+                   facts={"known": known[0], "cut": known[2],
+                          "same_as": None if known[1] == label else known[1]})
+
 
 @dataclass
 class CheckedFile:

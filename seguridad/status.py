@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from schemas.names import formats, is_yearly
-from seguridad import journal, published, reconciliation, runtext, warehouse
+from seguridad import journal, published, reconciliation, runtext, server_state, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
 from seguridad.failure_text import failure_words, warning_words
@@ -81,6 +81,9 @@ def describe(settings: Settings) -> str:
                 took = f"{seconds:6.1f}s"
             out.write(f"  {started:%Y-%m-%d %H:%M} {say('status.run_' + run['status']):<11} "
                       f"{took:>7}  {run['command']:<8} {_run_message(run)}\n")
+        # issue 24: the Prefect server the writing commands record their runs on
+        out.write("\n" + say("server.status_title") + "\n  "
+                  + server_state.describe(settings.prefect_server) + "\n")
     finally:
         con.close()
     return out.getvalue()

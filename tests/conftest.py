@@ -70,6 +70,11 @@ _PREFECT: contextlib.ExitStack | None = None
 _SHARED_SERVER: subprocess.Popen | None = None
 SHARED_URL = "SEGURIDAD_TESTS_PREFECT_API_URL"  # set by the controller of a parallel run
 SHARED_HOME = "SEGURIDAD_TESTS_PREFECT_HOME"
+# The suite never starts seguridad's own long-lived Prefect server (issue 24) in the developer's
+# PREFECT_HOME: flows report to the test server above, and a command run in a process of its
+# own without PREFECT_API_URL falls back to Prefect's temporary server. The tests of that
+# server (tests/test_prefect_server.py) turn it on for themselves.
+os.environ["SEGURIDAD_PREFECT_SERVER"] = "off"
 
 
 def pytest_configure(config):
