@@ -41,6 +41,8 @@ NOT_WORDS = re.compile(r"raw/\S+|/\S+|[0-9a-f]{64}|[0-9a-f]{12}\.\.\.|"
                        r"Marco Geoestadístico|seguridad status|"
                        # an SQL statement to run is SQL: its table names are its words
                        r"`seguridad sql [^`]*`|"
+                       # an environment variable's name (SEGURIDAD_PREFECT_SERVER) is syntax
+                       r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|"
                        # a command's name in status's list of runs (what the user typed);
                        # 'series' is Spanish too, after a Spanish word
                        r"(?<=s  )(?:ingest|refresh|backfill|rollback|fetch)\b|"
