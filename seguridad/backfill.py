@@ -37,22 +37,36 @@ class PlanItem:
 def plan(con: duckdb.DuckDBPyConnection, window: Window,
          dataset: str | None = None) -> list[PlanItem]:
     """Every loaded cut (current or superseded) that publishes months of the window, in cut
-    order (core.cut_order: oldest first, the order the municipal versions are rebuilt in)."""
+    order (core.cut_order: oldest first, the order the municipal versions are rebuilt in).
+    Municipal crimes are stored a row (a year) at a time: their files are rebuilt over the
+    whole years of the window (versioned_window)."""
     known = {s["dataset"] for s in formats().values()}
     if dataset is not None and dataset not in known:
         raise SeguridadError(f"unknown dataset {dataset!r}; known: {', '.join(sorted(known))}")
+    years = versioned_window(window)
+    versioned = sorted({s["dataset"] for s in formats().values() if s.get("versioned")})
     rows = fetch_dicts(con, """
         SELECT rf.dataset, rf.series, rf.format, rf.file_sha256, rf.file_name, rf.cut_date,
                rf.status, min(fm.month) AS first, max(fm.month) AS last, count(*) AS months
         FROM core.file_months AS fm
         JOIN ops.raw_files AS rf USING (file_sha256)
         JOIN core.cut_order AS o USING (file_sha256)
-        WHERE fm.month BETWEEN ? AND ?
+        WHERE CASE WHEN list_contains(?, rf.dataset) THEN fm.month BETWEEN ? AND ?
+                   ELSE fm.month BETWEEN ? AND ? END
           AND (CAST(? AS VARCHAR) IS NULL OR rf.dataset = ?)
         GROUP BY ALL
         ORDER BY rf.dataset, rf.series, any_value(o.cut_rank)""",
-                       [window.start, window.end, dataset, dataset])
+                       [versioned, years.start, years.end, window.start, window.end, dataset,
+                        dataset])
     return [PlanItem(**r, table=formats()[r["format"]]["core_table"]) for r in rows]
+
+
+def versioned_window(window: Window) -> Window:
+    """The window a municipal crime file is rebuilt over: whole years, the grain its rows
+    are stored at (core.crime_municipal_rows)."""
+    from datetime import date
+
+    return Window(date(window.start.year, 1, 1), date(window.end.year, 12, 1))
 
 
 def describe(items: list[PlanItem], window: Window) -> str:
@@ -75,25 +89,25 @@ def describe(items: list[PlanItem], window: Window) -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, items: list[PlanItem], window: Window) -> None:
-    """Before the files of a versioned dataset (municipal crimes, stored once per value) are
-    rebuilt in cut order: delete every version of the window's months of their series, so
-    that each file writes again what it adds to the one before it. The fingerprints of the
-    rows of those years are dropped (the next load compares their cells one by one)."""
+    """Before the files of a versioned dataset (municipal crimes, stored a row per version)
+    are rebuilt in cut order: delete every version of the rows of the window's years in their
+    series, and the revisions recorded in them, so that each file writes again what it adds
+    to the one before it."""
+    years = versioned_window(window)
     for series in sorted({i.series for i in items if formats()[i.format].get("versioned")}):
-        con.execute("DELETE FROM core.crime_municipal_cells WHERE series = ? "
-                    "AND month BETWEEN ? AND ?", [series, window.start, window.end])
+        con.execute("DELETE FROM core.crime_municipal_rows WHERE series = ? "
+                    "AND year BETWEEN ? AND ?", [series, years.start.year, years.end.year])
         con.execute("DELETE FROM core.crime_municipal_revised_cells WHERE series = ? "
-                    "AND month BETWEEN ? AND ?", [series, window.start, window.end])
-        con.execute("DELETE FROM core.crime_municipal_row_hashes WHERE series = ? "
-                    "AND year BETWEEN ? AND ?", [series, window.start.year, window.end.year])
+                    "AND month BETWEEN ? AND ?", [series, years.start, years.end])
 
 
 def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Window,
                       settings, staged=None) -> int:
-    """One municipal file's months of the window, staged again from its raw bytes in the
-    landing zone (the warehouse keeps no raw copy of 32M cells). `staged`: the file already
-    checked by a worker (seguridad.fanout.Staged), whose parsed rows are loaded instead."""
-    from seguridad import checking
+    """One municipal file's rows of the window's years, staged again from its raw bytes in
+    the landing zone (the warehouse keeps no raw copy of 32M cells), written as a load in cut
+    order writes them. `staged`: the file already checked by a worker
+    (seguridad.fanout.Staged), whose parsed rows are loaded instead."""
+    from seguridad import checking, loading
 
     work = settings.build_dir / f"backfill-{item.file_sha256[:16]}.csv"
     try:
@@ -109,12 +123,12 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
             staged.restore(con, path)
         con.execute("BEGIN TRANSACTION")
         try:
+            years = versioned_window(window)
             set_variables(con, file_sha256=item.file_sha256, series=item.series,
-                          dataset=item.dataset, month_from=window.start, month_to=window.end)
+                          dataset=item.dataset, month_from=years.start, month_to=years.end)
             run_sql_file(con, SQL_DIR / "load" / "municipal" / "10_stage.sql")
-            run_sql_file(con, SQL_DIR / "load" / "municipal" / "20_backfill.sql")
-            run_sql_file(con, SQL_DIR / "load" / "municipal" / "30_write_cells.sql")
-            (written,) = fetch_one(con, "SELECT count(*) FROM new_cells")
+            run_sql_file(con, SQL_DIR / "load" / "municipal" / "20_in_order.sql")
+            (written,) = fetch_one(con, "SELECT count(*) FROM changed_rows")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -123,9 +137,8 @@ def rebuild_versioned(con: duckdb.DuckDBPyConnection, item: PlanItem, window: Wi
         work.unlink(missing_ok=True)
         if staged is not None:
             staged.discard()
-        for temp in ("landing", "staged", "staged_catalogue", "staged_months", "new_cells"):
-            con.execute(f"DROP TABLE IF EXISTS {temp}")
-        con.execute("DROP VIEW IF EXISTS staged_cells")
+        con.execute("DROP TABLE IF EXISTS landing")
+        loading.drop_municipal_temps(con)
     return written
 
 

@@ -20,7 +20,7 @@ from seguridad.checking import check_file
 from seguridad.config import Settings
 from seguridad.discovery import known_file, landing_path_of
 from seguridad.errors import FileRejected
-from seguridad.loading import load_file, record_rejection, upsert_raw_file
+from seguridad.loading import drop_municipal_temps, load_file, record_rejection, upsert_raw_file
 from seguridad.outcomes import ArchiveRef, FileOutcome
 
 # What the database or a reader may refuse in a file its checks let through.
@@ -152,3 +152,4 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
         work.unlink(missing_ok=True)
         con.execute("DROP TABLE IF EXISTS landing")
         con.execute("DROP TABLE IF EXISTS landing_row_map")
+        drop_municipal_temps(con)

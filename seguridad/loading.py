@@ -132,14 +132,14 @@ def typed_rows(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
 
 
 def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
-    """Write what a staged municipal file adds or revises (warehouse/sql/load/municipal/):
-    `first` for the first file of its series, `in_order` for a file newer than every file of
-    its series (the monthly case), `general` for one older than some (a backfill, a late
-    copy). Returns the path taken."""
+    """Write what a staged municipal file adds or revises, row by row at the grain it is
+    published (warehouse/sql/load/municipal/): `first` for the first file of its series,
+    `in_order` for a file newer than every file of its series (the monthly case), `general`
+    for one older than some (a backfill, a late copy). Returns the path taken."""
     (cut,) = fetch_one(con, "SELECT max(month) FROM core.file_months WHERE file_sha256 = ? "
                             "AND published_cells > 0", [checked.sha256])
-    (cells,) = fetch_one(con, "SELECT count(*) FROM (SELECT 1 FROM core.crime_municipal_cells "
-                              "WHERE series = ? LIMIT 1)", [checked.series])
+    (rows,) = fetch_one(con, "SELECT count(*) FROM (SELECT 1 FROM core.crime_municipal_rows "
+                             "WHERE series = ? LIMIT 1)", [checked.series])
     # The file's cut, recorded before its versions are written: they follow core.cut_order.
     con.execute("UPDATE ops.file_intake SET cut_date = ? WHERE file_sha256 = ?",
                 [cut, checked.sha256])
@@ -147,16 +147,21 @@ def load_versions(con: duckdb.DuckDBPyConnection, checked: CheckedFile) -> str:
         SELECT count(*) FROM core.cut_order AS o, core.cut_order AS this
         WHERE this.file_sha256 = ? AND o.dataset = this.dataset AND o.series = this.series
           AND o.cut_rank > this.cut_rank""", [checked.sha256])
-    mode = "first" if not cells else "in_order" if not newer else "general"
+    mode = "first" if not rows else "in_order" if not newer else "general"
     set_variables(con, cut=cut)
     run_sql_file(con, SQL_DIR / "load" / "municipal" / f"20_{mode}.sql")
-    if mode == "in_order":
-        run_sql_file(con, SQL_DIR / "load" / "municipal" / "30_write_cells.sql")
-    for temp in ("staged", "staged_catalogue", "staged_months", "changed_rows", "new_cells",
-                 "incoming", "prior", "restored", "touched_cells", "file_rank", "this_rank"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")
-    con.execute("DROP VIEW IF EXISTS staged_cells")
     return mode
+
+
+# What warehouse/sql/load/municipal/ leaves behind: dropped once the file is loaded (or not).
+MUNICIPAL_TEMPS = ("staged", "staged_catalogue", "staged_months", "changed_rows", "incoming",
+                   "prior", "restored", "row_versions", "touched_rows", "written_rows",
+                   "file_rank", "this_rank")
+
+
+def drop_municipal_temps(con: duckdb.DuckDBPyConnection) -> None:
+    for temp in MUNICIPAL_TEMPS:
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
 def upsert_raw_file(con: duckdb.DuckDBPyConnection, sha: str, label: str, path: Path,

@@ -25,9 +25,11 @@ from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, Warehous
 from seguridad.i18n import say
 from seguridad.published import protect
 
-SCHEMA_VERSION = "6"  # 6: warnings located (place, crime row, months), budget blocks
-# Files are written in a storage format DuckDB 1.4 LTS and later can open
-# (docs/warehouse-sql.md, "Storage").
+SCHEMA_VERSION = "7"  # 7: municipal crimes stored a row (a year) per version
+# (core.crime_municipal_rows, ~12x fewer rows than a value per row); 6: warnings located
+# (place, crime row, months), budget blocks. A warehouse of an older version is rebuilt from
+# the landing zone once. Files are written in a storage format DuckDB 1.4 LTS and later can
+# open (docs/warehouse-sql.md, "Storage").
 STORAGE_VERSION = "v1.4.0"
 
 # Order of the SQL folders in a build. `load/` runs per file, between staging and core.
@@ -260,14 +262,16 @@ def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:
                     "g.geo_code AS municipality_code, fm.month FROM core.file_months AS fm "
                     "JOIN core.file_geos AS g USING (file_sha256) "
                     "WHERE fm.dataset = 'crime_municipal' AND fm.published_cells > 0")
-        con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT * FROM core.crime_municipal_cells")
+        con.execute("CREATE OR REPLACE TEMP VIEW scope AS "
+                    "SELECT * FROM core.crime_municipal_versions")
         done = "all"
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS "
                     "SELECT DISTINCT * FROM core.municipal_touched")
         con.execute("CREATE OR REPLACE TEMP VIEW scope AS SELECT c.* FROM "
-                    "core.crime_municipal_cells AS c SEMI JOIN touched AS t "
-                    "USING (series, municipality_code, month)")
+                    "core.crime_municipal_versions AS c SEMI JOIN (SELECT DISTINCT series, "
+                    "municipality_code, year(month) AS year FROM touched) AS t "
+                    "USING (series, municipality_code, year)")
         done = "touched"
     run_sql_file(con, SQL_DIR / "municipal" / "indicators.sql")
     con.execute("DROP VIEW scope")

@@ -1,8 +1,8 @@
-"""Municipal figures stored once per value: twelve monthly cuts of a municipal file, each
-revising some past cells, give the marts and marts.revisions that loading each cut alone and
-diffing gives (computed here from the files), whatever the order they arrive in; storage
-grows with what the cuts change, not with the cuts; a backfill changes nothing that was
-right."""
+"""Municipal figures stored a row (a year of twelve months) per version: twelve monthly cuts
+of a municipal file, each revising some past cells, give the marts and marts.revisions that
+loading each cut alone and diffing gives (computed here from the files), whatever the order
+they arrive in; storage grows with what the cuts change, not with the cuts; a backfill
+changes nothing that was right."""
 
 from __future__ import annotations
 
@@ -171,6 +171,20 @@ def test_storage_grows_with_what_the_cuts_change(cuts, in_order):
     assert stored == changes
     every_cut_whole = sum(len(v) for v in values)
     assert stored < every_cut_whole / 5  # twelve cuts kept whole would be ~6.5x the newest
+
+
+def test_a_row_is_stored_again_only_when_a_cut_revises_it(cuts, in_order):
+    """Stored at the grain the file publishes (a municipality x crime row x year with its
+    twelve months): the first cut's rows, then one more version of each row a later cut
+    revises (a month both publish, another value); a cut's new month adds no row."""
+    values = cuts["values"]
+    versions = len({(code, crime) for code, crime, _ in values[0]})
+    for before, after in zip(values, values[1:], strict=False):
+        versions += len({(code, crime) for (code, crime, month), v in after.items()
+                         if (code, crime, month) in before and before[(code, crime, month)] != v})
+    assert query(in_order, "SELECT count(*), count(*) FILTER (WHERE is_newest) "
+                           "FROM core.crime_municipal_rows") == [
+        (versions, len({(code, crime) for code, crime, _ in values[-1]}))]
 
 
 def cut_as_stored(wh: Path, k: int) -> dict:

@@ -29,18 +29,25 @@ indicator_file AS (
     WHERE fm.published_cells > 0 AND list_contains(p_codes, g.geo_code)
     GROUP BY ALL
 ),
-cells AS (
+rows_said AS (
+    -- each row of the indicator's file as that file gave it: its version up to that file
     SELECT i.series, i.municipality_code, i.month, i.indicator, i.file_sha256 AS of_file,
-           i.cut_date AS of_cut, c.value, m.is_attempt
+           i.cut_date AS of_cut, v.crime_id,
+           [v.m01, v.m02, v.m03, v.m04, v.m05, v.m06, v.m07, v.m08, v.m09, v.m10, v.m11,
+            v.m12][month(i.month)] AS value
     FROM indicator_file AS i
-    JOIN core.crime_municipal_cells AS c
-      ON c.series = i.series AND c.municipality_code = i.municipality_code
-     AND c.month = i.month
-    JOIN files AS f ON f.file_sha256 = c.file_sha256 AND f.rank <= i.rank
-    JOIN core.crime_indicator_map AS m
-      ON m.series = c.series AND m.crime_id = c.crime_id AND m.indicator = i.indicator
+    JOIN core.crime_municipal_versions AS v
+      ON v.series = i.series AND v.municipality_code = i.municipality_code
+     AND v.year = year(i.month) AND v.rank <= i.rank
     QUALIFY row_number() OVER (PARTITION BY i.series, i.municipality_code, i.month,
-                                            i.indicator, c.crime_id ORDER BY f.rank DESC) = 1
+                                            i.indicator, v.crime_id ORDER BY v.rank DESC) = 1
+),
+cells AS (
+    SELECT r.*, m.is_attempt
+    FROM rows_said AS r
+    JOIN core.crime_indicator_map AS m
+      ON m.series = r.series AND m.crime_id = r.crime_id AND m.indicator = r.indicator
+    WHERE r.value IS NOT NULL
 )
 SELECT series, municipality_code, indicator, month,
        CAST(sum(value) FILTER (WHERE NOT is_attempt) AS BIGINT) AS value,

@@ -31,4 +31,4 @@ SELECT
 FROM state_values AS s
 JOIN core.geo_member AS gm USING (state_code)
 GROUP BY ALL;
-COMMENT ON TABLE core.indicator_by_file IS 'Indicator x month x geography (nation, states, groups) as each loaded state file gives it (every cut, published months only). Municipal figures are stored once per value (core.crime_municipal_cells) and summed in core.municipal_indicator_newest.';
+COMMENT ON TABLE core.indicator_by_file IS 'Indicator x month x geography (nation, states, groups) as each loaded state file gives it (every cut, published months only). Municipal figures are stored a row per version (core.crime_municipal_rows) and summed in core.municipal_indicator_newest.';

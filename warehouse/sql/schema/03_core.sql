@@ -20,21 +20,27 @@ CREATE TABLE IF NOT EXISTS core.crime_state_monthly (
 );
 COMMENT ON TABLE core.crime_state_monthly IS 'Crimes (carpetas de investigación) per state, crime row and month, for every cut ever loaded. value NULL means the file did not publish that month (an empty cell), never zero.';
 
--- Municipal crimes, stored once per value (a municipal file is 32M cells and the SESNSP
--- republishes all of it every month): a cell's value is written when a cut first publishes
--- it, and again only when a later cut revises it. What cut X said of a cell is its version
--- from the newest file up to X (files ordered as core.newest_cut orders them) that covers it.
-CREATE TABLE IF NOT EXISTS core.crime_municipal_cells (
+-- Municipal crimes, stored at the grain the SESNSP publishes them: one row per municipality,
+-- crime row and year with its twelve months, written when a cut first publishes the row and
+-- again, whole, only when a later cut revises one of its months (a municipal file is 2.7M
+-- such rows, 32M cells, and the SESNSP republishes all of it every month). A month a later
+-- cut publishes for the first time (the new month of each cut) is filled into the version it
+-- extends: no cut before it published that month, so nothing any cut said changes. What cut
+-- X said of a row is its version of the newest file up to X in cut order (core.cut_order):
+-- core.crime_municipal_monthly; core.crime_municipal_cells gives the same history one value
+-- per row, as it was stored before.
+CREATE TABLE IF NOT EXISTS core.crime_municipal_rows (
     series VARCHAR NOT NULL,
     municipality_code VARCHAR NOT NULL,
     crime_id BIGINT NOT NULL,
-    month DATE NOT NULL,
-    value BIGINT,
+    year INTEGER NOT NULL,
+    m01 BIGINT, m02 BIGINT, m03 BIGINT, m04 BIGINT, m05 BIGINT, m06 BIGINT,
+    m07 BIGINT, m08 BIGINT, m09 BIGINT, m10 BIGINT, m11 BIGINT, m12 BIGINT,
     file_sha256 VARCHAR NOT NULL,
     is_newest BOOLEAN NOT NULL
 );
-COMMENT ON TABLE core.crime_municipal_cells IS 'Crimes per municipality (5-digit INEGI code), crime row and month, one row per value a cut published that the cut before it (in cut order) did not: the first publication and each revision. file_sha256 is the file that published the value; is_newest marks the value of the newest cut. value NULL: the month was published with the cell empty.';
-COMMENT ON COLUMN core.crime_municipal_cells.is_newest IS 'True for the version the newest cut of the series gives (what core.municipal_indicator_newest and the marts read).';
+COMMENT ON TABLE core.crime_municipal_rows IS 'Crimes per municipality (5-digit INEGI code), crime row and year, the twelve months as the file publishes them (m01 = January; NULL = not published): one row per version, the first publication of the row and each revision of any of its months. file_sha256 is the file that wrote the version (a month first published by a later cut is filled into the version it extends); is_newest marks the version of the newest cut. Read core.crime_municipal_monthly (every cut as published) or core.crime_municipal_cells (one row per value).';
+COMMENT ON COLUMN core.crime_municipal_rows.is_newest IS 'True for the version the newest cut of the series gives (what core.municipal_indicator_newest and the marts read).';
 
 -- The revisions among the municipal cells: a value a cut published in place of the one the
 -- cut before it gave (first publications are not revisions). marts.revisions sums them by
@@ -49,18 +55,6 @@ CREATE TABLE IF NOT EXISTS core.crime_municipal_revised_cells (
     file_sha256 VARCHAR NOT NULL
 );
 COMMENT ON TABLE core.crime_municipal_revised_cells IS 'Each municipal cell a cut revised: the value before and after, and the revising file.';
-
--- A fingerprint of each municipal file row (municipality x crime row x year) as last written
--- by a cut loaded in order, so a new cut compares 2.7M fingerprints, not 32M cells, and looks
--- at the cells of the rows that changed only.
-CREATE TABLE IF NOT EXISTS core.crime_municipal_row_hashes (
-    series VARCHAR NOT NULL,
-    municipality_code VARCHAR NOT NULL,
-    crime_id BIGINT NOT NULL,
-    year INTEGER NOT NULL,
-    row_hash UBIGINT NOT NULL
-);
-COMMENT ON TABLE core.crime_municipal_row_hashes IS 'Fingerprint (hash of the twelve months) of each municipal file row as the last cut loaded in order wrote it: a change detector, not data.';
 
 -- What each municipal file covers (a file is a rectangle: its municipalities x its crime
 -- rows x its published months, see core.file_months).

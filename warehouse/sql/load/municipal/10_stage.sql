@@ -1,7 +1,9 @@
 -- Stage one municipal crime file, straight from the temp table `landing` (no raw copy: the
 -- raw file stays in the landing zone, which is where a backfill reads it again). One row per
--- file row, typed, with its crime id and a fingerprint of its twelve months; then what the
--- file covers (months, municipalities, crime rows), its catalogue rows and its names.
+-- file row, typed, with its crime id, at the grain it is stored (core.crime_municipal_rows);
+-- then what the file covers (months, municipalities, crime rows), its catalogue rows and its
+-- names. A valid municipal file has no empty cell in a month it publishes (warehouse/sql/
+-- checks/municipal_file.sql), so a row's empty months are exactly those it does not publish.
 -- Variables: file_sha256, series, dataset.
 
 CREATE OR REPLACE TEMP TABLE staged_catalogue AS
@@ -71,15 +73,3 @@ SELECT DISTINCT getvariable('file_sha256'),
        lpad(regexp_replace(trim("Cve. Municipio"), '\.0+$', ''), 5, '0'),
        staging.state_code("Clave_Ent"), trim("Municipio")
 FROM landing;
-
--- The file's published cells, long (one row per municipality, crime row and month). A valid
--- municipal file has no empty cell in a month it publishes (warehouse/sql/checks/
--- municipal_file.sql), so the cells of its unpublished months are exactly its empty ones.
-CREATE OR REPLACE TEMP VIEW staged_cells AS
-SELECT municipality_code, crime_id, make_date(year, m, 1) AS month, value
-FROM (
-    SELECT municipality_code, crime_id, year, unnest(range(1, 13)) AS m,
-           unnest([m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12]) AS value
-    FROM staged
-)
-WHERE value IS NOT NULL;
