@@ -372,7 +372,7 @@ class Bench:
                             f"a copy of {self.args.shipped_workspace}",
                             self.ingest_cmd(self.full_file()), self.ws_env(ws))
             return ws
-        from seguridad.discovery import discover
+        from seguridad.intake.discovery import discover
 
         ws = self.clone(self.ensure_base(), "g")
         shipped = discover(REPO / "raw")
@@ -431,7 +431,7 @@ class Bench:
             if sample.returncode == 0:
                 last[key] = ws
         if r == self.args.runs and len(last) == 2:
-            from seguridad.fanout import differences
+            from seguridad.intake.fanout import differences
 
             self.fanout_differences = differences(
                 *(last[k] / "warehouse" / "seguridad.duckdb" for k in ("i1", "i2")))

@@ -128,8 +128,8 @@ class FixedCost:
                    [self.seguridad, "refresh"], self.env)
 
     def stop_server(self) -> None:
-        from seguridad.prefect_server import stop
-        from seguridad.server_state import folder
+        from seguridad.orchestration.prefect_server import stop
+        from seguridad.orchestration.server_state import folder
 
         stop(folder(self.env))
 

@@ -7,7 +7,8 @@ fresh process (`python -m benchmarks.paths WHICH ...`):
     flow             a trivial Prefect flow run as seguridad's CLI ran its flows before issue
                      24 (with no PREFECT_API_URL: Prefect's temporary server in the process;
                      the CLI's quiet settings): the orchestration cost of any flow
-    cli-flow         the same flow as the CLI runs its flows now (seguridad/prefect_server.py:
+    cli-flow         the same flow as the CLI runs its flows now
+    (seguridad/orchestration/prefect_server.py:
                      the local server, started or reused, or PREFECT_API_URL's; no heartbeat;
                      the CLI's exit): the part of a command's fixed cost that is Prefect's
 """
@@ -48,7 +49,7 @@ def naive(path: str, db: str) -> None:
 
 
 def flow() -> None:
-    from seguridad.cli import _quiet_prefect
+    from seguridad.cli.app import _quiet_prefect
 
     _quiet_prefect()
     _bare_flow()
@@ -61,13 +62,14 @@ def _bare_flow() -> None:
     def bare() -> int:
         return 1
 
-    state = bare(return_state=True)  # as seguridad.cli._run_flow runs a flow
+    state = bare(return_state=True)  # as seguridad.cli.app._run_flow runs a flow
     assert state.result(raise_on_failure=True) == 1
 
 
 def cli_flow() -> None:
-    from seguridad import config, prefect_server
-    from seguridad.cli import _exit_now, _quiet_prefect
+    from seguridad import config
+    from seguridad.cli.app import _exit_now, _quiet_prefect
+    from seguridad.orchestration import prefect_server
 
     _quiet_prefect()
     with prefect_server.for_flow_runs(config.settings()):

@@ -8,10 +8,12 @@ from __future__ import annotations
 from prefect import flow
 
 from flows import tasks
-from seguridad import backfill, config, progress, runs, warehouse
+from seguridad import config, progress
+from seguridad.analysis.windows import Window
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
-from seguridad.windows import Window
+from seguridad.warehouse import backfill, runs
+from seguridad.warehouse import build as warehouse
 
 
 @flow(name="seguridad-backfill")

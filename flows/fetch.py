@@ -7,9 +7,11 @@ from prefect import flow
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, runs, warehouse
+from seguridad import config
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
+from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import runs
 
 
 @flow(name="seguridad-fetch")

@@ -10,9 +10,12 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, journal, progress, rawfiles, runs, warehouse
+from seguridad import config, progress
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
+from seguridad.intake import rawfiles
+from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import journal, runs
 
 
 @flow(name="seguridad-ingest")

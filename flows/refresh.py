@@ -12,8 +12,11 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 
 from flows import tasks
-from seguridad import config, discovery, journal, progress, runs, warehouse
+from seguridad import config, progress
 from seguridad.i18n import say
+from seguridad.intake import discovery
+from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import journal, runs
 
 
 @flow(name="seguridad-refresh")

@@ -19,25 +19,18 @@ from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
 from schemas.names import formats
-from seguridad import (
-    archives,
-    discovery,
-    faults,
-    fetch,
-    journal,
-    outcomes,
-    progress,
-    rawfiles,
-    runs,
-    warehouse,
-)
+from seguridad import faults, progress
+from seguridad.analysis.windows import Window
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
 from seguridad.i18n import language, say
-from seguridad.windows import Window
+from seguridad.intake import archives, discovery, fetch, outcomes, rawfiles
+from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import journal, runs
 
 if TYPE_CHECKING:
-    from seguridad import backfill, fanout
+    from seguridad.intake import fanout
+    from seguridad.warehouse import backfill
 
 # Imported where a step needs them, not here: checking a file needs pandas and pandera (~0.5 s
 # to import), which a run with nothing to check (a no-op refresh, the ingest of known bytes)
@@ -108,7 +101,7 @@ def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settin
                 run_id: str, retry_rejected: bool) -> list[outcomes.FileOutcome]:
     """Land, validate and load one file (or each member of a ZIP archive); a bad file is
     recorded as rejected, not raised."""
-    from seguridad import ingest
+    from seguridad.intake import ingest
 
     outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
     faults.point("after-first-file")
@@ -120,7 +113,7 @@ def stage_file(path: Path, label: str, settings: Settings,
                threads: int | None) -> fanout.Staged:
     """Check one raw file and stage its parsed rows as Parquet, on a worker of the cluster
     (no warehouse connection: the writer loads what this stages)."""
-    from seguridad import fanout
+    from seguridad.intake import fanout
 
     return fanout.stage_file(path, label, settings, threads)
 
@@ -180,7 +173,7 @@ def staged_result(future, label: str) -> fanout.Staged:
 def discard_staged(futures: dict, settings: Settings) -> None:
     """At the end of a fanned-out load: what the workers staged and nobody loaded (after a
     failure of the writer) is not left behind, nor the staging folder itself."""
-    from seguridad import fanout
+    from seguridad.intake import fanout
 
     for future in futures.values():
         with contextlib.suppress(Exception):
@@ -193,7 +186,7 @@ def load_staged(build: warehouse.Build, path: Path, label: str, settings: Settin
                 run_id: str, retry_rejected: bool,
                 staged: fanout.Staged) -> list[outcomes.FileOutcome]:
     """The writer's half of a fanned-out file: load what a worker checked and staged."""
-    from seguridad import ingest
+    from seguridad.intake import ingest
 
     outcomes = [ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected,
                                    staged=staged)]
@@ -298,7 +291,7 @@ def publish(build: warehouse.Build, keep_snapshot: bool = True) -> None:
 def export_lake(settings: Settings) -> dict | None:
     """When SEGURIDAD_LAKE is set: publish the published warehouse as the Parquet lake, unless
     the lake's current publication already comes from this build."""
-    from seguridad import lake
+    from seguridad.warehouse import lake
 
     if settings.lake_dir is None:
         return None
@@ -314,7 +307,7 @@ def export_lake(settings: Settings) -> dict | None:
 def write_report(settings: Settings, out_dir: Path) -> dict | None:
     """The standard report set (Markdown, CSV, an HTML page per indicator), from the
     published warehouse (read-only), in the language asked for (--lang, SEGURIDAD_LANG)."""
-    from seguridad import nightly
+    from seguridad.reports import nightly
 
     progress.step(say("step.report"))
     con = warehouse.connect_read_only(settings)
@@ -379,7 +372,7 @@ def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
     municipal files, stored once per value) checked and staged in parallel, a `stage-file`
     task each; {sha256: future}. The other files are rebuilt from the raw rows the warehouse
     keeps: nothing to read, nothing to fan out."""
-    from seguridad import backfill
+    from seguridad.warehouse import backfill
 
     futures: dict = {}
     if workers <= 1:
@@ -402,7 +395,7 @@ def rebuild_months(build: warehouse.Build, item: backfill.PlanItem, window: Wind
                    settings: Settings, staged: fanout.Staged | None = None) -> int:
     """Delete and re-insert one file's months of the window from its raw rows (or, for the
     municipal file stored once per value, from its raw file in the landing zone)."""
-    from seguridad import backfill
+    from seguridad.warehouse import backfill
 
     return backfill.rebuild(build.con, item, window, settings, staged)
 

@@ -1,6 +1,7 @@
 """pandera model of the SHCP's Cuenta Pública "gasto por categoría programática": federal
 spending by program and budget stage, in pesos. One model for the flattened CSV and for the
-SHCP's own .xls workbook (seguridad.budget_xls writes the workbook in the CSV's columns first),
+SHCP's own .xls workbook (seguridad.intake.budget_xls writes the workbook in the CSV's columns
+first),
 so both are held to the same rules. Cells are checked as the text the file holds."""
 
 from __future__ import annotations

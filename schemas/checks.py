@@ -211,7 +211,7 @@ def municipality_name_matches(code: pd.Series, name: pd.Series) -> pd.Series:
 
 
 # --- the same rules in SQL -----------------------------------------------------------------
-# Twins of the checks above, for the files too big for pandas (seguridad/sqlvalidate.py runs
+# Twins of the checks above, for the files too big for pandas (seguridad/intake/sqlvalidate.py runs
 # them inside DuckDB). Each is an expression that is true where the cell is acceptable, with
 # {c} for the quoted column; NULL cells are left to the nullable rule, as pandera does. The
 # numbers are read as pandas.to_numeric reads them (staging.pandas_number), so both engines

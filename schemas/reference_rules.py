@@ -109,7 +109,7 @@ VERDICT_RULES = {
 
 class VerdictRules(pa.DataFrameModel):
     """The thresholds of check-claims' verdicts (issue 21): one row per rule, every rule once,
-    each value of the form its rule needs. seguridad/verdicts.py reads them from the
+    each value of the form its rule needs. seguridad/factcheck/verdicts.py reads them from the
     warehouse (core.verdict_rule); the README states what each one decides."""
 
     rule: Series[str] = pa.Field(isin=list(VERDICT_RULES), unique=True,

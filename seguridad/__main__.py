@@ -1,3 +1,3 @@
-from seguridad.cli import main
+from seguridad.cli.app import main
 
 main()

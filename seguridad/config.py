@@ -8,7 +8,8 @@ below), and SEGURIDAD_LANG: the language of the command line's messages and of t
 report set, es (the default) or en; the global `--lang` of the command line overrides it
 (read by seguridad/i18n.py `language`, checked here).
 
-Where the writing commands record their flow runs (issue 24, seguridad/prefect_server.py;
+Where the writing commands record their flow runs (issue 24,
+seguridad/orchestration/prefect_server.py;
 docs/orchestration.md): with no PREFECT_API_URL, the first writing command starts a local
 Prefect server of ours that later commands reuse and that stops itself when idle.
 SEGURIDAD_PREFECT_SERVER: `auto` (the default: ours, unless PREFECT_API_URL names a server, which

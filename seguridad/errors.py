@@ -16,7 +16,7 @@ class Failure:
     column: str | None = None
     value: str | None = None
     # Where a warning's value lands (ops.data_warnings), so that a report names only the
-    # warnings that touch its own numbers; None is "anywhere" (seguridad/severity.py).
+    # warnings that touch its own numbers; None is "anywhere" (seguridad/intake/severity.py).
     geo_level: str | None = None  # state or municipality
     geo_code: str | None = None
     crime_id: int | None = None

@@ -12,7 +12,7 @@ from datetime import date
 from schemas.names import REFERENCE_DIR, formats
 from seguridad.failure_text import failure_words, warning_words
 from seguridad.i18n import has, language, say
-from seguridad.outcomes import FileOutcome
+from seguridad.intake.outcomes import FileOutcome
 
 
 @functools.cache
@@ -41,7 +41,7 @@ def dataset_words(dataset: str | None, fmt: str | None = None) -> str | None:
     return say(f"dataset.{dataset}") if has(f"dataset.{dataset}") else dataset
 
 
-def _span(facts: dict) -> str | None:
+def month_span(facts: dict) -> str | None:
     first, last = facts.get("first"), facts.get("last")
     if not (isinstance(first, date) and isinstance(last, date)):
         return None
@@ -62,7 +62,7 @@ def outcome_line(o: FileOutcome) -> tuple[str, bool]:
         if o.cut_date:
             what.append(say("run.cut", cut=f"{o.cut_date:%Y-%m}"))
         parts = [", ".join(w for w in what if w)]
-        if span := _span(f):
+        if span := month_span(f):
             parts.append(span)
         if f.get("encoding"):
             parts.append(f["encoding"] if f.get("line_ending") in (None, "n/a", "none")

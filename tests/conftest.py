@@ -322,7 +322,7 @@ def _run_in_subprocess(args: list[str], cwd: Path | None) -> subprocess.Complete
 
 
 def _run_in_process(args: list[str], cwd: Path | None) -> subprocess.CompletedProcess:
-    from seguridad.cli import run
+    from seguridad.cli.app import run
 
     out, err = io.StringIO(), io.StringIO()
     previous = Path.cwd()

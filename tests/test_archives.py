@@ -11,8 +11,8 @@ import pytest
 
 from conftest import RNID_2026_FILE, query
 from flows.ingest import ingest_flow
-from seguridad import archives
 from seguridad.errors import FileRejected
+from seguridad.intake import archives
 
 
 def make_zip(path: Path, members: dict[str, bytes], **info_attrs) -> Path:

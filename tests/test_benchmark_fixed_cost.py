@@ -51,7 +51,7 @@ def test_one_run_of_each_item_writes_its_rows_and_targets(tmp_path, shipped_ware
         assert target in section, target
     assert "x** faster" in section  # the ratio to the baseline of the same run
     # the servers it started are stopped
-    from seguridad.server_state import folder, read_state
+    from seguridad.orchestration.server_state import folder, read_state
 
     assert read_state(folder({"PREFECT_HOME": str(tmp_path / "work" / "prefect-home")})) \
         is None

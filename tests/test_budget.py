@@ -559,7 +559,7 @@ def _consejo_twice(folder: Path) -> Path:
     Judicatura Federal's blocks (its TOTAL and its program R001) written a second time right
     after the first, every amount halved: two units under one name, as the SHCP's 2020-2023
     editions list the Consejo."""
-    from seguridad import budget_xls
+    from seguridad.intake import budget_xls
 
     sheet = CalamineWorkbook.from_path(str(CP_XLS / "cp_2018.xls")).get_sheet_by_index(0)
     header, rows, _ = budget_xls.flatten(sheet.to_python(skip_empty_area=False), "cp_2018.xls")

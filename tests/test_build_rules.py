@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, RNID_2026_FILE, add_revised_cut, query, read_csv_rows, run_cli
 from flows.refresh import refresh_flow
-from seguridad import warehouse
+from seguridad.warehouse import build as warehouse
 
 
 def sha(path: Path) -> str:
@@ -194,7 +194,7 @@ GRAIN_BREAKS = {
 
 @pytest.mark.parametrize("check", GRAIN_BREAKS)
 def test_each_declared_grain_check_finds_its_mistake(breakable, check):
-    from seguridad import grain
+    from seguridad.warehouse import grain
 
     statement, word = GRAIN_BREAKS[check]
     table = grain.registry()[check.split()[0]]
@@ -215,7 +215,7 @@ def test_every_declared_grain_holds_on_the_shipped_and_small_warehouses(shipped_
     """The builds check tables (seal); views are checked here, on both warehouses."""
     import duckdb
 
-    from seguridad import grain
+    from seguridad.warehouse import grain
 
     for path in (shipped_warehouse, small_warehouse):
         with duckdb.connect(str(path), read_only=True) as con:

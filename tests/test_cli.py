@@ -19,7 +19,7 @@ from conftest import REPO, RNID_2026_FILE
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real command line, in this process."""
-    from seguridad.cli import run
+    from seguridad.cli.app import run
 
     out, err = io.StringIO(), io.StringIO()
     previous = Path.cwd()
@@ -136,7 +136,7 @@ def test_every_command_and_option_has_its_spanish_help():
     """A new option without Spanish help would print English in the Spanish help."""
     import typer.main
 
-    from seguridad.cli import app
+    from seguridad.cli.app import app
     from seguridad.i18n import entry
 
     missing = []
@@ -173,7 +173,7 @@ def test_refresh_full_over_an_empty_landing_zone_logs_one_line(small_workspace, 
 
 
 def test_a_read_only_landing_zone_logs_one_line(small_workspace, monkeypatch, caplog):
-    from seguridad import rawfiles
+    from seguridad.intake import rawfiles
 
     def refuse(source, target):
         raise PermissionError(13, os.strerror(13), str(target))
@@ -189,7 +189,7 @@ def test_a_read_only_landing_zone_logs_one_line(small_workspace, monkeypatch, ca
 def test_a_warehouse_folder_that_cannot_be_written(small_workspace, monkeypatch, caplog, command):
     """The run journal (runs.jsonl) is the first thing a writing command writes: a read-only
     folder refuses it (simulated: the tests run as root, whom permissions do not stop)."""
-    from seguridad import journal
+    from seguridad.warehouse import journal
 
     def read_only(*args, **kwargs):
         raise PermissionError(13, os.strerror(13), str(args[0]))
@@ -216,7 +216,7 @@ def test_no_telemetry_notice_on_a_terminals_first_run(tmp_path):
     import pty
     import sys
 
-    code = ("from seguridad.cli import _quiet_prefect; _quiet_prefect(); import prefect; "
+    code = ("from seguridad.cli.app import _quiet_prefect; _quiet_prefect(); import prefect; "
             "from prefect._internal.analytics import initialize_analytics; "
             "initialize_analytics(); print('done')")
     env = {k: v for k, v in os.environ.items() if k not in ("DO_NOT_TRACK", "CI")}

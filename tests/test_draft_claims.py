@@ -19,8 +19,8 @@ import pytest
 
 from conftest import REPO, run_cli
 from schemas import reference
-from seguridad import claims, drafting
-from seguridad.cli import run
+from seguridad.cli.app import run
+from seguridad.factcheck import claims, drafting
 
 SHIPPED = REPO / "claims" / "cnsp_2015-12-18.toml"
 SPEECHES = {"es": REPO / "claims" / "cnsp_2015-12-18.es.txt",
@@ -394,7 +394,7 @@ def test_without_output_the_draft_is_printed(capsys):
 
 def test_it_needs_no_warehouse_and_no_prefect(tmp_path):
     out = tmp_path / "draft.toml"
-    code = ("import sys; from seguridad.cli import run; "
+    code = ("import sys; from seguridad.cli.app import run; "
             f"code = run(['draft-claims', {str(SPEECHES['es'])!r}, '--said-on', '2015-12-18', "
             f"'--baseline-year', '2012', '--output', {str(out)!r}]); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prefect')); "

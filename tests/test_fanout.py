@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.municipal import generate_cut
 from conftest import MUNICIPAL_SLICE, TEST_DATA, query, rnid_2026_landing_zone, run_cli, use_paths
-from seguridad import fanout
+from seguridad.intake import fanout
 
 RNID_JAN = TEST_DATA / "estatal_RNID_2026_ene2026.csv"
 RNID_FEB = TEST_DATA / "estatal_RNID_2026_feb2026.csv"

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from conftest import run_cli
-from seguridad import lake
+from seguridad.warehouse import lake
 
 NUMERIC = ("BIGINT", "INTEGER", "DOUBLE", "HUGEINT", "UBIGINT", "SMALLINT")
 

@@ -11,7 +11,7 @@ import pytest
 from benchmarks.municipal import generate
 from conftest import MONTHS, MUNICIPAL_SLICE, query, read_csv_rows, run_cli, use_paths
 from flows.ingest import ingest_flow
-from seguridad import checking
+from seguridad.intake import checking
 
 
 def test_guanajuato_slice_gives_municipal_homicides(shipped_warehouse):

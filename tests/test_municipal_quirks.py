@@ -31,7 +31,7 @@ from conftest import (
 )
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
-from seguridad import warehouse
+from seguridad.warehouse import build as warehouse
 
 HEADER = ["Año", "Clave_Ent", "Entidad", "Cve. Municipio", "Municipio",
           "Bien jurídico afectado", "Tipo de delito", "Subtipo de delito", "Modalidad", *MONTHS]

@@ -18,7 +18,8 @@ import pytest
 
 from conftest import add_revised_cut, query, run_cli
 from flows.refresh import refresh_flow
-from seguridad import config, warehouse
+from seguridad import config
+from seguridad.warehouse import build as warehouse
 
 
 def sha(path: Path) -> str:

@@ -236,7 +236,7 @@ def test_charts_read_at_round_values_with_a_legend_and_flag_low_counts(published
 # --- 4. maps -------------------------------------------------------------------------------
 
 def test_the_shipped_boundaries_are_small_and_inegi_coded():
-    from seguridad import maps
+    from seguridad.reports import maps
 
     sizes = {level: path.stat().st_size for level, path in maps.GEOMETRY.items()}
     assert sum(sizes.values()) < 3_000_000, sizes
@@ -276,7 +276,7 @@ def test_maps_as_files_mark_low_counts_from_the_raw_file(published, tmp_path, rn
 
 
 def test_a_place_without_population_is_grey_and_said(published):
-    from seguridad import maps, ranking
+    from seguridad.reports import maps, ranking
 
     con = duckdb.connect(str(published), read_only=True)
     try:
@@ -293,7 +293,7 @@ def test_a_place_without_population_is_grey_and_said(published):
 
 
 def test_the_lake_holds_the_boundaries_as_geoparquet(shipped_warehouse, tmp_path):
-    from seguridad import lake
+    from seguridad.warehouse import lake
 
     con = duckdb.connect(str(shipped_warehouse), read_only=True)
     try:

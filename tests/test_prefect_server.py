@@ -1,5 +1,6 @@
-"""The local Prefect server of the writing commands (issue 24, seguridad/prefect_server.py,
-seguridad/server_state.py).
+"""The local Prefect server of the writing commands (issue 24,
+seguridad/orchestration/prefect_server.py,
+seguridad/orchestration/server_state.py).
 
 Fast: the state file, what a recorded server is taken for (gone, hung, another program on its
 port, another Prefect version), which server a command uses, `status`'s line, the errors, the
@@ -27,9 +28,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ENTRY_POINT, REPO, RNID_2026_FILE, _run_in_process, prefect_api, query
-from seguridad import config, i18n, prefect_server, server_state
+from seguridad import config, i18n
 from seguridad.errors import SeguridadError
-from seguridad.server_state import State
+from seguridad.orchestration import prefect_server, server_state
+from seguridad.orchestration.server_state import State
 
 
 def a_state(**changes) -> State:
@@ -303,7 +305,8 @@ def test_the_flow_runs_of_a_command_and_their_heartbeat(tmp_path, monkeypatch):
     assert not (tmp_path / "seguridad-server").exists()
     # Prefect's default (every 180 s) in a process where nobody set it: off for the run
     probe = ("from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY as H; "
-             "from seguridad import config, prefect_server as p\n"
+             "from seguridad import config\n"
+             "from seguridad.orchestration import prefect_server as p\n"
              "before = H.value()\n"
              "with p.for_flow_runs(config.settings()): print(before, H.value())")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_FLOWS")}
@@ -321,7 +324,7 @@ def test_the_suite_never_starts_our_server():
 def test_a_run_with_nothing_to_check_imports_no_pandas():
     probe = ("import sys, flows.refresh, flows.ingest; print(sorted(m for m in "
              "('pandas', 'pandera', 'numpy', 'matplotlib', 'schemas.reference', "
-             "'seguridad.checking') if m in sys.modules))")
+             "'seguridad.intake.checking') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -332,10 +335,10 @@ def test_a_no_op_refresh_and_an_ingest_of_known_bytes_import_no_pandas(small_wor
     of the checking and reporting libraries (~0.5 s of imports)."""
     from prefect.settings import PREFECT_API_URL
 
-    probe = ("import sys; from seguridad.cli import run; "
+    probe = ("import sys; from seguridad.cli.app import run; "
              "codes = [run(['refresh', '--no-report']), run(['ingest', sys.argv[1]])]; "
              "print(codes, sorted(m for m in ('pandas', 'pandera', 'numpy', 'matplotlib', "
-             "'pyarrow', 'schemas.reference', 'seguridad.checking') if m in sys.modules))")
+             "'pyarrow', 'schemas.reference', 'seguridad.intake.checking') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(RNID_2026_FILE)], cwd=REPO,
                           env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()},
                           capture_output=True, text=True, timeout=300)
@@ -349,7 +352,7 @@ def test_the_published_file_is_opened_once_while_it_is_the_same(small_workspace,
     again only when it changed (in place, or replaced by a publication)."""
     import duckdb
 
-    from seguridad import warehouse
+    from seguridad.warehouse import build as warehouse
 
     settings = config.settings()
     wh = settings.warehouse_path
@@ -445,7 +448,8 @@ def servers_of(where: Path) -> list[int]:
         if proc.name.isdigit():
             with contextlib.suppress(OSError):
                 args = (proc / "cmdline").read_bytes().split(b"\0")
-                if b"seguridad.prefect_server_process" in args and str(where).encode() in args:
+                if (b"seguridad.orchestration.prefect_server_process" in args
+                        and str(where).encode() in args):
                     found.append(int(proc.name))
     return found
 

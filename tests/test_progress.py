@@ -19,7 +19,7 @@ from conftest import REPO, RNID_2026_FILE, add_revised_cut, rnid_2026_landing_zo
 
 def cli(*args: str, watch=None) -> subprocess.CompletedProcess:
     """The real command line, in this process."""
-    from seguridad.cli import run
+    from seguridad.cli.app import run
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -23,7 +23,7 @@ from conftest import REPO, add_revised_cut, query, run_cli, use_paths
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     """The real command line, in this process (writing commands too)."""
-    from seguridad.cli import run
+    from seguridad.cli.app import run
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import NM_FILE, OLD_FILE, OLD_OCT_FILE
-from seguridad import rawfiles
 from seguridad.errors import FileRejected
+from seguridad.intake import rawfiles
 
 
 @pytest.mark.parametrize("path,encoding,line_ending,final_newline", [

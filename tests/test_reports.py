@@ -136,9 +136,9 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
 
 def test_the_presets_are_one_rule_in_sql_and_on_the_command_line(small_warehouse):
     """marts.standard_changes takes its windows from the SQL macro marts.preset_windows;
-    `report compare --preset` from seguridad.windows.preset_windows: the same windows for
+    `report compare --preset` from seguridad.analysis.windows.preset_windows: the same windows for
     every month end from 1997 to 2026 (leap years, January, December)."""
-    from seguridad.windows import STANDARD_PRESETS, preset_windows
+    from seguridad.analysis.windows import STANDARD_PRESETS, preset_windows
 
     con = duckdb.connect(str(small_warehouse), read_only=True)
     for year in range(1997, 2027):
@@ -304,7 +304,7 @@ def test_the_nightly_report_checks_the_claims_and_reads_as_words(shipped_warehou
 
 def test_a_verdict_that_changed_overnight_is_said(shipped_warehouse, tmp_path):
     """Yesterday's report said otherwise: tonight's says what changed and since when."""
-    from seguridad import nightly
+    from seguridad.reports import nightly
 
     (folder,) = (shipped_warehouse.parent / "reports").iterdir()
     yesterday = tmp_path / "reports" / "2000-01-01" / "claims"

@@ -9,7 +9,7 @@ import pytest
 
 from schemas import reference
 from schemas.reference import normalize_name
-from seguridad.validate import load_model
+from seguridad.intake.validate import load_model
 
 
 @pytest.mark.parametrize("name", reference.REFERENCE_MODELS)

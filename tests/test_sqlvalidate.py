@@ -1,4 +1,4 @@
-"""The municipal checks run as SQL (seguridad.sqlvalidate) over the whole file inside DuckDB;
+"""The municipal checks run as SQL (seguridad.intake.sqlvalidate) over the whole file inside DuckDB;
 the pandera model is still the definition. On the same damaged real file both ways must find
 the same failures: the same check, row, column, value and message."""
 
@@ -9,7 +9,9 @@ import pytest
 from hostile.hostile_cases import rows_of, write
 
 from conftest import MUNICIPAL_SLICE
-from seguridad import checking, config, sqlvalidate, warehouse
+from seguridad import config
+from seguridad.intake import checking, sqlvalidate
+from seguridad.warehouse import build as warehouse
 
 
 def _cell(column: str, row: int, value: str):

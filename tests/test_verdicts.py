@@ -541,8 +541,8 @@ def test_the_rules_are_data_read_from_the_warehouse(workspace):
     ("strictness,3,x", ["rule"]),
 ])
 def test_a_bad_verdict_rule_is_refused(tmp_path, row, words):
-    from seguridad import warehouse
     from seguridad.errors import FileRejected
+    from seguridad.warehouse import build as warehouse
 
     ref = tmp_path / "reference"
     shutil.copytree(reference.REFERENCE_DIR, ref)

@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from conftest import CONAPO_2010, CONAPO_2023, read_csv_rows, run_cli, use_paths
-from seguridad import config, warehouse
+from seguridad import config
 from seguridad.errors import WarehouseBusy
+from seguridad.warehouse import build as warehouse
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_a_landing_zone_that_is_a_file(workspace, monkeypatch):
 
 @pytest.mark.parametrize("failure", [errno.EACCES, errno.ENOSPC])
 def test_a_read_only_or_full_landing_zone(workspace, wh, monkeypatch, failure):
-    from seguridad import rawfiles
+    from seguridad.intake import rawfiles
 
     def fail(source, target):
         raise OSError(failure, os.strerror(failure))
@@ -143,7 +143,7 @@ def test_a_read_only_or_full_landing_zone(workspace, wh, monkeypatch, failure):
 
 
 def test_a_file_that_changes_while_it_is_read(workspace, wh, monkeypatch):
-    from seguridad import rawfiles
+    from seguridad.intake import rawfiles
 
     real = rawfiles._copy_hashing
 
@@ -282,81 +282,81 @@ def test_quotes_and_sql_in_parameters_are_just_unknown_values(workspace, wh, arg
 
 # SQL text built with f-strings: each interpolation must be one of these, none from a user.
 ALLOWED_INTERPOLATIONS = {
-    ("seguridad/compare.py", "'es' if lang == 'es' else 'en'"),
-    ("seguridad/compare.py", "column"),
+    ("seguridad/analysis/compare.py", "'es' if lang == 'es' else 'en'"),
+    ("seguridad/analysis/compare.py", "column"),
     # the lake: table names checked against the warehouse's own catalogue first
-    ("seguridad/lake.py", "table"),
-    ("seguridad/lake.py", "', year(month) AS year' if derived_year else ''"),
+    ("seguridad/warehouse/lake.py", "table"),
+    ("seguridad/warehouse/lake.py", "', year(month) AS year' if derived_year else ''"),
     ("seguridad/db.py", "name"),  # set_variables: the variable's name, from our own code
-    ("seguridad/warehouse.py", "name"),
+    ("seguridad/warehouse/build.py", "name"),
     # raw tables from schemas/formats.toml: our own declarations, identifiers quoted
-    ("seguridad/warehouse.py", "spec['raw_table']"),
-    ("seguridad/warehouse.py", "columns"),
-    ("seguridad/warehouse.py", "schema"),
-    ("seguridad/warehouse.py", "table"),
-    ("seguridad/warehouse.py", "column"),
-    ("seguridad/warehouse.py", "text"),
-    ("seguridad/warehouse.py", "STORAGE_VERSION"),
-    ("seguridad/checking.py", "year_col"),
-    ("seguridad/checking.py", "m.column"),
-    ("seguridad/loading.py", "spec['raw_table']"),
-    ("seguridad/loading.py", "', '.join(values)"),
-    ("seguridad/loading.py", "', '.join(('?' for _ in values))"),
-    ("seguridad/loading.py", "updates"),
-    ("seguridad/loading.py", "table"),
-    ("seguridad/loading.py", "numbered"),
-    ("seguridad/factcheck.py", "col"),
-    ("seguridad/factcheck.py", "i"),
-    ("seguridad/factcheck.py", "population"),
-    ("seguridad/backfill.py", "spec['raw_table']"),
-    ("seguridad/backfill.py", "item.table"),
-    ("seguridad/fetch.py", "', '.join(row)"),
-    ("seguridad/fetch.py", "', '.join(('?' for _ in row))"),
-    # the two tables of monthly facts, checked by _facts() against a closed list
-    ("seguridad/compare.py", "_facts(facts)"),
-    ("seguridad/html.py", "_facts(c.facts)"),
+    ("seguridad/warehouse/build.py", "spec['raw_table']"),
+    ("seguridad/warehouse/build.py", "columns"),
+    ("seguridad/warehouse/build.py", "schema"),
+    ("seguridad/warehouse/build.py", "table"),
+    ("seguridad/warehouse/build.py", "column"),
+    ("seguridad/warehouse/build.py", "text"),
+    ("seguridad/warehouse/build.py", "STORAGE_VERSION"),
+    ("seguridad/intake/checking.py", "year_col"),
+    ("seguridad/intake/checking.py", "m.column"),
+    ("seguridad/intake/loading.py", "spec['raw_table']"),
+    ("seguridad/intake/loading.py", "', '.join(values)"),
+    ("seguridad/intake/loading.py", "', '.join(('?' for _ in values))"),
+    ("seguridad/intake/loading.py", "updates"),
+    ("seguridad/intake/loading.py", "table"),
+    ("seguridad/intake/loading.py", "numbered"),
+    ("seguridad/factcheck/engine.py", "col"),
+    ("seguridad/factcheck/engine.py", "i"),
+    ("seguridad/factcheck/engine.py", "population"),
+    ("seguridad/warehouse/backfill.py", "spec['raw_table']"),
+    ("seguridad/warehouse/backfill.py", "item.table"),
+    ("seguridad/intake/fetch.py", "', '.join(row)"),
+    ("seguridad/intake/fetch.py", "', '.join(('?' for _ in row))"),
+    # the two tables of monthly facts, checked by facts_table() against a closed list
+    ("seguridad/analysis/compare.py", "facts_table(facts)"),
+    ("seguridad/reports/html.py", "facts_table(c.facts)"),
     # SQL validation: header names go through _q() (quoted, quotes doubled); rules come from
     # the models' SQL twins; mask and LIMIT are integers the code computes
-    ("seguridad/sqlvalidate.py", "grouping"),
-    ("seguridad/sqlvalidate.py", "cols"),
-    ("seguridad/sqlvalidate.py", "mask"),
-    ("seguridad/sqlvalidate.py", "r.ok"),
-    ("seguridad/sqlvalidate.py", "match"),
-    ("seguridad/sqlvalidate.py", "LIMIT"),
-    ("seguridad/sqlvalidate.py", "_q(r.column)"),
+    ("seguridad/intake/sqlvalidate.py", "grouping"),
+    ("seguridad/intake/sqlvalidate.py", "cols"),
+    ("seguridad/intake/sqlvalidate.py", "mask"),
+    ("seguridad/intake/sqlvalidate.py", "r.ok"),
+    ("seguridad/intake/sqlvalidate.py", "match"),
+    ("seguridad/intake/sqlvalidate.py", "LIMIT"),
+    ("seguridad/intake/sqlvalidate.py", "_q(r.column)"),
     # the lake's COPY: the warehouse's own names and comments, quoted (COPY takes no
     # parameters), and a path of ours
-    ("seguridad/lake.py", "select"),
-    ("seguridad/lake.py", "_literal(str(path))"),
-    ("seguridad/lake.py", "', '.join(options)"),
+    ("seguridad/warehouse/lake.py", "select"),
+    ("seguridad/warehouse/lake.py", "_literal(str(path))"),
+    ("seguridad/warehouse/lake.py", "', '.join(options)"),
     # fan-out: staged Parquet paths of ours, quoted; the comparison of two warehouses reads
     # table and column names from their own catalogue, quoted
-    ("seguridad/fanout.py", "_quoted(staged.landing)"),
-    ("seguridad/fanout.py", "_quoted(staged.row_map)"),
-    ("seguridad/fanout.py", "cols"),
-    ("seguridad/fanout.py", "name"),
-    ("seguridad/fanout.py", "db"),  # 'a' or 'b', the two attached warehouses
+    ("seguridad/intake/fanout.py", "_quoted(staged.landing)"),
+    ("seguridad/intake/fanout.py", "_quoted(staged.row_map)"),
+    ("seguridad/intake/fanout.py", "cols"),
+    ("seguridad/intake/fanout.py", "name"),
+    ("seguridad/intake/fanout.py", "db"),  # 'a' or 'b', the two attached warehouses
     # warnings located in the file just loaded: a staging view named after formats.toml's
     # raw_table, or the municipal loader's temp table, and a column the code chooses; the
     # rules that warn are our own SQL files (warehouse/sql/checks/build_warnings/)
-    ("seguridad/loading.py", "view"),
-    ("seguridad/severity.py", "source"),
-    ("seguridad/severity.py", "'s.municipality_code' if municipal else 'NULL'"),
-    ("seguridad/reconciliation.py", "path.read_text(encoding='utf-8')"),
+    ("seguridad/intake/loading.py", "view"),
+    ("seguridad/intake/severity.py", "source"),
+    ("seguridad/intake/severity.py", "'s.municipality_code' if municipal else 'NULL'"),
+    ("seguridad/warehouse/reconciliation.py", "path.read_text(encoding='utf-8')"),
     # the checks generated from warehouse/sql/tables.toml (our own declaration): table and
     # column names quoted, accepted values quoted as literals, '?' placeholders
-    ("seguridad/grain.py", "_text([column, *grain])"),
-    ("seguridad/grain.py", "keys"),
-    ("seguridad/grain.py", "', '.join(parts)"),
-    ("seguridad/grain.py", "_q(ref_column)"),
-    ("seguridad/grain.py", "marks"),
-    ("seguridad/grain.py", "ref_table"),
-    ("seguridad/grain.py", "t"),
-    ("seguridad/grain.py", "_q(column)"),
-    ("seguridad/grain.py", "check"),
-    ("seguridad/grain.py", "_text(grain)"),
-    ("seguridad/grain.py", "table.name"),
-    ("seguridad/grain.py", "listed"),
+    ("seguridad/warehouse/grain.py", "_text([column, *grain])"),
+    ("seguridad/warehouse/grain.py", "keys"),
+    ("seguridad/warehouse/grain.py", "', '.join(parts)"),
+    ("seguridad/warehouse/grain.py", "_q(ref_column)"),
+    ("seguridad/warehouse/grain.py", "marks"),
+    ("seguridad/warehouse/grain.py", "ref_table"),
+    ("seguridad/warehouse/grain.py", "t"),
+    ("seguridad/warehouse/grain.py", "_q(column)"),
+    ("seguridad/warehouse/grain.py", "check"),
+    ("seguridad/warehouse/grain.py", "_text(grain)"),
+    ("seguridad/warehouse/grain.py", "table.name"),
+    ("seguridad/warehouse/grain.py", "listed"),
 }
 SQL = re.compile(r"\b(SELECT\b.*\bFROM|INSERT INTO|DELETE FROM|UPDATE \S+ SET|"
                  r"CREATE (OR REPLACE )?(TEMP )?(TABLE|VIEW|MACRO)|COMMENT ON|SET VARIABLE|"
@@ -367,7 +367,7 @@ def test_no_sql_is_built_from_parameters():
     """Every f-string that reads as SQL interpolates only names the code itself controls
     (table names from formats.toml, columns from the code); values are always bound."""
     found = set()
-    for path in sorted((REPO / "seguridad").glob("*.py")) + sorted((REPO / "flows").glob("*.py")):
+    for path in sorted((REPO / "seguridad").rglob("*.py")) + sorted((REPO / "flows").glob("*.py")):
         rel = str(path.relative_to(REPO))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.JoinedStr):

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RNID_2026_FILE
-from seguridad.compare import breakdown
+from seguridad.analysis.compare import breakdown
+from seguridad.analysis.windows import PRESETS, Window, add_months, preset_windows
 from seguridad.config import SQL_DIR
-from seguridad.windows import PRESETS, Window, add_months, preset_windows
 
 MONTHS = ["Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
           "Septiembre", "Octubre", "Noviembre", "Diciembre"]
@@ -130,7 +130,9 @@ def _shuffled(seed: int, folder: Path) -> Path:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 2**32 - 1))
 def test_the_order_of_the_rows_changes_nothing(tmp_path_factory, seed):
-    from seguridad import config, ingest, warehouse
+    from seguridad import config
+    from seguridad.intake import ingest
+    from seguridad.warehouse import build as warehouse
 
     root = tmp_path_factory.mktemp("shuffle")
     settings_ = config.Settings(raw_dir=root / "raw", warehouse_path=root / "w.duckdb",

@@ -6,7 +6,7 @@
 -- Aggregates first, rows only for what failed: a file has ~3M rows.
 --
 -- A template: {key_columns} and {key_match} are the format's row key (formats.toml
--- `row_key`), filled in by seguridad.checking.file_check_failures.
+-- `row_key`), filled in by seguridad.intake.checking.file_check_failures.
 WITH repeated_hashes AS (
     -- one 64-bit hash per row first: grouping 2.7M rows by six text columns is slow
     SELECT hash({key_columns}) AS h FROM landing GROUP BY h HAVING count(*) > 1

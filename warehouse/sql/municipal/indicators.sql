@@ -1,7 +1,7 @@
 -- Municipal indicators of the marts, for the municipalities and months in the temp table
 -- `touched` (those the loads since the last build changed; all of them when the crosswalk
 -- changed), whose rows (versions of core.crime_municipal_versions, a year each) the temp view
--- `scope` holds (seguridad.warehouse.municipal_indicators makes both). Each indicator of a
+-- `scope` holds (seguridad.warehouse.build.municipal_indicators makes both). Each indicator of a
 -- municipality and month is given as the newest file that lists every crime row of the
 -- indicator gives it: a newer slice (a state, a few crimes) never mixes into the totals of an
 -- older, fuller file, and every number is one file's. Usually that file is the newest of all

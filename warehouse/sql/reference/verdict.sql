@@ -1,5 +1,5 @@
 -- The rules of check-claims' verdicts as data (schemas/reference/verdict_rules.csv, validated
--- by schemas/reference.py VerdictRules): thresholds read by seguridad/verdicts.py, so the
+-- by schemas/reference.py VerdictRules): thresholds read by seguridad/factcheck/verdicts.py, so the
 -- verdicts of a warehouse follow the rules it was built with.
 CREATE OR REPLACE TABLE core.verdict_rule AS
 SELECT rule, value, description

@@ -12,7 +12,7 @@
 --   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
 --   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total'),
 --   p_facts (the table of monthly values, default marts.measure_monthly, the newest cut; a
---   temp table of the values as of a date for --as-of, see seguridad.compare.as_of_facts);
+--   temp table of the values as of a date for --as-of, see seguridad.analysis.compare.as_of_facts);
 --   compare_windows only: p_per ('day', the default, or 'month'): each window's count per day
 --   (or month) of the window, marts.per_unit, in current_per / baseline_per / per_pct_change,
 --   what `report compare --per` reports and what it notes when the windows' days differ.
@@ -153,7 +153,7 @@ SELECT
 FROM cur
 FULL OUTER JOIN base USING (indicator, geo_level, geo_code);
 
--- The windows of a standard preset ending at month p_end (seguridad.windows.preset_windows
+-- The windows of a standard preset ending at month p_end (seguridad.analysis.windows.preset_windows
 -- is the same rule for the command line; a test keeps the two in step): mom, yoy, ytd, r12.
 CREATE OR REPLACE MACRO marts.preset_windows(p_preset, p_end) AS TABLE
 SELECT p_preset AS preset,

@@ -1,0 +1,2 @@
+"""Analysis: months and windows, geographies, provenance, and the comparison engine over the
+marts."""

@@ -1,0 +1,1 @@
+"""The command line (`seguridad`): commands, help in Spanish and English."""
