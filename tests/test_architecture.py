@@ -187,3 +187,77 @@ def test_every_table_of_the_warehouse_is_declared_with_its_grain(small_warehouse
     named = {(t.name, c) for t in declared.values()
              for c in (*t.grain, *t.not_null, *t.accepted, *t.references)}
     assert sorted((t, c) for t, c in named if c not in columns[t]) == []
+
+
+def _package(module: str) -> str:
+    """The stage a module belongs to: seguridad.<subpackage>, or seguridad (the foundation),
+    flows, schemas."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "seguridad" and len(parts) > 2 else parts[0]
+
+
+def private_imports_across_packages() -> list[str]:
+    """Every use of a private name (one underscore) of a module of another package: imported
+    by name, or read as an attribute of the imported module (`html._e`)."""
+    modules = {module_name(p): p for pkg in PACKAGES for p in (REPO / pkg).rglob("*.py")}
+    found = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    if f"{node.module}.{a.name}" in modules:
+                        aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                    elif (a.name.startswith("_") and not a.name.startswith("__")
+                          and node.module in modules
+                          and _package(node.module) != _package(name)):
+                        found.append(f"{path.relative_to(REPO)}:{node.lineno} "
+                                     f"from {node.module} import {a.name}")
+            elif isinstance(node, ast.Import):
+                aliases.update({a.asname or a.name: a.name for a in node.names
+                                if a.name in modules})
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and node.value.id in aliases
+                    and _package(aliases[node.value.id]) != _package(name)):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno} "
+                             f"{node.value.id}.{node.attr}")
+    return sorted(found)
+
+
+def test_no_private_name_is_used_across_packages():
+    """Subpackages talk through public names only; a private one is free to change."""
+    assert private_imports_across_packages() == []
+
+
+def test_the_private_name_rule_sees_a_violation(tmp_path, monkeypatch):
+    fake = tmp_path / "seguridad" / "reports"
+    fake.mkdir(parents=True)
+    (fake / "x.py").write_text("from seguridad.analysis import compare\ncompare._hidden()\n"
+                               "from seguridad.analysis.compare import _other\n")
+    (tmp_path / "seguridad" / "analysis").mkdir()
+    (tmp_path / "seguridad" / "analysis" / "compare.py").write_text("")
+    monkeypatch.setattr(sys.modules[__name__], "REPO", tmp_path)
+    assert private_imports_across_packages() == [
+        "seguridad/reports/x.py:2 compare._hidden",
+        "seguridad/reports/x.py:3 from seguridad.analysis.compare import _other"]
+
+
+def test_no_module_is_over_400_lines():
+    """A module holds one job: none of seguridad/, flows/ or schemas/ over ~400 lines."""
+    long = {str(p.relative_to(REPO)): n for pkg in PACKAGES
+            for p in (REPO / pkg).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_each_sql_file_says_what_it_builds():
+    """Every SQL file of warehouse/sql/ starts with a header read from its own statements:
+    what it creates or defines, the grain of each table it creates (tables.toml) and what it
+    reads, so the order of the build can be read from the files. After changing a file:
+    `python tests/sql_headers.py --write`."""
+    from sql_headers import mismatches
+
+    assert sorted(mismatches()) == []
