@@ -306,7 +306,7 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/intake/loading.py", "table"),
     ("seguridad/intake/loading.py", "numbered"),
     ("seguridad/factcheck/engine.py", "col"),
-    ("seguridad/factcheck/engine.py", "i"),
+    ("seguridad/factcheck/change_queries.py", "i"),
     ("seguridad/factcheck/engine.py", "population"),
     ("seguridad/warehouse/backfill.py", "spec['raw_table']"),
     ("seguridad/warehouse/backfill.py", "item.table"),
