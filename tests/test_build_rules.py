@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, RNID_2026_FILE, add_revised_cut, query, read_csv_rows, run_cli
 from flows.refresh import refresh_flow
 from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import reference as warehouse_reference
 
 
 def sha(path: Path) -> str:
@@ -24,7 +25,7 @@ def reference(tmp_path, monkeypatch) -> Path:
     """A private copy of schemas/reference/ that the builds of this test read."""
     copy = tmp_path / "reference"
     shutil.copytree(REPO / "schemas" / "reference", copy)
-    monkeypatch.setattr(warehouse, "REFERENCE_DIR", copy)
+    monkeypatch.setattr(warehouse_reference, "REFERENCE_DIR", copy)
     return copy
 
 

@@ -31,7 +31,7 @@ from conftest import (
 )
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
-from seguridad.warehouse import build as warehouse
+from seguridad.warehouse import reference as warehouse_reference
 
 HEADER = ["Año", "Clave_Ent", "Entidad", "Cve. Municipio", "Municipio",
           "Bien jurídico afectado", "Tipo de delito", "Subtipo de delito", "Modalidad", *MONTHS]
@@ -252,7 +252,7 @@ def test_a_catalogue_row_attributes_an_unknown_code_without_a_reload(loaded, tmp
     shutil.copytree(REPO / "schemas" / "reference", reference)
     with open(reference / "municipalities.csv", "a", encoding="utf-8", newline="") as f:
         f.write("06011,06,Nuevo Municipio\n")
-    monkeypatch.setattr(warehouse, "REFERENCE_DIR", reference)
+    monkeypatch.setattr(warehouse_reference, "REFERENCE_DIR", reference)
     use_paths(monkeypatch, raw, wh)
     prefect_api()
     intake = query(wh, "SELECT file_sha256, loaded_at FROM ops.file_intake ORDER BY 1")

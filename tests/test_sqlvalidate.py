@@ -10,7 +10,7 @@ from hostile.hostile_cases import rows_of, write
 
 from conftest import MUNICIPAL_SLICE
 from seguridad import config
-from seguridad.intake import checking, sqlvalidate
+from seguridad.intake import checking, reading, sqlvalidate
 from seguridad.warehouse import build as warehouse
 
 
@@ -53,10 +53,10 @@ def landing(con, tmp_path, damage):
     header, rows = rows_of(MUNICIPAL_SLICE, "utf-8")
     damage(header, rows)
     path = write(tmp_path / "damaged.csv", header, rows, "utf-8")
-    header = checking.read_header(path, path.name, "utf-8")
-    spec = checking.formats()[checking.detect_format(header, path.name, False)]
+    header = reading.read_header(path, path.name, "utf-8")
+    spec = reading.formats()[reading.detect_format(header, path.name, False)]
     assert spec.get("validation") == "batched"  # the municipal format is the SQL path's
-    rows_read = checking.read_into_landing(con, path, header, path.name, "utf-8")
+    rows_read = reading.read_into_landing(con, path, header, path.name, "utf-8")
     return checking.load_model(spec["model"]), header, rows_read
 
 

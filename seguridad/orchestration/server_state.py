@@ -136,7 +136,7 @@ def answers(state: State, timeout: float = 2.0) -> bool:
 
 
 def pid_alive(pid: int) -> bool:
-    from seguridad.warehouse.build import pid_alive as alive
+    from seguridad.warehouse.lock import pid_alive as alive
 
     return alive(pid)
 

@@ -1,14 +1,16 @@
-"""The DuckDB warehouse: run the SQL files in their fixed order, and publish safely.
+"""The DuckDB warehouse build: run the SQL files in their fixed order (setup, derive, seal),
+on a private copy that is published safely.
 
 Writers never touch the published file. A build copies it (or starts empty), works on the
 copy, checkpoints, and swaps it onto the published path with one atomic rename; analysts with
 read-only connections keep reading the snapshot they opened and never see half a build. One
-writer at a time: an advisory lock (released by the kernel if the process dies)."""
+writer at a time (seguridad.warehouse.lock). The published file, readers' connections and
+snapshots: seguridad.warehouse.publish; the reference data's fingerprint and validation:
+seguridad.warehouse.reference; the data rules a build must pass: seguridad.warehouse.rules."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import time
@@ -17,14 +19,31 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.names import REFERENCE_DIR, formats
+from schemas.names import formats
 from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
-from seguridad.db import fetch_dicts, fetch_one, run_sql_file, set_variables
-from seguridad.errors import BuildRefused, NoWarehouse, SeguridadError, WarehouseBusy
-from seguridad.i18n import say
-from seguridad.warehouse import grain, reconciliation
+from seguridad.db import fetch_one, run_sql_file, set_variables
+from seguridad.warehouse import reconciliation, reference
+
+# The names imported `as` themselves are not used here: callers (flows/, the command line,
+# tests) reach them through this module, `from seguridad.warehouse import build as
+# warehouse`; they live in its sibling modules lock, publish, reference and rules.
+from seguridad.warehouse.lock import writer_lock as writer_lock
+from seguridad.warehouse.lock import writer_session
+from seguridad.warehouse.publish import check_published, prune_snapshots, snapshot
+from seguridad.warehouse.publish import connect_read_only as connect_read_only
+from seguridad.warehouse.publish import published_data_files as published_data_files
+from seguridad.warehouse.publish import rollback as rollback
+from seguridad.warehouse.publish import snapshots as snapshots
 from seguridad.warehouse.published import protect
+from seguridad.warehouse.reference import (
+    reference_changed,
+    reference_fingerprint,
+    validate_reference,
+)
+from seguridad.warehouse.rules import RULES_DIR as RULES_DIR
+from seguridad.warehouse.rules import check_rules
+from seguridad.warehouse.rules import rule_failures as rule_failures
 
 SCHEMA_VERSION = "7"  # 7: municipal crimes stored a row (a year) per version
 # (core.crime_municipal_rows, ~12x fewer rows than a value per row); 6: warnings located
@@ -39,11 +58,6 @@ STORAGE_VERSION = "v1.4.0"
 # (the calendar), facts (core), reports (marts).
 SETUP_STEPS = ("schema", "macros/1_values", "reference", "macros/2_publication", "staging")
 DERIVE_STEPS = ("core", "macros/3_facts", "marts", "macros/4_reports")
-# The data rules every build must pass before it is published (see check_rules).
-RULES_DIR = SQL_DIR / "checks" / "build"
-# The reference CSVs' models, and the name rules they use
-REFERENCE_MODELS_FILES = tuple(REFERENCE_DIR.parent / f for f in (
-    "reference.py", "reference_budget.py", "reference_rules.py", "names.py"))
 
 
 def sql_files(step: str) -> list[Path]:
@@ -78,54 +92,14 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     reference CSVs are validated by their pandera models first, unless this warehouse was
     built from exactly these CSVs and models (they passed then): a bad row stops the build."""
     if reference_changed(con):
-        validate_reference(REFERENCE_DIR)
-    set_variables(con, reference_dir=str(REFERENCE_DIR),
+        validate_reference(reference.REFERENCE_DIR)
+    set_variables(con, reference_dir=str(reference.REFERENCE_DIR),
                   population_vintage=settings.population_vintage)
     for step in SETUP_STEPS:
         run_step(con, step)
         if step == "schema":
             create_raw_tables(con)
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-
-
-def reference_fingerprint(directory: Path | None = None) -> str:
-    """sha256 over the reference CSVs (names and bytes) and the models that validate them
-    (schemas/reference*.py, schemas/names.py): the CSVs are validated again, and the marts
-    rebuilt, when it differs from the one the published build was made with (ops.meta
-    reference_sha256)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in REFERENCE_MODELS_FILES:
-        digest.update(path.read_bytes() + b"\0")
-    for path in sorted((directory or REFERENCE_DIR).glob("*.csv")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def reference_changed(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the reference data (schemas/reference/) changed since this warehouse's marts
-    were built: a new indicator or crosswalk row needs a rebuild of the marts, not a reload."""
-    (has_meta,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() "
-                                 "WHERE schema_name = 'ops' AND table_name = 'meta'")
-    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'reference_sha256'") \
-        if has_meta else None
-    return row is None or row[0] != reference_fingerprint()
-
-
-def validate_reference(directory: Path) -> None:
-    """Validate every reference table (schemas/reference/*.csv) by its pandera model, as the
-    build reads them; raise FileRejected naming the file, row, column and value."""
-    from schemas import reference
-    from seguridad.errors import FileRejected
-    from seguridad.intake import validate
-
-    for name, model in reference.REFERENCE_MODELS.items():
-        failures = validate.validate(model, reference.read(name, directory))
-        if failures:
-            raise FileRejected(str(directory / f"{name}.csv"),
-                               say("warehouse.reference_broken", model=model.__name__),
-                               failures)
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -150,107 +124,6 @@ def seal(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('built_at', CAST(now() AS VARCHAR))")
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('reference_sha256', ?)",
                 [reference_fingerprint()])
-
-
-def rule_failures(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, list[dict]]]:
-    """Run every rule of warehouse/sql/checks/build/ (each a query returning its failing rows)
-    and return, for each rule that fails, how many rows fail and the first five."""
-    failed = {}
-    for path in sorted(RULES_DIR.glob("*.sql")):
-        con.execute("CREATE OR REPLACE TEMP TABLE rule_failures AS "
-                    + path.read_text(encoding="utf-8"))
-        (count,) = fetch_one(con, "SELECT count(*) FROM rule_failures")
-        if count:
-            failed[path.stem] = (count, fetch_dicts(con, "SELECT * FROM rule_failures LIMIT 5"))
-    con.execute("DROP TABLE IF EXISTS rule_failures")
-    return failed
-
-
-def check_rules(con: duckdb.DuckDBPyConnection) -> None:
-    """Refuse the build when a data rule fails, naming the rule, what it says and its first
-    failing rows; the caller then publishes nothing."""
-    failed = rule_failures(con)
-    broken = grain.failures(con, views=False)
-    if not failed and not broken:
-        return
-    lines = []
-    for check, (count, examples) in broken.items():
-        table, _, what = check.partition(" ")
-        lines.append(say("warehouse.grain_failed", table=table, check=what, count=f"{count:,}"))
-        lines += ["    " + example for example in examples]
-    for rule, (count, rows) in failed.items():
-        said = " ".join(line.removeprefix("--").strip() for line in
-                        (RULES_DIR / f"{rule}.sql").read_text(encoding="utf-8").splitlines()
-                        if line.startswith("--"))
-        lines.append(say("warehouse.rule_failed", rule=rule, count=f"{count:,}", said=said))
-        lines += ["    " + ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows]
-    raise BuildRefused(say("warehouse.rules_broken") + "\n  " + "\n  ".join(lines))
-
-
-_CHECKED: dict[tuple, str] = {}  # check_published's answers: (path, device, inode, size, mtime)
-
-
-def check_published(settings: Settings, damaged_ok: bool = False) -> str | None:
-    """What is at the published path, before anyone reads or replaces it: None (nothing yet),
-    the schema version of a seguridad warehouse, or an error that says what is wrong. A file
-    that is not a DuckDB database, or a DuckDB database that is not a seguridad warehouse, is
-    never read as one nor written over. A damaged warehouse is refused, unless `damaged_ok`
-    (a full rebuild replaces it): then 'damaged'."""
-    path = settings.warehouse_path
-    try:
-        seen = path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError:
-        seen = None  # said below, when it is read
-    # The same file, unchanged since this process checked it (a publication replaces it, a
-    # new inode): the answer it had. A no-op command asked 4-5 times (~45 ms each, issue 24).
-    key = seen and (str(path), seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns)
-    if key and key in _CHECKED:
-        return _CHECKED[key]
-    try:
-        with open(path, "rb") as f:
-            head = f.read(16)
-    except OSError as e:
-        raise SeguridadError(say("warehouse.unreadable", path=path,
-                                 why=e.strerror or e)) from None
-    if len(head) < 12 or head[8:12] != b"DUCK":
-        raise SeguridadError(say("warehouse.not_duckdb", path=path))
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as e:
-        if damaged_ok:
-            return "damaged"
-        raise SeguridadError(say("warehouse.cannot_open", path=path,
-                                 why=str(e).splitlines()[0])) from None
-    try:
-        row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'schema_version'")
-    except duckdb.CatalogException:
-        raise SeguridadError(say("warehouse.not_ours", path=path)) from None
-    except duckdb.Error as e:
-        if damaged_ok:
-            return "damaged"
-        raise SeguridadError(say("warehouse.damaged", path=path,
-                                 why=str(e).splitlines()[0])) from None
-    finally:
-        con.close()
-    version = row[0] if row else "unknown"
-    if key:
-        _CHECKED[key] = version
-    return version
-
-
-def published_data_files(settings: Settings) -> dict[str, str]:
-    """sha256 -> file name of the data files the published warehouse holds (empty when
-    there is none, or it is damaged): what a full rebuild must find again."""
-    if check_published(settings, damaged_ok=True) in (None, "damaged"):
-        return {}
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        return dict(con.execute("SELECT file_sha256, file_name FROM ops.raw_files WHERE status "
-                                "IN ('loaded', 'superseded')").fetchall())
-    finally:
-        con.close()
 
 
 def data_files(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -319,85 +192,6 @@ def document_columns(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS \'{text}\'')
 
 
-def connect_read_only(settings: Settings,
-                      config: dict | None = None) -> duckdb.DuckDBPyConnection:
-    """A reader's connection to the published warehouse; never blocks or is blocked by a build."""
-    path = settings.warehouse_path
-    if not path.exists():
-        raise NoWarehouse(say("warehouse.none", path=path))
-    check_published(settings)
-    return duckdb.connect(str(path), read_only=True, config=config or {})
-
-
-@contextlib.contextmanager
-def writer_lock(settings: Settings, wait_s: float | None = None) -> Iterator[list[str]]:
-    """Hold the single-writer lock; wait up to `wait_s` for another writer, then give up.
-    The kernel releases the lock when its holder dies, so a killed writer never blocks the
-    next one; the note it left is reported and replaced. Yields notes for the user."""
-    wait_s = settings.lock_wait_s if wait_s is None else wait_s
-    path = settings.lock_path
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise SeguridadError(say("warehouse.folder_not_writable", folder=path.parent,
-                                 why=e.strerror or e)) from None
-    deadline = time.monotonic() + wait_s
-    notes: list[str] = []
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
-                    raise WarehouseBusy(say("warehouse.busy", holder=holder,
-                                            seconds=f"{wait_s:.0f}")) from None
-                time.sleep(0.2)
-        previous = os.pread(fd, 200, 0).decode(errors="replace").strip()
-        fields = previous.split()
-        if len(fields) > 1 and fields[0] == "pid":  # a note a killed writer left; any other
-            pid = int(fields[1]) if fields[1].isdigit() else None  # text is just replaced
-            if pid != os.getpid() and not pid_alive(pid):
-                notes.append(say("note.stale_lock", pid=pid or repr(fields[1])))
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode(), 0)
-        try:
-            yield notes
-        finally:
-            os.ftruncate(fd, 0)  # only a killed writer leaves its note behind
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id still runs (a writer's, a run's)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_build_dir(settings: Settings) -> list[Path]:
-    """Remove what writers that died left in the build folder (half-built copies, spill
-    files, scratch). Only the lock holder calls it, so nothing there is in use."""
-    removed = []
-    if settings.build_dir.exists():
-        for path in settings.build_dir.iterdir():
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
 class Build:
     """A private copy of the warehouse to write into; `publish()` swaps it in atomically
     and keeps the replaced file as a snapshot for `seguridad rollback`."""
@@ -460,67 +254,6 @@ class Build:
             self.con = None
         for leftover in (self.path, self.path.with_name(self.path.name + ".wal")):
             leftover.unlink(missing_ok=True)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link costs nothing and keeps the old file's bytes; copy where links fail."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def snapshot(settings: Settings) -> Path:
-    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.snapshots_dir / f"seguridad-{time.strftime('%Y%m%dT%H%M%S')}-" \
-                                      f"{time.time_ns() % 10**9:09d}.duckdb"
-    _link_or_copy(settings.warehouse_path, target)
-    return target
-
-
-def snapshots(settings: Settings) -> list[Path]:
-    """Kept snapshots, oldest first. A snapshot that is the published file itself (a writer
-    killed between taking it and publishing) is dropped: it would restore nothing."""
-    kept = []
-    for path in sorted(settings.snapshots_dir.glob("seguridad-*.duckdb")):
-        if settings.warehouse_path.exists() and os.path.samefile(path, settings.warehouse_path):
-            path.unlink()
-        else:
-            kept.append(path)
-    return kept
-
-
-def prune_snapshots(settings: Settings) -> None:
-    for old in snapshots(settings)[:-settings.snapshots or None]:
-        old.unlink(missing_ok=True)
-
-
-def rollback(settings: Settings) -> Path:
-    """Put the newest snapshot back on the published path (atomically); it leaves the list,
-    so rolling back again goes one further back. The replaced warehouse is discarded."""
-    with writer_lock(settings):
-        kept = snapshots(settings)
-        if not kept:
-            raise SeguridadError(say("warehouse.no_snapshot", folder=settings.snapshots_dir))
-        latest = kept[-1]
-        settings.build_dir.mkdir(parents=True, exist_ok=True)
-        staged = settings.build_dir / f"rollback-{os.getpid()}.duckdb"
-        _link_or_copy(latest, staged)
-        os.replace(staged, settings.warehouse_path)
-        latest.unlink()
-        protect(settings)
-        return latest
-
-
-@contextlib.contextmanager
-def writer_session(settings: Settings) -> Iterator[list[str]]:
-    """Hold the writer lock with the build folder cleared of what a writer that died left;
-    yields the notes for the user (a stale lock, leftover files)."""
-    with writer_lock(settings) as notes:
-        removed = clean_build_dir(settings)
-        if removed:
-            notes.append(say("note.leftovers", n=len(removed)))
-        yield notes
 
 
 @contextlib.contextmanager

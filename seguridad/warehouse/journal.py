@@ -16,7 +16,7 @@ import duckdb
 from seguridad.config import Settings
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
-from seguridad.warehouse.build import pid_alive
+from seguridad.warehouse.lock import pid_alive
 
 
 def path(settings: Settings) -> Path:
