@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows import tasks
+from flows import ingest_tasks, tasks
 from seguridad import config, progress
 from seguridad.analysis.windows import Window
 from seguridad.errors import SeguridadError
@@ -45,9 +45,9 @@ def backfill_flow(from_month: str, to_month: str, dataset: str | None = None,
                 future = staged.pop(item.file_sha256, None)
                 run.rebuilt.append((item, tasks.rebuild_months(
                     build, item, window, settings,
-                    tasks.staged_result(future, item.file_name) if future else None)))
+                    ingest_tasks.staged_result(future, item.file_name) if future else None)))
         finally:
-            tasks.discard_staged(staged, settings)
+            ingest_tasks.discard_staged(staged, settings)
         if items:
             tasks.rebuild_marts(build, settings)
     return run

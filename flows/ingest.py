@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows import tasks
+from flows import ingest_tasks, tasks
 from seguridad import config, progress
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
@@ -40,7 +40,7 @@ def ingest_flow(paths: list[str], retry_rejected: bool = True):
     with tasks.published_build(settings, run) as build:
         progress.step(say("step.files"), total=len(paths))
         for p, label in zip(paths, labels, strict=True):
-            these = tasks.ingest_file(build, Path(p), label, settings, run.run_id,
+            these = ingest_tasks.ingest_file(build, Path(p), label, settings, run.run_id,
                                       retry_rejected)
             run.outcomes += these
             progress.file_done(these)

@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Failed
 
-from flows import tasks
+from flows import ingest_tasks, tasks
 from seguridad import config, progress
 from seguridad.i18n import say
 from seguridad.intake import discovery
@@ -48,7 +48,7 @@ def refresh_flow(full: bool = False, fetch: bool = False, report: bool = True,
     with tasks.published_build(settings, run, fresh=full) as build:
         if fetch:  # download first; the new files are then found in the landing zone
             tasks.download_all(build, settings, run, None, ingest_them=False)
-        run.outcomes += tasks.ingest_all(build, discovery.load_order(discovery.discover(
+        run.outcomes += ingest_tasks.ingest_all(build, discovery.load_order(discovery.discover(
             settings.raw_dir)), settings, run.run_id, retry_rejected=False, workers=workers)
         if full:
             run.notes += tasks.guard_full_rebuild(build, settings, before, force)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.tasks import exponential_backoff
 
+from flows import ingest_tasks
 from schemas.names import formats
 from seguridad import faults, progress
 from seguridad.analysis.windows import Window
@@ -94,104 +93,6 @@ def prepare_warehouse(build: warehouse.Build, settings: Settings) -> None:
     the journalled runs that published nothing (failed, killed)."""
     warehouse.setup(build.con, settings)
     journal.import_into(build.con, settings)
-
-
-@task(name="ingest-file", cache_policy=NO_CACHE)
-def ingest_file(build: warehouse.Build, path: Path, label: str, settings: Settings,
-                run_id: str, retry_rejected: bool) -> list[outcomes.FileOutcome]:
-    """Land, validate and load one file (or each member of a ZIP archive); a bad file is
-    recorded as rejected, not raised."""
-    from seguridad.intake import ingest
-
-    outcomes = ingest.ingest_path(build.con, path, label, settings, run_id, retry_rejected)
-    faults.point("after-first-file")
-    return outcomes
-
-
-@task(name="stage-file", cache_policy=NO_CACHE)
-def stage_file(path: Path, label: str, settings: Settings,
-               threads: int | None) -> fanout.Staged:
-    """Check one raw file and stage its parsed rows as Parquet, on a worker of the cluster
-    (no warehouse connection: the writer loads what this stages)."""
-    from seguridad.intake import fanout
-
-    return fanout.stage_file(path, label, settings, threads)
-
-
-def worker_threads(workers: int) -> int:
-    """DuckDB threads per worker: the machine's cores shared out, at least one."""
-    return max(1, (os.cpu_count() or 1) // workers)
-
-
-def ingest_all(build: warehouse.Build, paths: list[Path], settings: Settings, run_id: str,
-               retry_rejected: bool, workers: int = 1) -> list[outcomes.FileOutcome]:
-    """Ingest the files in their order. With workers > 1 the files the warehouse has not
-    seen are first checked and staged in parallel (a `stage-file` task each, on the flow's
-    task runner: a Dask cluster from the CLI); this one writer then loads them in the same
-    order as the serial path, so both give the same warehouse. ZIP archives and files seen
-    before go the serial way (an archive's members are unpacked by the writer)."""
-    futures: dict = {}
-    done: list[outcomes.FileOutcome] = []
-    progress.step(say("step.files"), total=len(paths))
-    try:
-        if workers > 1:
-            new = set(discovery.unseen(build.con, settings, paths))
-            threads = worker_threads(workers)
-            for path in paths:
-                if path in new and not archives.is_zip_archive(path):
-                    futures[path] = stage_file.submit(path, discovery.label_for(path),
-                                                      settings, threads)
-        for path in paths:
-            label = discovery.label_for(path)
-            future = futures.pop(path, None)
-            if future is None:
-                these = ingest_file(build, path, label, settings, run_id, retry_rejected)
-            else:
-                these = load_staged(build, path, label, settings, run_id, retry_rejected,
-                                    staged_result(future, label))
-            done += these
-            progress.file_done(these)  # its line now, not at the end of the run
-            progress.advance()
-    finally:
-        discard_staged(futures, settings)
-    return done
-
-
-def staged_result(future, label: str) -> fanout.Staged:
-    """What a worker staged, or a clear error when the worker itself failed (killed by the
-    cluster for memory, a lost connection): that is not the file's fault, so it is not
-    recorded as a rejection; the run stops and nothing is published."""
-    try:
-        return future.result()
-    except SeguridadError:
-        raise
-    except Exception as e:
-        raise SeguridadError(say("flow.worker_failed", label=label, kind=type(e).__name__,
-                                 why=str(e).splitlines()[0] if str(e) else "-")) from None
-
-
-def discard_staged(futures: dict, settings: Settings) -> None:
-    """At the end of a fanned-out load: what the workers staged and nobody loaded (after a
-    failure of the writer) is not left behind, nor the staging folder itself."""
-    from seguridad.intake import fanout
-
-    for future in futures.values():
-        with contextlib.suppress(Exception):
-            future.result().discard()
-    shutil.rmtree(fanout.staging_dir(settings), ignore_errors=True)
-
-
-@task(name="load-staged", cache_policy=NO_CACHE)
-def load_staged(build: warehouse.Build, path: Path, label: str, settings: Settings,
-                run_id: str, retry_rejected: bool,
-                staged: fanout.Staged) -> list[outcomes.FileOutcome]:
-    """The writer's half of a fanned-out file: load what a worker checked and staged."""
-    from seguridad.intake import ingest
-
-    outcomes = [ingest.ingest_file(build.con, path, label, settings, run_id, retry_rejected,
-                                   staged=staged)]
-    faults.point("after-first-file")
-    return outcomes
 
 
 @task(name="rebuild-marts", cache_policy=NO_CACHE)
@@ -360,7 +261,7 @@ def download_all(build: warehouse.Build, settings: Settings, run: runs.RunSummar
         run.downloads.append(fetch.record(build.con, source, result.status, run.run_id, result))
         progress.download_done(run.downloads[-1])
         if result.status == "downloaded" and ingest_them:
-            these = ingest_file(build, result.path, discovery.label_for(result.path),
+            these = ingest_tasks.ingest_file(build, result.path, discovery.label_for(result.path),
                                 settings, run.run_id, True)
             run.outcomes += these
             progress.file_done(these)
@@ -377,15 +278,15 @@ def stage_backfill(build: warehouse.Build, items: list[backfill.PlanItem],
     futures: dict = {}
     if workers <= 1:
         return futures
-    threads = worker_threads(workers)
+    threads = ingest_tasks.worker_threads(workers)
     try:
         for item in items:
             if formats()[item.format].get("versioned") and item.file_sha256 not in futures:
                 path = backfill.raw_path(build.con, item, settings, verify=False)
-                futures[item.file_sha256] = stage_file.submit(path, item.file_name, settings,
-                                                              threads)
+                futures[item.file_sha256] = ingest_tasks.stage_file.submit(
+                    path, item.file_name, settings, threads)
     except BaseException:  # a file no longer there: what was already submitted goes too
-        discard_staged(futures, settings)
+        ingest_tasks.discard_staged(futures, settings)
         raise
     return futures
 
