@@ -47,11 +47,11 @@ def a_date(text: str, option: str):
     year from 1900 to 2100; else a user error naming the option."""
     from datetime import date
 
-    text_ = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text_):
+    written = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):
         raise SeguridadError(i18n.say("cli.not_a_date", option=option, text=text))
     try:
-        value = date.fromisoformat(text_)
+        value = date.fromisoformat(written)
     except ValueError:
         raise SeguridadError(i18n.say("cli.not_in_calendar", option=option,
                                       text=text)) from None

@@ -194,7 +194,7 @@ def report_ranking(
 
 
 def described(output: Path, columns: list[str], rows: list[dict], sources: list[dict],
-               lang: str, excel: bool = False) -> None:
+              lang: str, excel: bool = False) -> None:
     """A CSV export and its datapackage.json beside it (the spreadsheet copy is written
     here; the machine CSV was written by `write`)."""
     from seguridad.warehouse import datapackage
