@@ -49,9 +49,9 @@ def naive(path: str, db: str) -> None:
 
 
 def flow() -> None:
-    from seguridad.cli.app import _quiet_prefect
+    from seguridad.cli.flowrun import quiet_prefect
 
-    _quiet_prefect()
+    quiet_prefect()
     _bare_flow()
 
 
@@ -62,16 +62,17 @@ def _bare_flow() -> None:
     def bare() -> int:
         return 1
 
-    state = bare(return_state=True)  # as seguridad.cli.app._run_flow runs a flow
+    state = bare(return_state=True)  # as seguridad.cli.flowrun.run_flow runs a flow
     assert state.result(raise_on_failure=True) == 1
 
 
 def cli_flow() -> None:
     from seguridad import config
-    from seguridad.cli.app import _exit_now, _quiet_prefect
+    from seguridad.cli.app import _exit_now
+    from seguridad.cli.flowrun import quiet_prefect
     from seguridad.orchestration import prefect_server
 
-    _quiet_prefect()
+    quiet_prefect()
     with prefect_server.for_flow_runs(config.settings()):
         _bare_flow()
     _exit_now(0)

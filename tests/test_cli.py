@@ -216,7 +216,7 @@ def test_no_telemetry_notice_on_a_terminals_first_run(tmp_path):
     import pty
     import sys
 
-    code = ("from seguridad.cli.app import _quiet_prefect; _quiet_prefect(); import prefect; "
+    code = ("from seguridad.cli.flowrun import quiet_prefect; quiet_prefect(); import prefect; "
             "from prefect._internal.analytics import initialize_analytics; "
             "initialize_analytics(); print('done')")
     env = {k: v for k, v in os.environ.items() if k not in ("DO_NOT_TRACK", "CI")}

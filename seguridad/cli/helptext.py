@@ -1,7 +1,7 @@
-"""The help of the commands in the reader's language. cli.py writes it in English (Typer reads
-it from the docstrings and the options' help); in Spanish it comes from the [help] tables of
-seguridad/cli_text.toml, put in place on the command tree before it runs, with the headings
-of Typer's help panels."""
+"""The help of the commands in the reader's language. The *_commands modules write it in
+English (Typer reads it from the docstrings and the options' help); in Spanish it comes from
+the [help] tables of seguridad/cli_text.toml, put in place on the command tree before it runs,
+with the headings of Typer's help panels."""
 
 from __future__ import annotations
 
