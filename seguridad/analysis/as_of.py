@@ -30,29 +30,18 @@ def facts_table(facts: str) -> str:
 def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo,
                 counts: str = "crimes", sex: str = "Total", age_group: str = "Total") -> str:
     """The temp table `as_of_facts`, in the shape of marts.measure_monthly, of what the cuts
-    published by `as_of` said: crimes from core.facts_as_of (the publication rule is
-    schemas/reference/publication_calendar.csv), for `geo` and, if it is municipal, its
-    municipalities. Victims likewise, from every victims cut
-    (core.victims_by_file) of the sex and age band asked for."""
-    if counts == "victims":
-        con.execute("CREATE OR REPLACE TEMP TABLE victims_as_of_input AS SELECT * FROM "
-                    "core.victims_by_file(?, p_sex := ?, p_age_group := ?)",
-                    [indicator, sex, age_group])
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE as_of_facts AS
-            SELECT 'victims' AS measure, f.month, f.series, f.geo_level, f.geo_code,
-                   g.geo_name, f.indicator, f.sex, f.age_group, f.value, f.attempts,
-                   f.reported_cells < f.cells AS has_missing_cells, f.cut_date, f.file_sha256
-            FROM core.newest_cut('victims_as_of_input', p_as_of := $as_of) AS f
-            JOIN marts.geo AS g USING (geo_level, geo_code)""", {"as_of": as_of})
-        return AS_OF
+    published by `as_of` said (core.facts_as_of; the publication rule is
+    schemas/reference/publication_calendar.csv): crimes for `geo` and, if it is municipal, its
+    municipalities; victims of the sex and age band asked for."""
     municipalities = [c for (c,) in con.execute(
         "SELECT ? WHERE ? = 'municipality' UNION ALL SELECT municipality_code FROM "
         "core.geo_municipal_group_member WHERE group_key = ?",
         [geo.code, geo.level, geo.code]).fetchall()]
-    con.execute("CREATE OR REPLACE TEMP TABLE as_of_facts AS "
-                "SELECT * FROM core.facts_as_of($as_of, $indicator, $codes)",
-                {"as_of": as_of, "indicator": indicator, "codes": municipalities})
+    con.execute("CREATE OR REPLACE TEMP TABLE as_of_facts AS SELECT * FROM "
+                "core.facts_as_of($as_of, $indicator, $codes, p_measure := $measure, "
+                "p_sex := $sex, p_age_group := $age_group)",
+                {"as_of": as_of, "indicator": indicator, "codes": municipalities,
+                 "measure": counts, "sex": sex, "age_group": age_group})
     return AS_OF
 
 
