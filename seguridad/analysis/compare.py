@@ -1,6 +1,8 @@
-"""Period-over-period comparisons with the guards that keep them honest. The arithmetic lives
-in one place, the `marts.compare_windows` SQL macro; this module picks the series, checks the
-windows and says plainly why a comparison is refused. Months and presets are in
+"""Period-over-period comparisons with the guards that keep them honest: the engine's entry,
+compare() and its Comparison. The arithmetic lives in one place, the `marts.compare_windows`
+SQL macro; this module checks the options and windows, reads the totals and writes the notes.
+The series a comparison reads (and why none fits) is seguridad/analysis/series_choice.py,
+what the data said on a date (--as-of) seguridad/analysis/as_of.py. Months and presets are in
 seguridad/analysis/windows.py, geographies in seguridad/analysis/geography.py, sources in
 seguridad/analysis/provenance.py."""
 
@@ -11,13 +13,17 @@ from datetime import date
 
 import duckdb
 
+from seguridad.analysis.as_of import NEWEST, as_of_facts, as_of_refusal
 from seguridad.analysis.geography import Geo, resolve_geo
 from seguridad.analysis.provenance import default_vintage, population_files, sources
-from seguridad.analysis.windows import (
-    Window,
-    add_months,
-    preset_windows,
+from seguridad.analysis.series_choice import (
+    choose_series,
+    indicator_label,
+    published_months,
+    series_words,
+    what_counted,
 )
+from seguridad.analysis.windows import Window, preset_windows
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
 from seguridad.failure_text import warning_words
@@ -97,201 +103,6 @@ class Comparison:
         if self.current_series == self.baseline_series:
             return self.current_series
         return f"{self.baseline_series}->{self.current_series}"
-
-
-def indicator_label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str = "en") -> str:
-    row = fetch_one(con, f"SELECT label_{'es' if lang == 'es' else 'en'} FROM core.indicator "
-                         "WHERE indicator = ?", [indicator])
-    if row is None:
-        from seguridad.analysis.listing import unknown_indicator
-
-        raise ComparisonRefused(unknown_indicator(con, indicator))
-    return row[0]
-
-
-NEWEST = "marts.measure_monthly"  # the newest cut of every month
-
-
-AS_OF = "as_of_facts"  # a temp table: what the cuts published by a date said (as_of_facts())
-
-
-def facts_table(facts: str) -> str:
-    if facts not in (NEWEST, AS_OF):  # a table name in SQL text: only these two
-        raise ValueError(f"not a table of monthly facts: {facts!r}")
-    return facts
-
-
-def published_months(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, series: str,
-                     counts: str = "crimes", sex: str = "Total",
-                     age_group: str = "Total", facts: str = NEWEST) -> set[date]:
-    return {m for (m,) in con.execute(
-        f"SELECT month FROM {facts_table(facts)} WHERE measure = ? AND indicator = ? "
-        "AND series = ? AND geo_level = ? AND geo_code = ? AND sex = ? AND age_group = ?",
-        [counts, indicator, series, geo.level, geo.code, sex, age_group]).fetchall()}
-
-
-def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo,
-                counts: str = "crimes", sex: str = "Total", age_group: str = "Total") -> str:
-    """The temp table `as_of_facts`, in the shape of marts.measure_monthly, of what the cuts
-    published by `as_of` said (core.newest_cut, core.municipal_as_of; the publication rule is
-    schemas/reference/publication_calendar.csv). Victims likewise, from every victims cut
-    (core.victims_by_file) of the sex and age band asked for."""
-    if counts == "victims":
-        con.execute("CREATE OR REPLACE TEMP TABLE victims_as_of_input AS SELECT * FROM "
-                    "core.victims_by_file(?, p_sex := ?, p_age_group := ?)",
-                    [indicator, sex, age_group])
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE as_of_facts AS
-            SELECT 'victims' AS measure, f.month, f.series, f.geo_level, f.geo_code,
-                   g.geo_name, f.indicator, f.sex, f.age_group, f.value, f.attempts,
-                   f.reported_cells < f.cells AS has_missing_cells, f.cut_date, f.file_sha256
-            FROM core.newest_cut('victims_as_of_input', p_as_of := $as_of) AS f
-            JOIN marts.geo AS g USING (geo_level, geo_code)""", {"as_of": as_of})
-        return AS_OF
-    municipalities = [c for (c,) in con.execute(
-        "SELECT ? WHERE ? = 'municipality' UNION ALL SELECT municipality_code FROM "
-        "core.geo_municipal_group_member WHERE group_key = ?",
-        [geo.code, geo.level, geo.code]).fetchall()]
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE as_of_facts AS
-        WITH states AS (
-            SELECT b.month, b.series, b.geo_level, b.geo_code, b.indicator, b.value,
-                   b.attempts, b.reported_cells < b.cells AS has_missing_cells, b.cut_date,
-                   b.file_sha256
-            FROM core.newest_cut('core.indicator_by_file', p_as_of := $as_of) AS b
-            WHERE b.indicator = $indicator
-        ),
-        municipal AS (
-            SELECT month, series, 'municipality' AS geo_level, municipality_code AS geo_code,
-                   indicator, value, CAST(NULL AS BIGINT) AS attempts, has_missing_cells,
-                   cut_date, file_sha256
-            FROM core.municipal_as_of($as_of, $codes)
-            WHERE indicator = $indicator
-        ),
-        groups AS (
-            SELECT m.month, m.series, 'group', g.group_key, m.indicator,
-                   CAST(sum(m.value) AS BIGINT), NULL, bool_or(m.has_missing_cells),
-                   max(m.cut_date), max(m.file_sha256)
-            FROM municipal AS m
-            JOIN core.geo_municipal_group_member AS g ON g.municipality_code = m.geo_code
-            GROUP BY m.month, m.series, g.group_key, m.indicator
-            HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member AS x
-                               WHERE x.group_key = g.group_key)
-        )
-        SELECT 'crimes' AS measure, f.month, f.series, f.geo_level, f.geo_code, g.geo_name,
-               f.indicator, 'Total' AS sex, 'Total' AS age_group, f.value, f.attempts,
-               f.has_missing_cells, f.cut_date, f.file_sha256
-        FROM (SELECT * FROM states UNION ALL SELECT * FROM municipal
-              UNION ALL SELECT * FROM groups) AS f
-        JOIN marts.geo AS g USING (geo_level, geo_code)""",
-                {"as_of": as_of, "indicator": indicator, "codes": municipalities})
-    return AS_OF
-
-
-def month_span(months: list[date], lang: str | None = None) -> str:
-    if not months:
-        return say("compare.none", lang)
-    ranges, start, prev = [], months[0], months[0]
-    for m in months[1:]:
-        if m != add_months(prev, 1):
-            ranges.append((start, prev))
-            start = m
-        prev = m
-    ranges.append((start, prev))
-    return ", ".join(f"{a:%Y-%m}" if a == b else f"{a:%Y-%m}..{b:%Y-%m}" for a, b in ranges)
-
-
-def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, current: Window,
-                  baseline: Window, series: str | None = None, allow_break: bool = False,
-                  counts: str = "crimes", sex: str = "Total",
-                  age_group: str = "Total", facts: str = NEWEST,
-                  lang: str | None = None) -> tuple[str, str]:
-    """(current series, baseline series): the requested series, or the newest methodology that
-    publishes every month of both windows. Only with `allow_break` may the windows come from
-    two methodologies (the newest covering each), and the result is then flagged. A refusal
-    says the series and the windows in words, in `lang` (default: the command line's)."""
-    lang = lang or language()
-    candidates = [s for (s,) in con.execute(
-        "SELECT series FROM core.series ORDER BY rank DESC").fetchall()]
-    words = series_words(con, lang)
-    if series is not None and series not in candidates:
-        raise ComparisonRefused(say("compare.unknown_series", lang, series=series, known="; ".join(
-            f"{s} ({words.get(s, s)})" for s in candidates)))
-    coverage: dict[str, tuple[list[date], list[date], list[date]]] = {}
-    for s in [series] if series else candidates:
-        have = published_months(con, indicator, geo, s, counts, sex, age_group, facts)
-        coverage[s] = (sorted(have), [m for m in current.month_list() if m not in have],
-                       [m for m in baseline.month_list() if m not in have])
-        if not coverage[s][1] and not coverage[s][2]:
-            return s, s
-    what = _what(con, indicator, counts, lang)
-    where = geo.place(lang)
-    windows = {"current": current.describe(lang), "baseline": baseline.describe(lang)}
-    lines = []
-    for s, (have, miss_cur, miss_base) in coverage.items():
-        missing = sorted(miss_cur + miss_base)
-        lines.append("  " + (say("compare.series_publishes", lang, series=_cap(words.get(s, s)),
-                                 first=f"{have[0]:%Y-%m}", last=f"{have[-1]:%Y-%m}",
-                                 missing=month_span(missing, lang)) if have else
-                             say("compare.series_has_none", lang, series=_cap(words.get(s, s)),
-                                 what=what, where=where)))
-    detail = "\n".join(lines)
-    if series:
-        raise ComparisonRefused(say("compare.series_misses", lang, series=words.get(series,
-                                                                                   series),
-                                    **windows) + "\n" + detail)
-    cur_series = next((s for s, c in coverage.items() if not c[1]), None)
-    base_series = next((s for s, c in coverage.items() if not c[2]), None)
-    if allow_break and cur_series and base_series:
-        return cur_series, base_series
-    hint = ""
-    if cur_series and base_series:
-        hint = "\n" + say("compare.hint_allow_break", lang, current=words[cur_series],
-                          baseline=words[base_series])
-    if not hint:
-        hint = _coverage_hint(coverage, what, where, current, baseline, words, lang)
-    raise ComparisonRefused(say("compare.no_single_series", lang, what=what, where=where,
-                                **windows) + "\n" + detail + hint)
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _what(con: duckdb.DuckDBPyConnection, indicator: str, counts: str, lang: str) -> str:
-    """'homicidio doloso (carpetas de investigación)': the indicator and what is counted."""
-    try:
-        label = indicator_label(con, indicator, lang)
-    except ComparisonRefused:
-        label = indicator
-    return say("compare.what", lang, label=label[:1].lower() + label[1:],
-               counts=t(counts, lang))
-
-
-def _coverage_hint(coverage: dict, what: str, where: str, current: Window,
-                   baseline: Window, words: dict, lang: str) -> str:
-    """What to change so that one series covers both windows: months no series publishes
-    need another file; otherwise move the windows inside the series that misses least."""
-    published = {m for have, _, _ in coverage.values() for m in have}
-    nowhere = [m for m in sorted(set(baseline.month_list() + current.month_list()))
-               if m not in published]
-    hints = []
-    if nowhere:
-        hints.append(say("compare.hint_nowhere", lang, months=month_span(nowhere, lang), what=what,
-                         where=where))
-    best, (have, miss_cur, miss_base) = min(
-        ((s, c) for s, c in coverage.items() if c[0]),
-        key=lambda sc: len(sc[1][1]) + len(sc[1][2]), default=(None, ([], [], [])))
-    named = _cap(words.get(best, best)) if best else ""
-    if best and any(m > have[-1] for m in miss_cur):
-        hints.append(say("compare.hint_end", lang, series=named, last=f"{have[-1]:%Y-%m}"))
-    if best and any(m < have[0] for m in miss_base):
-        hints.append(say("compare.hint_begin", lang, series=named, first=f"{have[0]:%Y-%m}"))
-    gaps = [m for m in miss_cur + miss_base if have and have[0] <= m <= have[-1]]
-    if best and gaps:
-        hints.append(say("compare.hint_gaps", lang, series=named,
-                         months=month_span(sorted(gaps), lang)))
-    return "".join(f"\n{h}" for h in hints)
 
 
 def methodology_break(con: duckdb.DuckDBPyConnection, indicator: str, baseline_series: str,
@@ -454,27 +265,6 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         current_days=r["current_days"], baseline_days=r["baseline_days"], series_words=words)
 
 
-def as_of_refusal(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo,
-                  counts: str, current: Window, baseline: Window, lang: str) -> None:
-    """With --as-of, why the cuts published by that day do not give both windows, as
-    check-claims says it: the cut of the day is not loaded (and which to load), or the
-    months were not yet published that day. Raises ComparisonRefused; returns when neither
-    (the plain refusal then says which series publish what)."""
-    from seguridad.factcheck.facts import is_municipal_group, missing_cuts
-
-    municipal = geo.level == "municipality" or is_municipal_group(con, geo)
-    dataset = f"{'victims' if counts == 'victims' else 'crime'}_" \
-              f"{'municipal' if municipal else 'state'}"
-    missing = missing_cuts(con, as_of, [dataset], lang)
-    if dataset in missing:
-        raise ComparisonRefused(missing[dataset])
-    later = [w for w in (current, baseline) if fetch_one(
-        con, "SELECT core.publication_date(?, ?) > ?", [dataset, w.end, as_of])[0]]
-    if later:
-        raise ComparisonRefused(say("compare.as_of_not_yet", lang, date=f"{as_of:%Y-%m-%d}",
-                                    window=later[0].describe(lang)))
-
-
 def geo_in_language(con: duckdb.DuckDBPyConnection, geo: Geo, lang: str) -> Geo:
     """The nation and the groups by their name in the reader's language (states and
     municipalities have one name)."""
@@ -486,12 +276,6 @@ def geo_in_language(con: duckdb.DuckDBPyConnection, geo: Geo, lang: str) -> Geo:
                          "SELECT any_value(name_en) FROM core.geo_municipal_group "
                          "WHERE group_key = ? HAVING count(*) > 0", [geo.code, geo.code])
     return Geo(geo.level, geo.code, row[0]) if row and row[0] else geo
-
-
-def series_words(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
-    """Series key -> how a reader calls it ('metodología 2015 (CNSP/38/15)')."""
-    return dict(con.execute("SELECT series, CASE WHEN ? = 'es' THEN words_es ELSE words_en END "
-                            "FROM core.series", [lang]).fetchall())
 
 
 def touching_warnings(con: duckdb.DuckDBPyConnection, shas: list[str], indicator: str,
@@ -563,6 +347,6 @@ def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
         tried.append(say("compare.tried_one", series=series_words(con, language()).get(
             series, series), last=f"{last:%Y-%m}"))
     raise ComparisonRefused(say(
-        "compare.no_preset_end", preset=preset, what=_what(con, indicator, counts, language()),
-        where=geo.place(language()),
+        "compare.no_preset_end", preset=preset,
+        what=what_counted(con, indicator, counts, language()), where=geo.place(language()),
         tried=say("compare.tried", tried="; ".join(tried)) if tried else ""))

@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from seguridad.analysis.compare import indicator_label
+from seguridad.analysis.series_choice import indicator_label
 from seguridad.analysis.geography import Geo, resolve_geo
 from seguridad.analysis.provenance import sources
 from seguridad.db import fetch_dicts
@@ -287,7 +287,7 @@ def _members(con, rows: list[dict]) -> list[dict]:
 
 def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec, lang: str) -> str:
     """Which data the claim needs and the warehouse lacks."""
-    from seguridad.analysis.compare import month_span
+    from seguridad.analysis.series_choice import month_span
 
     have = fetch_dicts(con, """
         SELECT f.series, min(f.month) AS first, max(f.month) AS last FROM claim_facts AS f

@@ -82,39 +82,33 @@ def _crime_facts_sql(con, claim: Claim, geo: Geo, params: dict, said_on, as_of) 
         if len(indicators) > 1:
             raise ComparisonRefused(say("claims.several_indicators_municipal"))
         # Municipal figures are stored once per value; the marts hold each municipality's
-        # newest publication, and what a cut of the day said comes from core.municipal_as_of.
+        # newest publication (and its groups), and what the cuts of a day said is
+        # core.facts_as_of (the group rule: core.municipal_groups_complete).
         params.update({"indicator": indicators[0], "group": geo.code, "said_on": said_on,
                        "as_of": as_of})
         return """
             SELECT * FROM (
-            WITH muni AS (
-                SELECT 'newest' AS view, file_sha256, series, geo_code, month, value,
-                       has_missing_cells
+            WITH said AS (
+                SELECT 'newest' AS view, file_sha256, series, geo_level, geo_code, month,
+                       value, has_missing_cells
                 FROM marts.indicator_monthly
-                WHERE indicator = $indicator AND geo_level = 'municipality'
-                  AND list_contains($codes, geo_code) AND $as_of IS NULL
+                WHERE indicator = $indicator AND $as_of IS NULL
                 UNION ALL
-                SELECT 'newest', file_sha256, series, municipality_code, month, value,
+                SELECT 'newest', file_sha256, series, geo_level, geo_code, month, value,
                        has_missing_cells
-                FROM core.municipal_as_of($as_of, $codes)
-                WHERE indicator = $indicator AND $as_of IS NOT NULL
+                FROM core.facts_as_of($as_of, $indicator, $codes)
+                WHERE $as_of IS NOT NULL
                 UNION ALL
-                SELECT 'as_of', file_sha256, series, municipality_code, month, value,
+                SELECT 'as_of', file_sha256, series, geo_level, geo_code, month, value,
                        has_missing_cells
-                FROM core.municipal_as_of($said_on, $codes)
-                WHERE indicator = $indicator
+                FROM core.facts_as_of($said_on, $indicator, $codes)
+            ),
+            muni AS (
+                SELECT * FROM said
+                WHERE geo_level = 'municipality' AND list_contains($codes, geo_code)
             ),
             grouped AS (
-                -- a group of municipalities: only where every member is published
-                SELECT max(m.file_sha256) AS file_sha256, m.series, 'group' AS geo_level,
-                       g.group_key AS geo_code, m.month, sum(m.value) AS value,
-                       bool_or(m.has_missing_cells) AS has_missing_cells
-                FROM muni AS m
-                JOIN core.geo_municipal_group_member AS g ON g.municipality_code = m.geo_code
-                WHERE g.group_key = $group
-                GROUP BY m.view, m.series, g.group_key, m.month
-                HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member
-                                   WHERE group_key = $group)
+                SELECT * FROM said WHERE geo_level = 'group' AND geo_code = $group
             )
             SELECT DISTINCT file_sha256, series, 'municipality' AS geo_level, geo_code,
                    'count' AS indicator, month, CAST(value AS BIGINT) AS value,

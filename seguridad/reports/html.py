@@ -11,7 +11,8 @@ from datetime import date
 import duckdb
 
 from seguridad import __version__
-from seguridad.analysis.compare import Comparison, facts_table
+from seguridad.analysis.as_of import facts_table
+from seguridad.analysis.compare import Comparison
 from seguridad.analysis.windows import add_months
 from seguridad.i18n import t
 from seguridad.reports.text import (

@@ -89,7 +89,7 @@ def _label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str | None) -> 
 
 
 def _series(con: duckdb.DuckDBPyConnection, series: str, lang: str | None) -> str:
-    from seguridad.analysis.compare import series_words
+    from seguridad.analysis.series_choice import series_words
 
     return series_words(con, lang or language()).get(series, series)
 

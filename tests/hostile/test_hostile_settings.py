@@ -282,7 +282,7 @@ def test_quotes_and_sql_in_parameters_are_just_unknown_values(workspace, wh, arg
 
 # SQL text built with f-strings: each interpolation must be one of these, none from a user.
 ALLOWED_INTERPOLATIONS = {
-    ("seguridad/analysis/compare.py", "'es' if lang == 'es' else 'en'"),
+    ("seguridad/analysis/series_choice.py", "'es' if lang == 'es' else 'en'"),
     ("seguridad/analysis/compare.py", "column"),
     # the lake: table names checked against the warehouse's own catalogue first
     ("seguridad/warehouse/lake.py", "table"),
@@ -313,7 +313,7 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/intake/fetch.py", "', '.join(row)"),
     ("seguridad/intake/fetch.py", "', '.join(('?' for _ in row))"),
     # the two tables of monthly facts, checked by facts_table() against a closed list
-    ("seguridad/analysis/compare.py", "facts_table(facts)"),
+    ("seguridad/analysis/series_choice.py", "facts_table(facts)"),
     ("seguridad/reports/html.py", "facts_table(c.facts)"),
     # SQL validation: header names go through _q() (quoted, quotes doubled); rules come from
     # the models' SQL twins; mask and LIMIT are integers the code computes

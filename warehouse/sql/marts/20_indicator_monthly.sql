@@ -9,24 +9,19 @@ WITH state_values AS (
 ),
 municipal_values AS (
     SELECT file_sha256, series, 'municipality' AS geo_level, municipality_code AS geo_code,
-           indicator, month, value, attempts, cells, reported_cells, 1 AS states, cut_date
+           indicator, month, value, attempts, cells, reported_cells, 1 AS states, cut_date,
+           reported_cells < cells AS has_missing_cells
     FROM core.municipal_indicator_newest
 ),
 current_values AS (
-    SELECT * FROM state_values UNION ALL BY NAME SELECT * FROM municipal_values
+    SELECT * FROM state_values
+    UNION ALL BY NAME SELECT * EXCLUDE (has_missing_cells) FROM municipal_values
 ),
 municipal_groups AS (
-    -- A group of municipalities, only in months every member publishes.
-    SELECT max(v.file_sha256) AS file_sha256, v.series, 'group' AS geo_level,
-           gm.group_key AS geo_code, v.indicator, v.month, CAST(sum(v.value) AS BIGINT) AS value,
-           CAST(sum(v.attempts) AS BIGINT) AS attempts, sum(v.cells) AS cells,
-           sum(v.reported_cells) AS reported_cells, count(*) AS states, max(v.cut_date)
-               AS cut_date
-    FROM municipal_values AS v
-    JOIN core.geo_municipal_group_member AS gm ON v.geo_code = gm.municipality_code
-    GROUP BY v.series, gm.group_key, v.indicator, v.month
-    HAVING count(*) = (SELECT count(*) FROM core.geo_municipal_group_member AS m
-                       WHERE m.group_key = gm.group_key)
+    -- A group of municipalities, only in months every member publishes (the one rule:
+    -- warehouse/sql/macros/3_facts/50_facts_as_of.sql).
+    SELECT * EXCLUDE (has_missing_cells)
+    FROM core.municipal_groups_complete('municipal_values')
 ),
 geo_values AS (
     SELECT * FROM current_values UNION ALL BY NAME SELECT * FROM municipal_groups

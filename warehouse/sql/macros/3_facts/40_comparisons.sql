@@ -12,7 +12,7 @@
 --   Options: p_vintage (population, default 'conapo_2023'), p_include_attempts (false),
 --   p_measure ('crimes' or 'victims'), p_sex and p_age_group (victims only; default 'Total'),
 --   p_facts (the table of monthly values, default marts.measure_monthly, the newest cut; a
---   temp table of the values as of a date for --as-of, see seguridad.analysis.compare.as_of_facts);
+--   temp table of the values as of a date for --as-of, see seguridad.analysis.as_of.as_of_facts);
 --   compare_windows only: p_per ('day', the default, or 'month'): each window's count per day
 --   (or month) of the window, marts.per_unit, in current_per / baseline_per / per_pct_change,
 --   what `report compare --per` reports and what it notes when the windows' days differ.
