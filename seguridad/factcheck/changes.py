@@ -10,9 +10,9 @@ from datetime import date
 
 import duckdb
 
-from seguridad.analysis.series_choice import indicator_label
 from seguridad.analysis.geography import Geo, resolve_geo
 from seguridad.analysis.provenance import sources
+from seguridad.analysis.series_choice import indicator_label
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
 from seguridad.factcheck import caveats, verdicts
