@@ -10,6 +10,7 @@ from prefect.settings import PREFECT_API_URL
 from flows.backfill import backfill_flow
 from flows.refresh import refresh_flow
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 
 NIGHTLY = "nightly"
 BACKFILL = "backfill"
@@ -32,10 +33,7 @@ def deployments(cron: str, timezone: str, fetch: bool) -> list:
 def serve_forever(cron: str = "0 2 * * *", timezone: str = "America/Mexico_City",
                   fetch: bool = False) -> None:
     if not PREFECT_API_URL.value():
-        raise SeguridadError(
-            "seguridad serve needs a Prefect server to register its schedule with. Start one "
-            "(`prefect server start --host 127.0.0.1`) and point to it: "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api seguridad serve")
+        raise SeguridadError(say("cli.serve_needs_server"))
     # Not paused when this process stops: the schedule stays on, runs wait for the next
     # `seguridad serve`.
     serve(*deployments(cron, timezone, fetch), pause_on_shutdown=False)

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from seguridad.db import fetch_dicts, fetch_one
-from seguridad.i18n import t
+from seguridad.i18n import t, vintage_words
 
 MEMBER_GAP_PP = 20.0  # a member whose change differs from the total's by more is a caveat
 
@@ -48,17 +48,18 @@ def weakness_words(weaknesses: list[str], lang: str, rules, agreeing: int,
     return and_list(words, lang, sep="; ")
 
 
-def comparability(con, indicators: list[str], a: str, b: str) -> tuple[str, str]:
+def comparability(con, indicators: list[str], a: str, b: str,
+                  lang: str = "en") -> tuple[str, str]:
     """How comparable the claim's indicators are across the break between two series: the
-    weakest of them (comparable > partial > not_comparable)."""
+    weakest of them (comparable > partial > not_comparable), and its note in `lang`."""
     order = {"comparable": 2, "partial": 1, "not_comparable": 0}
     worst = ("comparable", "")
     for ind in indicators:
-        row = fetch_one(con, "SELECT comparability, note FROM core.series_break WHERE "
+        row = fetch_one(con, "SELECT comparability, CASE WHEN ? = 'es' THEN note_es ELSE note "
+                             "END FROM core.series_break WHERE "
                              "indicator = ? AND ((from_series = ? AND to_series = ?) OR "
-                             "(from_series = ? AND to_series = ?))", [ind, a, b, b, a])
-        row = row or ("not_comparable", "no comparability study is recorded for this "
-                                        "indicator across this break")
+                             "(from_series = ? AND to_series = ?))", [lang, ind, a, b, b, a])
+        row = row or ("not_comparable", t("no_break_study", lang))
         if order[row[0]] < order[worst[0]]:
             worst = (row[0], row[1])
     return worst
@@ -119,7 +120,8 @@ def for_change(con: duckdb.DuckDBPyConnection, check, defs: list, decimals: int,
         o = min(other, key=lambda d: d.population_vintage != default_vintage)
         if _rounded(o.pct_change, decimals) != _rounded(best.pct_change, decimals):
             label = t("cv_as_rate" if o.is_rate else "cv_as_count", lang)
-            pop = f" ({o.population_vintage})" if o.population_vintage else ""
+            pop = (f" ({vintage_words(o.population_vintage, lang)})"
+                   if o.population_vintage else "")
             out.append({"kind": "other_measure", "measure": o.measure,
                         "population_vintage": o.population_vintage,
                         "pct_change": _round(o.pct_change),
@@ -165,11 +167,13 @@ def for_change(con: duckdb.DuckDBPyConnection, check, defs: list, decimals: int,
 
     # methodology: other catalogues that publish one of the windows, or a cross-break figure
     if best.baseline_series:
-        comp, note = comparability(con, claim.indicators, best.baseline_series, best.series)
+        comp, note = comparability(con, claim.indicators, best.baseline_series, best.series,
+                                   lang)
         out.append({"kind": "methodology_break", "from": best.baseline_series,
                     "to": best.series, "comparability": comp,
                     "text": t("cv_break", lang, base=words[best.baseline_series],
-                              current=words[best.series], comparability=comp, note=note)})
+                              current=words[best.series], comparability=t(comp, lang),
+                              note=note)})
     else:
         others = fetch_dicts(con, """
             SELECT series, min(month) AS first, max(month) AS last FROM claim_facts

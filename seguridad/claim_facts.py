@@ -15,7 +15,7 @@ from seguridad.claims import Claim
 from seguridad.db import fetch_one
 from seguridad.errors import ComparisonRefused
 from seguridad.geography import Geo
-from seguridad.i18n import t
+from seguridad.i18n import say, t
 
 # the dataset of a staged value: what the publication calendar and the cut of the day use
 DATASETS = {("count", False): "crime_state", ("count", True): "crime_municipal",
@@ -59,8 +59,7 @@ def stage_facts(con: duckdb.DuckDBPyConnection, claim: Claim, geo: Geo,
     only_victims = claim.measure in ("victims", "victims_rate")
     municipal = is_municipal_group(con, geo) or geo.level == "municipality"
     if only_victims and len(indicators) > 1:
-        raise ComparisonRefused("victims are counted for one indicator at a time: give "
-                                "one key in indicators, or measure = \"count\"")
+        raise ComparisonRefused(say("claims.victims_one_indicator"))
     parts, params = [], {"levels": levels, "codes": codes}
     if not only_victims:
         parts.append(_crime_facts_sql(con, claim, geo, params, said_on, as_of))
@@ -81,8 +80,7 @@ def _crime_facts_sql(con, claim: Claim, geo: Geo, params: dict, said_on, as_of) 
     indicators = claim.indicators or []
     if is_municipal_group(con, geo) or geo.level == "municipality":
         if len(indicators) > 1:
-            raise ComparisonRefused("several indicators are added up for the nation, states "
-                                    "and groups of states; for municipalities give one")
+            raise ComparisonRefused(say("claims.several_indicators_municipal"))
         # Municipal figures are stored once per value; the marts hold each municipality's
         # newest publication, and what a cut of the day said comes from core.municipal_as_of.
         params.update({"indicator": indicators[0], "group": geo.code, "said_on": said_on,

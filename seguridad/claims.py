@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from seguridad.errors import SeguridadError
+from seguridad.i18n import language, say
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ClaimId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -59,21 +60,21 @@ class Statement(BaseModel):
             try:
                 return date.fromisoformat(v)
             except ValueError as e:
-                raise ValueError("write it as a TOML date, e.g. said_on = 2015-12-18") from e
+                raise ValueError(say("claims.toml_date")) from e
         return v
 
     @field_validator("administration_start")
     @classmethod
     def _a_month(cls, v):
         if v is not None and not re.fullmatch(r"\d{4}-\d{2}", v):
-            raise ValueError("write it as YYYY-MM, e.g. 2012-12")
+            raise ValueError(say("claims.a_month"))
         return v
 
     @model_validator(mode="after")
     def _baseline_before(self):
         if self.baseline_year >= self.said_on.year:
-            raise ValueError(f"baseline_year {self.baseline_year} must be before the year the "
-                             f"statement was made ({self.said_on.year})")
+            raise ValueError(say("claims.baseline_before", year=self.baseline_year,
+                                 said=self.said_on.year))
         return self
 
 
@@ -129,14 +130,14 @@ class Claim(BaseModel):
     @classmethod
     def _window(cls, v):
         if v is not None and not WINDOW.fullmatch(v):
-            raise ValueError("write a window as YYYY-MM:YYYY-MM, e.g. 2015-01:2015-11")
+            raise ValueError(say("claims.a_window"))
         return v
 
     @field_validator("geo")
     @classmethod
     def _geo(cls, v):
         if not v.strip() or len(v) > 80:
-            raise ValueError("give a geography: national, a state, a municipality or a group")
+            raise ValueError(say("claims.a_geo"))
         return v
 
     @model_validator(mode="after")
@@ -147,64 +148,49 @@ class Claim(BaseModel):
                      "since", "compare", "program", "amount_pesos", "years"):
             if getattr(self, name) is not None and name not in own:
                 kinds = [k for k, f in KIND_FIELDS.items() if name in f]
-                which = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 \
-                    else kinds[0]
-                raise ValueError(f"{name} belongs to {which} claims (kind = \"{kinds[0]}\"), "
-                                 f"not to a {self.kind} claim")
+                which = ", ".join(kinds[:-1]) + say("claims.and") + kinds[-1] \
+                    if len(kinds) > 1 else kinds[0]
+                raise ValueError(say("claims.field_of_kind", name=name, which=which,
+                                     first=kinds[0], kind=_kind(self.kind)))
         if self.kind == "spending":
             if not self.program:
-                raise ValueError("a spending claim needs program (e.g. \"pronapred\")")
+                raise ValueError(say("claims.needs_program"))
             if self.amount_pesos is None or self.amount_pesos <= 0:
-                raise ValueError("a spending claim needs amount_pesos, a positive number "
-                                 "(e.g. 7.7e9 or 7_700_000_000)")
+                raise ValueError(say("claims.needs_amount"))
             if self.years is not None and (
                     len(self.years) != 2 or self.years[0] > self.years[1]):
-                raise ValueError("years is [first, last], e.g. [2013, 2015]")
+                raise ValueError(say("claims.years"))
             return self
         if not self.indicators:
-            raise ValueError(f"a {self.kind} claim needs indicators = [\"...\"]")
+            raise ValueError(say("claims.needs_indicators", kind=_kind(self.kind)))
         if len(set(self.indicators)) != len(self.indicators):
-            raise ValueError("indicators repeats a key")
+            raise ValueError(say("claims.repeated_indicator"))
         stated = {"change": "change_pct", "difference": "difference", "level": "value",
                   "record": "record"}[self.kind]
         if getattr(self, stated) is None:
-            raise ValueError({
-                "change": "a change claim needs change_pct (the stated change, in percent, "
-                          "e.g. -22)",
-                "difference": "a difference claim needs difference (current minus baseline, "
-                              "in the claim's unit: -14 for '14 fewer a day', with per = "
-                              "\"day\")",
-                "level": "a level claim needs value (the figure of the current window, e.g. "
-                         "72.8 with per = \"day\")",
-                "record": "a record claim needs record = \"lowest\" or \"highest\""}[self.kind])
+            raise ValueError(say(f"claims.needs_{stated}"))
         if self.kind in ("change", "difference"):
             if (self.current is None) != (self.baseline is None):
-                raise ValueError("give both current and baseline, or neither")
+                raise ValueError(say("claims.both_windows"))
             if self.family and self.current:
-                raise ValueError("give either family (the window the wording names) or "
-                                 "current and baseline (the windows themselves), not both")
+                raise ValueError(say("claims.family_or_windows"))
         if self.kind in ("level", "record") and self.current is None:
-            raise ValueError(f"a {self.kind} claim needs current, the window it is about "
-                             "(e.g. \"2024-12\")")
+            raise ValueError(say("claims.needs_current", kind=_kind(self.kind)))
         if self.kind == "record":
             if self.since is None:
-                raise ValueError("a record claim needs since, the year it holds from (e.g. "
-                                 "2016 for 'the lowest since 2016')")
+                raise ValueError(say("claims.needs_since"))
             if self.bound != "about":
-                raise ValueError("a record claim has no bound: it holds or not")
+                raise ValueError(say("claims.record_bound"))
             if self.compare == "year" and not re.fullmatch(r"(\d{4})-01:\1-12",
                                                            self.current):
-                raise ValueError("compare = \"year\" needs current to be a whole year, e.g. "
-                                 "\"2024-01:2024-12\"")
+                raise ValueError(say("claims.whole_year"))
             if self.since >= int(self.current[:4]):
-                raise ValueError(f"since ({self.since}) must be before the year of current "
-                                 f"({self.current[:4]})")
+                raise ValueError(say("claims.since_before", since=self.since,
+                                     year=self.current[:4]))
         if self.kind in ("level", "record") and self.measure in ("rate", "victims_rate"):
-            raise ValueError(f"a {self.kind} claim counts investigation files or victims: use "
-                             "measure = \"count\" or \"victims\" (or leave it out)")
+            raise ValueError(say("claims.counts_only", kind=_kind(self.kind)))
         if self.per and self.measure in ("rate", "victims_rate"):
-            raise ValueError("per divides a count by its days or months; a rate per 100,000 "
-                             "is already annualised: use measure = \"count\" or \"victims\"")
+            raise ValueError(say("claims.per_with_rate"))
         return self
 
     @property
@@ -224,12 +210,11 @@ class ClaimsFile(BaseModel):
         seen: set[str] = set()
         for c in self.claim:
             if c.id in seen:
-                raise ValueError(f"claim id {c.id!r} is used twice: ids must be unique")
+                raise ValueError(say("claims.id_twice", id=c.id))
             seen.add(c.id)
             if c.baseline_year is not None and c.baseline_year >= self.statement.said_on.year:
-                raise ValueError(f"claim {c.id!r}: baseline_year {c.baseline_year} must be "
-                                 f"before the year the statement was made "
-                                 f"({self.statement.said_on.year})")
+                raise ValueError(say("claims.claim_baseline_before", id=c.id,
+                                     year=c.baseline_year, said=self.statement.said_on.year))
         return self
 
 
@@ -245,15 +230,47 @@ class Loaded:
 def _where(data: dict, loc: tuple) -> str:
     """'claim 'homicidios', field change_pct' from a pydantic error location."""
     if not loc:
-        return "the file"
+        return say("claims.the_file")
     if loc[0] == "claim" and len(loc) > 1 and isinstance(loc[1], int):
         claims = data.get("claim") or []
         claim = claims[loc[1]] if loc[1] < len(claims) else {}
         name = claim.get("id") if isinstance(claim, dict) else None
-        who = f"claim {name!r}" if name else f"claim #{loc[1] + 1}"
+        who = say("claims.claim_named", name=repr(name)) if name else \
+            say("claims.claim_number", n=loc[1] + 1)
         rest = ".".join(str(x) for x in loc[2:])
-        return f"{who}, field {rest}" if rest else who
-    return "field " + ".".join(str(x) for x in loc)
+        return say("claims.claim_field", who=who, field=rest) if rest else who
+    return say("claims.field", field=".".join(str(x) for x in loc))
+
+
+# pydantic's own messages by their type, in the reader's language (its English otherwise).
+_PYDANTIC = {"missing": "claims.pyd_missing", "extra_forbidden": "claims.pyd_extra",
+             "literal_error": "claims.pyd_literal", "int_parsing": "claims.pyd_int",
+             "int_type": "claims.pyd_int", "float_parsing": "claims.pyd_number",
+             "float_type": "claims.pyd_number", "string_type": "claims.pyd_text",
+             "date_from_datetime_parsing": "claims.toml_date", "date_parsing": "claims.toml_date",
+             "date_type": "claims.toml_date", "list_type": "claims.pyd_list",
+             "greater_than_equal": "claims.pyd_ge", "less_than_equal": "claims.pyd_le",
+             "string_too_short": "claims.pyd_empty", "bool_type": "claims.pyd_bool",
+             "bool_parsing": "claims.pyd_bool"}
+
+
+def _kind(kind: str) -> str:
+    """'de cambio' / 'change': a kind of claim in words."""
+    return say(f"claims.kind_{kind}")
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    key = _PYDANTIC.get(err["type"])
+    if key is None:
+        return err["msg"]
+    ctx = err.get("ctx") or {}
+    expected = str(ctx.get("expected", ""))
+    if language() == "es":
+        expected = expected.replace("' or '", "' o '")
+    return say(key, expected=expected, ge=ctx.get("ge", ""),
+               le=ctx.get("le", ""))
 
 
 def _as_written(text: str) -> dict[str, str]:
@@ -284,18 +301,17 @@ def load(path: Path, label: str | None = None) -> Loaded:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ClaimsFileError(f"{label}: no such file") from None
+        raise ClaimsFileError(say("claims.no_file", label=label)) from None
     except IsADirectoryError:
-        raise ClaimsFileError(f"{label}: is a directory, not a claims file") from None
+        raise ClaimsFileError(say("claims.directory", label=label)) from None
     except PermissionError:
-        raise ClaimsFileError(f"{label}: cannot be read (permission denied)") from None
+        raise ClaimsFileError(say("claims.permission", label=label)) from None
     except UnicodeDecodeError as e:
-        raise ClaimsFileError(f"{label}: is not UTF-8 text (byte {e.start}); save the claims "
-                              "file as UTF-8") from None
+        raise ClaimsFileError(say("claims.not_utf8", label=label, byte=e.start)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ClaimsFileError(f"{label}: is not valid TOML: {e}") from None
+        raise ClaimsFileError(say("claims.not_toml", label=label, why=e)) from None
     try:
         parsed = ClaimsFile.model_validate(data)
     except ValidationError as e:
@@ -304,10 +320,12 @@ def load(path: Path, label: str | None = None) -> Loaded:
             loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and
                                                       x.startswith(("function-", "literal["))))
             got = err.get("input")
-            shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-            msg = err["msg"].removeprefix("Value error, ")
+            shown = "" if isinstance(got, dict | list) or got is None else \
+                say("claims.got", got=repr(got))
+            msg = _message(err)
             lines.append(f"  - {_where(data, loc)}: {msg}{shown}")
-        raise ClaimsFileError(f"{label}: not a valid claims file:\n" + "\n".join(lines)) from None
+        raise ClaimsFileError(say("claims.invalid", label=label) + "\n"
+                              + "\n".join(lines)) from None
     return Loaded(path, label, parsed.statement, parsed.claim, _as_written(text))
 
 

@@ -377,10 +377,11 @@ def report_ranking(
     from seguridad import ranking, warehouse, windows
 
     if fmt not in ("table", "md", "csv", "json", "excel", "html"):
-        raise SeguridadError(f"unknown format {fmt!r}: use table, md, csv, json, excel or html")
+        raise SeguridadError(i18n.say("cli.unknown_format", fmt=fmt,
+                                      choices="table, md, csv, json, excel, html"))
     lang = _language(lang) or i18n.language()
     if fmt == "excel" and output is None:
-        raise SeguridadError("--format excel writes a file: give --output FILE.csv")
+        raise SeguridadError(i18n.say("cli.excel_needs_output"))
     con = warehouse.connect_read_only(config.settings())
     try:
         result = ranking.build(con, indicator, level,
@@ -420,14 +421,15 @@ def _described(output: Path, columns: list[str], rows: list[dict], sources: list
         if excel:
             output.parent.mkdir(parents=True, exist_ok=True)
             datapackage.write_excel_csv(output, columns, rows, lang)
-            typer.echo(f"written: {output}", err=True)
+            typer.echo(i18n.say("cli.written", output=output), err=True)
         resource = datapackage.resource(output, columns, rows, name=output.stem.lower(),
                                         excel=excel, lang=lang)
         path = datapackage.write_descriptor(output.parent, output.stem.lower(), [resource],
                                             sources)
     except OSError as e:
-        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
-    typer.echo(f"written: {path}", err=True)
+        raise SeguridadError(i18n.say("cli.cannot_write", output=output,
+                                         why=e.strerror or e)) from None
+    typer.echo(i18n.say("cli.written", output=path), err=True)
 
 
 @report_app.command("map")
@@ -448,7 +450,7 @@ def report_map(
     from seguridad import maps, ranking, warehouse, windows
 
     if output.suffix.lower() not in (".svg", ".png"):
-        raise SeguridadError(f"--output {output}: a map is written as .svg or .png")
+        raise SeguridadError(i18n.say("cli.map_suffix", output=output))
     lang = _language(lang) or i18n.language()
     con = warehouse.connect_read_only(config.settings())
     try:
@@ -460,8 +462,9 @@ def report_map(
     try:
         maps.write(result, output)
     except OSError as e:
-        raise SeguridadError(f"cannot write {output}: {e.strerror or e}") from None
-    typer.echo(f"written: {output}", err=True)
+        raise SeguridadError(i18n.say("cli.cannot_write", output=output,
+                                         why=e.strerror or e)) from None
+    typer.echo(i18n.say("cli.written", output=output), err=True)
 
 
 @app.command("check-claims")

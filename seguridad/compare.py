@@ -13,8 +13,9 @@ import duckdb
 
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused
+from seguridad.failure_text import warning_words
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t, warning_words
+from seguridad.i18n import language, say, t, vintage_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.windows import (
     Window,
@@ -187,9 +188,9 @@ def as_of_facts(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo
     return AS_OF
 
 
-def _span(months: list[date]) -> str:
+def _span(months: list[date], lang: str | None = None) -> str:
     if not months:
-        return "none"
+        return say("compare.none", lang)
     ranges, start, prev = [], months[0], months[0]
     for m in months[1:]:
         if m != add_months(prev, 1):
@@ -203,14 +204,19 @@ def _span(months: list[date]) -> str:
 def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, current: Window,
                   baseline: Window, series: str | None = None, allow_break: bool = False,
                   counts: str = "crimes", sex: str = "Total",
-                  age_group: str = "Total", facts: str = NEWEST) -> tuple[str, str]:
+                  age_group: str = "Total", facts: str = NEWEST,
+                  lang: str | None = None) -> tuple[str, str]:
     """(current series, baseline series): the requested series, or the newest methodology that
     publishes every month of both windows. Only with `allow_break` may the windows come from
-    two methodologies (the newest covering each), and the result is then flagged."""
+    two methodologies (the newest covering each), and the result is then flagged. A refusal
+    says the series and the windows in words, in `lang` (default: the command line's)."""
+    lang = lang or language()
     candidates = [s for (s,) in con.execute(
         "SELECT series FROM core.series ORDER BY rank DESC").fetchall()]
+    words = series_words(con, lang)
     if series is not None and series not in candidates:
-        raise ComparisonRefused(f"unknown series {series!r}; known: {', '.join(candidates)}")
+        raise ComparisonRefused(say("compare.unknown_series", lang, series=series, known="; ".join(
+            f"{s} ({words.get(s, s)})" for s in candidates)))
     coverage: dict[str, tuple[list[date], list[date], list[date]]] = {}
     for s in [series] if series else candidates:
         have = published_months(con, indicator, geo, s, counts, sex, age_group, facts)
@@ -218,35 +224,52 @@ def choose_series(con: duckdb.DuckDBPyConnection, indicator: str, geo: Geo, curr
                        [m for m in baseline.month_list() if m not in have])
         if not coverage[s][1] and not coverage[s][2]:
             return s, s
+    what = _what(con, indicator, counts, lang)
+    where = geo.place(lang)
+    windows = {"current": current.describe(lang), "baseline": baseline.describe(lang)}
     lines = []
     for s, (have, miss_cur, miss_base) in coverage.items():
         missing = sorted(miss_cur + miss_base)
-        lines.append(f"  {s}: publishes {have[0]:%Y-%m}..{have[-1]:%Y-%m}; not published: "
-                     f"{_span(missing)}" if have else
-                     f"  {s}: has no {indicator} {counts} data for {geo.name}")
+        lines.append("  " + (say("compare.series_publishes", lang, series=_cap(words.get(s, s)),
+                                 first=f"{have[0]:%Y-%m}", last=f"{have[-1]:%Y-%m}",
+                                 missing=_span(missing, lang)) if have else
+                             say("compare.series_has_none", lang, series=_cap(words.get(s, s)),
+                                 what=what, where=where)))
     detail = "\n".join(lines)
     if series:
-        raise ComparisonRefused(
-            f"series {series} does not publish every month of {current} and {baseline}; "
-            f"unpublished months are not zeros, so the totals would be wrong.\n{detail}")
+        raise ComparisonRefused(say("compare.series_misses", lang, series=words.get(series,
+                                                                                   series),
+                                    **windows) + "\n" + detail)
     cur_series = next((s for s, c in coverage.items() if not c[1]), None)
     base_series = next((s for s, c in coverage.items() if not c[2]), None)
     if allow_break and cur_series and base_series:
         return cur_series, base_series
     hint = ""
     if cur_series and base_series:
-        hint = (f"\nThe current window is published in {cur_series} and the baseline in "
-                f"{base_series}: add --allow-break to compare across the methodology break "
-                "anyway (every output is then flagged).")
+        hint = "\n" + say("compare.hint_allow_break", lang, current=words[cur_series],
+                          baseline=words[base_series])
     if not hint:
-        hint = _coverage_hint(coverage, indicator, geo, current, baseline)
-    raise ComparisonRefused(
-        f"no single series publishes every month of {current} and {baseline} for {indicator} "
-        f"in {geo.name}. Methodologies are never mixed in one comparison:\n{detail}{hint}")
+        hint = _coverage_hint(coverage, what, where, current, baseline, words, lang)
+    raise ComparisonRefused(say("compare.no_single_series", lang, what=what, where=where,
+                                **windows) + "\n" + detail + hint)
 
 
-def _coverage_hint(coverage: dict, indicator: str, geo: Geo, current: Window,
-                   baseline: Window) -> str:
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _what(con: duckdb.DuckDBPyConnection, indicator: str, counts: str, lang: str) -> str:
+    """'homicidio doloso (carpetas de investigación)': the indicator and what is counted."""
+    try:
+        label = indicator_label(con, indicator, lang)
+    except ComparisonRefused:
+        label = indicator
+    return say("compare.what", lang, label=label[:1].lower() + label[1:],
+               counts=t(counts, lang))
+
+
+def _coverage_hint(coverage: dict, what: str, where: str, current: Window,
+                   baseline: Window, words: dict, lang: str) -> str:
     """What to change so that one series covers both windows: months no series publishes
     need another file; otherwise move the windows inside the series that misses least."""
     published = {m for have, _, _ in coverage.values() for m in have}
@@ -254,22 +277,20 @@ def _coverage_hint(coverage: dict, indicator: str, geo: Geo, current: Window,
                if m not in published]
     hints = []
     if nowhere:
-        hints.append(f"No series in the warehouse publishes {_span(nowhere)} for {indicator} "
-                     f"in {geo.name}: load a cut that does (see `seguridad status`), or choose "
-                     "windows inside the months listed above.")
+        hints.append(say("compare.hint_nowhere", lang, months=_span(nowhere, lang), what=what,
+                         where=where))
     best, (have, miss_cur, miss_base) = min(
         ((s, c) for s, c in coverage.items() if c[0]),
         key=lambda sc: len(sc[1][1]) + len(sc[1][2]), default=(None, ([], [], [])))
+    named = _cap(words.get(best, best)) if best else ""
     if best and any(m > have[-1] for m in miss_cur):
-        hints.append(f"{best} publishes up to {have[-1]:%Y-%m}: end the current window there "
-                     f"or before (e.g. --end {have[-1]:%Y-%m} with a preset).")
+        hints.append(say("compare.hint_end", lang, series=named, last=f"{have[-1]:%Y-%m}"))
     if best and any(m < have[0] for m in miss_base):
-        hints.append(f"{best} begins in {have[0]:%Y-%m}: start the baseline there or later "
-                     "(with --preset since, a later --since).")
+        hints.append(say("compare.hint_begin", lang, series=named, first=f"{have[0]:%Y-%m}"))
     gaps = [m for m in miss_cur + miss_base if have and have[0] <= m <= have[-1]]
     if best and gaps:
-        hints.append(f"{best} has not published {_span(sorted(gaps))}: unpublished months "
-                     "are not zeros.")
+        hints.append(say("compare.hint_gaps", lang, series=named,
+                         months=_span(sorted(gaps), lang)))
     return "".join(f"\n{h}" for h in hints)
 
 
@@ -296,44 +317,49 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
             low_count: int | None = None, as_of: date | None = None,
             per: str | None = None) -> Comparison:
     if measure not in MEASURES:
-        raise ComparisonRefused(f"unknown measure {measure!r}: use {', '.join(MEASURES)}")
+        raise ComparisonRefused(say("compare.unknown_measure", lang, measure=measure,
+                                    known=", ".join(MEASURES)))
     counts, per_100k = MEASURES[measure]
     if low_count is None:
         low_count = low_count_threshold(con)
     if counts == "crimes" and (sex, age_group) != ("Total", "Total"):
-        raise ComparisonRefused("--sex and --age-group apply to victims: use --measure victims "
-                                "or victims_rate")
+        raise ComparisonRefused(say("compare.sex_needs_victims", lang))
     for option, column, value in (("--sex", "sex", sex), ("--age-group", "age_group", age_group)):
         if value == "Total":
             continue
         known = [v for (v,) in con.execute(
             f"SELECT DISTINCT {column} FROM marts.victims_monthly ORDER BY 1").fetchall()]
         if value not in known:
-            raise ComparisonRefused(f"unknown {option} {value!r}; the victims files have: "
-                                    + ", ".join(repr(v) for v in known))
+            raise ComparisonRefused(say("compare.unknown_victims_value", lang, option=option,
+                                        value=value, known=", ".join(repr(v) for v in known)))
     label = indicator_label(con, indicator, lang)
     geo = geo if isinstance(geo, Geo) else resolve_geo(con, geo)
     geo = geo_in_language(con, geo, lang)
     if by not in (None, "state", "member"):
-        raise ComparisonRefused(f"unknown breakdown {by!r}: use --by state or --by member")
+        raise ComparisonRefused(say("compare.unknown_by", lang, by=by))
     if by and geo.level not in ("national", "group"):
-        raise ComparisonRefused(f"--by breaks a total down into its states: use it with "
-                                f"national or a group, not a {geo.level}")
+        raise ComparisonRefused(say("compare.by_needs_total", lang,
+                                    level=t(f"level_{geo.level}", lang)))
     if per not in (None, "day", "month"):
-        raise ComparisonRefused(f"unknown --per {per!r}: use day or month")
+        raise ComparisonRefused(say("compare.unknown_per", lang, per=per))
     if per and per_100k:
-        raise ComparisonRefused("--per divides a count by its days or months; a rate per "
-                                "100,000 is already annualised: use --measure count or victims")
+        raise ComparisonRefused(say("compare.per_with_rate", lang))
     if current.months != baseline.months and not per:
-        raise ComparisonRefused(
-            f"the windows have different lengths ({current} is {current.months} months, "
-            f"{baseline} is {baseline.months}): totals over unequal periods are not comparable. "
-            "Use windows of the same number of months, or compare them --per day (or month).")
+        raise ComparisonRefused(say(
+            "compare.unequal_windows", lang, current=current.describe(lang),
+            current_months=current.months, baseline=baseline.describe(lang),
+            baseline_months=baseline.months))
     facts = NEWEST
     if as_of is not None:
         facts = as_of_facts(con, as_of, indicator, geo, counts, sex, age_group)
-    cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
-                                            allow_break, counts, sex, age_group, facts)
+    try:
+        cur_series, base_series = choose_series(con, indicator, geo, current, baseline, series,
+                                                allow_break, counts, sex, age_group, facts,
+                                                lang)
+    except ComparisonRefused:
+        if as_of is not None:
+            as_of_refusal(con, as_of, indicator, geo, counts, current, baseline, lang)
+        raise
     vintage = population_vintage or default_vintage(con)
     rows = fetch_dicts(
         con, "SELECT c.*, g.short_name, m.code IS NOT NULL AS is_member "
@@ -356,10 +382,10 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
     (r,) = [row for row in rows if row["geo_level"] == geo.level and row["geo_code"] == geo.code]
     if per_100k:
         if r["current_rate"] is None or r["baseline_rate"] is None:
-            raise ComparisonRefused(
-                f"no {vintage} population for every month of both windows in {geo.name}"
-                + (" (population is not split by age band)" if age_group != "Total" else "")
-                + "; rates cannot be computed (try --population-vintage, or a count)")
+            raise ComparisonRefused(say(
+                "compare.no_population", lang, vintage=vintage_words(vintage, lang),
+                where=geo.place(lang),
+                ages=say("compare.no_population_by_age", lang) if age_group != "Total" else ""))
         cur_v, base_v = r["current_rate"], r["baseline_rate"]
         abs_change, pct = r["rate_abs_change"], r["rate_pct_change"]
     elif per:
@@ -426,6 +452,27 @@ def compare(con: duckdb.DuckDBPyConnection, *, indicator: str, geo: str | Geo,
         notes=notes, lang=lang, low_count=low_count,
         by=by, members=members, as_of=as_of, facts=facts, per=per,
         current_days=r["current_days"], baseline_days=r["baseline_days"], series_words=words)
+
+
+def as_of_refusal(con: duckdb.DuckDBPyConnection, as_of: date, indicator: str, geo: Geo,
+                  counts: str, current: Window, baseline: Window, lang: str) -> None:
+    """With --as-of, why the cuts published by that day do not give both windows, as
+    check-claims says it: the cut of the day is not loaded (and which to load), or the
+    months were not yet published that day. Raises ComparisonRefused; returns when neither
+    (the plain refusal then says which series publish what)."""
+    from seguridad.claim_facts import is_municipal_group, missing_cuts
+
+    municipal = geo.level == "municipality" or is_municipal_group(con, geo)
+    dataset = f"{'victims' if counts == 'victims' else 'crime'}_" \
+              f"{'municipal' if municipal else 'state'}"
+    missing = missing_cuts(con, as_of, [dataset], lang)
+    if dataset in missing:
+        raise ComparisonRefused(missing[dataset])
+    later = [w for w in (current, baseline) if fetch_one(
+        con, "SELECT core.publication_date(?, ?) > ?", [dataset, w.end, as_of])[0]]
+    if later:
+        raise ComparisonRefused(say("compare.as_of_not_yet", lang, date=f"{as_of:%Y-%m-%d}",
+                                    window=later[0].describe(lang)))
 
 
 def geo_in_language(con: duckdb.DuckDBPyConnection, geo: Geo, lang: str) -> Geo:
@@ -513,8 +560,9 @@ def default_end(con: duckdb.DuckDBPyConnection, indicator: str, geo: str | Geo,
         current, baseline = preset_windows(preset, last, since)
         if all(m in have for m in current.month_list() + baseline.month_list()):
             return last
-        tried.append(f"{series} (last published {last:%Y-%m})")
-    raise ComparisonRefused(
-        f"no series publishes both windows of --preset {preset} for {indicator} in {geo.name}"
-        + (f"; tried {', '.join(tried)}" if tried else "") + ". Give --end YYYY-MM, or "
-        "--current and --baseline.")
+        tried.append(say("compare.tried_one", series=series_words(con, language()).get(
+            series, series), last=f"{last:%Y-%m}"))
+    raise ComparisonRefused(say(
+        "compare.no_preset_end", preset=preset, what=_what(con, indicator, counts, language()),
+        where=geo.place(language()),
+        tried=say("compare.tried", tried="; ".join(tried)) if tried else ""))

@@ -30,6 +30,7 @@ from schemas.reference import normalize_name
 from seguridad import drafting_forms as forms
 from seguridad.claims import Claim, ClaimsFile, Statement
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 
 ALIASES = "claim_aliases"
 
@@ -844,8 +845,7 @@ def draft(text: str, said_on: date, baseline_year: int, lang: str | None = None,
     """Read a speech into a draft claims file (render() writes it as TOML)."""
     notes, sentences = split_text(text)
     if not sentences:
-        raise DraftError(f"{source or 'the speech'}: no text to draft from (empty, or only "
-                         "'#' lines)")
+        raise DraftError(say("draft.no_text", source=source or say("draft.the_speech")))
     lang = lang or detect_lang(sentences)
     statement = {"title": title or f"Statement of {said_on.isoformat()}"
                  + (f" ({PurePath(source).name})" if source else ""),
@@ -948,17 +948,16 @@ def decode_speech(data: bytes, label: str, encoding: str = "utf-8") -> str:
         return data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in
                            ("utf-8", "utf8") else encoding)
     except LookupError:
-        raise DraftError(f"unknown encoding {encoding!r}: use e.g. utf-8, cp1252 or "
-                         "latin-1") from None
+        raise DraftError(say("draft.unknown_encoding", encoding=encoding)) from None
     except UnicodeDecodeError as e:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            hint = "it looks like UTF-16: run again with --encoding utf-16"
+            hint = say("draft.utf16")
         else:
             try:
                 data.decode("cp1252")
-                hint = ("it reads as Windows-1252 (Latin-1), as Word saves it: run again "
-                        "with --encoding cp1252, or save it as UTF-8")
+                hint = say("draft.cp1252")
             except UnicodeDecodeError:
-                hint = "save it as UTF-8 text"
+                hint = say("draft.save_utf8")
         name = "UTF-8" if encoding.lower() in ("utf-8", "utf8") else encoding
-        raise DraftError(f"{label}: is not {name} text (byte {e.start:,}); {hint}") from None
+        raise DraftError(say("draft.not_text", label=label, name=name, byte=f"{e.start:,}",
+                             hint=hint)) from None

@@ -40,7 +40,7 @@ from seguridad.compare import indicator_label
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import ComparisonRefused, SeguridadError
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t
+from seguridad.i18n import say, t
 from seguridad.provenance import sources
 from seguridad.verdicts import VERDICTS  # noqa: F401 (re-exported)
 
@@ -458,9 +458,9 @@ def _why_not_checkable(con, claim: Claim, geo: Geo, windows_spec, lang: str) -> 
         # the two catalogues on either side of the break: the newest that has the baseline,
         # the oldest that has the current window
         comp, note = _comparability(con, claim.indicators or [], base_series[-1],
-                                    cur_series[0])
-        return t("nc_break", lang, what=what, geo=geo.name, spans=spans, comparability=comp,
-                 note=note)
+                                    cur_series[0], lang)
+        return t("nc_break", lang, what=what, geo=geo.name, spans=spans,
+                 comparability=t(comp, lang), note=note)
     return t("nc_months", lang, what=what, geo=geo.name, spans=spans, first=f"{first:%Y-%m}",
              last=f"{last:%Y-%m}")
 
@@ -511,7 +511,8 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
                     [(y, by_stage[stage][y][0]) for y in run]))
     check.candidates = defs
     if not defs:
-        check.reason = t("nc_no_years", lang, years=claim.years, program=repr(claim.program))
+        check.reason = t("nc_no_years", lang, years=_years_words(claim.years, lang),
+                         program=claim.program)
         return check
     matches = [d for d in defs if d.reproduces]
     check.verdict = "reproduced" if matches else "not_reproduced"
@@ -533,7 +534,7 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
             check.caveats.append({
                 "kind": "other_stage", "stage": stage, "amount_pesos": float(s.amount_pesos),
                 "text": t("cv_other_stage", lang, stage=_stage_word(stage, lang),
-                          years=f"{best.years[0]}-{best.years[1]}",
+                          years=_years_words(best.years, lang),
                           amount=f"{float(s.amount_pesos) / 1e6:,.1f} "
                                  f"{t('million_pesos', lang)}",
                           diff=f"{diff:+.1f}%", best=_stage_word(best.stage, lang))})
@@ -545,6 +546,12 @@ def check_spending(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
             stage=_stage_word(best.stage, lang))})
     check.sources = sources(con, sorted({s for d in defs for s in d.files}))
     return check
+
+
+def _years_words(years, lang: str) -> str:
+    from seguridad.i18n import years_words
+
+    return years_words(tuple(years), lang)
 
 
 def _decimals_of_millions(unit: Decimal) -> int:
@@ -568,31 +575,31 @@ def validate_against_warehouse(con: duckdb.DuckDBPyConnection, loaded: Loaded) -
     series = [s for (s,) in con.execute("SELECT series FROM core.series ORDER BY 1").fetchall()]
     problems = []
     for c in loaded.claims:
-        where = f"claim {c.id!r}"
+        where = say("claims.claim_named", name=repr(c.id))
         if c.kind != "spending":
             unknown = [i for i in c.indicators if i not in indicators]
             if unknown:
                 from seguridad.usage import nearest
 
                 guesses = [g for g in (nearest(u, indicators) for u in unknown) if g]
-                problems.append(f"{where}, field indicators: unknown indicator(s) "
-                                f"{', '.join(map(repr, unknown))}"
-                                + (f" (did you mean {', '.join(guesses)}?)" if guesses else "")
-                                + f"; known: {', '.join(indicators)}")
+                problems.append(say("claims.unknown_indicators", where=where,
+                                    unknown=", ".join(map(repr, unknown)),
+                                    guess=say("claims.did_you_mean", guesses=", ".join(guesses))
+                                    if guesses else "", known=", ".join(indicators)))
             if c.series and c.series not in series:
-                problems.append(f"{where}, field series: unknown series {c.series!r}; known: "
-                                f"{', '.join(series)}")
+                problems.append(say("claims.unknown_series", where=where, series=c.series,
+                                    known=", ".join(series)))
             try:
                 resolve_geo(con, c.geo)
             except ComparisonRefused as e:
-                problems.append(f"{where}, field geo: {e}")
+                problems.append(say("claims.claim_field", who=where, field="geo") + f": {e}")
         elif c.kind == "spending":
             known = _known_programs(con)
             if known and c.program not in known:
-                problems.append(f"{where}, field program: unknown program {c.program!r}; "
-                                f"known: {', '.join(sorted(known))}")
+                problems.append(say("claims.unknown_program", where=where, program=c.program,
+                                    known=", ".join(sorted(known))))
     if problems:
-        raise ClaimsFileError(f"{loaded.label}: not a valid claims file:\n"
+        raise ClaimsFileError(say("claims.invalid", label=loaded.label) + "\n"
                               + "\n".join(f"  - {p}" for p in problems))
 
 

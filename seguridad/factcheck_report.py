@@ -19,7 +19,7 @@ from seguridad.factcheck import (
     FactCheck,
     SpendingDefinition,
 )
-from seguridad.i18n import t
+from seguridad.i18n import t, vintage_words, years_words  # noqa: F401 (re-exported)
 from seguridad.report import source_line
 from seguridad.verdicts import VERDICTS
 from seguridad.windows import Window
@@ -188,7 +188,7 @@ def render_json(fc: FactCheck) -> str:
 def _unit_words(d, lang: str) -> str:
     measure = t(f"measure_{d.measure}", lang)
     if getattr(d, "population_vintage", None):
-        measure += f" ({d.population_vintage})"
+        measure += f" ({vintage_words(d.population_vintage, lang)})"
     if d.per and not d.is_rate:
         measure += f", {t('per_' + d.per, lang)}"
     return measure
@@ -198,7 +198,7 @@ def describe(check: ClaimCheck, d, lang: str) -> str:
     """The definition in words: 'year to date: January-October 2015 against January-October
     2012, investigation files, the old methodology (CIEISP), December 2017 cut'."""
     if isinstance(d, SpendingDefinition):
-        return (f"{t('stage_' + d.stage, lang)} {d.years[0]}-{d.years[1]}: "
+        return (f"{t('stage_' + d.stage, lang)} {years_words(d.years, lang)}: "
                 f"{_money(d.amount_pesos, lang)}")
     series = check.series_names.get(d.series, d.series)
     cut = cut_words(d.cut, lang)
@@ -208,6 +208,11 @@ def describe(check: ClaimCheck, d, lang: str) -> str:
         series = f"{check.series_names.get(d.baseline_series, d.baseline_series)} → {series}"
     return (f"{t('fam_' + d.family, lang)}: {d.current.describe(lang)} {t('against', lang)} "
             f"{d.baseline.describe(lang)}, {_unit_words(d, lang)}, {series}, {cut}")
+
+
+def claim_name(n: int, lang: str) -> str:
+    """How a claim is named on a page: 'Afirmación 1' (its id is for scripts and anchors)."""
+    return f"{t('fc_claim', lang)} {n}"
 
 
 def _figure(check: ClaimCheck, d) -> str:
@@ -319,14 +324,14 @@ def render_md(fc: FactCheck) -> str:
              f"| {t('fc_claim', lang)} | {t('fc_said', lang)} | {t('fc_verdict', lang)} | "
              f"{t('fc_best', lang)} | {t('fc_range', lang)} |",
              "|---|---:|---|---:|---|"]
-    for c in fc.checks:
+    for n, c in enumerate(fc.checks, start=1):
         best = _best_figure(c, lang)
         rng = c.range
         span = (f"{_pct(rng['min'])} … {_pct(rng['max'])} ({rng['candidates']})"
                 if c.claim.kind == "change" and rng["min"] is not None else
                 (f"{_money(rng['min'], lang)} … {_money(rng['max'], lang)}"
                  if c.claim.kind == "spending" and rng["min"] is not None else ""))
-        lines.append(f"| {c.claim.id} | {said_text(c, lang)} | "
+        lines.append(f"| {n} | {said_text(c, lang)} | "
                      f"{t('verdict_' + c.verdict, lang)} | {best} | {span} |")
     for n, c in enumerate(fc.checks, start=1):
         lines += ["", f"## {n}. «{c.claim.text}»", "", f"**{verdict_sentence(c, lang)}**", ""]
@@ -391,15 +396,15 @@ def _detail_md(c: ClaimCheck, lang: str) -> list[str]:
     for item, subs in _details(c, lang):
         out.append(f"- {item}")
         out += [f"  - {s}" for s in subs]
-    return out + [f"- {source_line(s)}" for s in c.sources]
+    return out + [f"- {source_line(s, lang=lang)}" for s in c.sources]
 
 
 def render_table(fc: FactCheck) -> str:
     lang = fc.lang
     st = fc.loaded.statement
     lines = [f"{st.title} — {who_and_when(st)}", ""]
-    for c in fc.checks:
-        lines.append(f"[{c.verdict}] {c.claim.id}: «{c.claim.text}»")
+    for n, c in enumerate(fc.checks, start=1):
+        lines.append(f"{claim_name(n, lang)}: «{c.claim.text}»")
         lines.append(f"  {verdict_sentence(c, lang)}")
         rng = c.range
         if c.claim.kind == "change" and rng["min"] is not None:
@@ -409,7 +414,7 @@ def render_table(fc: FactCheck) -> str:
                                   matches=len(c.matches), agreeing=j.agreeing if j else 0,
                                   plausible=j.plausible if j else 0))
         lines += [f"  - {_cap(cv['text'])}" for cv in c.caveats]
-        lines += [f"  {source_line(s)}" for s in c.sources]
+        lines += [f"  {source_line(s, lang=lang)}" for s in c.sources]
         lines.append("")
     return "\n".join(lines)
 
@@ -465,7 +470,7 @@ def sensitivity_chart(c: ClaimCheck, lang: str, width: int = 860) -> str:
                 continue
             color = "#1a7f37" if d.reproduces else "#57606a"
             fill = color if not d.is_rate else "white"
-            title = f"{d.pct_change:+.2f}% {d.current}/{d.baseline} {d.measure}"
+            title = f"{d.pct_change:+.2f}%: {describe(c, d, lang)}"
             parts.append(f"<circle cx='{x(d.pct_change):.1f}' cy='{yy:.1f}' r='4.5' "
                          f"fill='{fill}' stroke='{color}' stroke-width='1.5'>"
                          f"<title>{_e(title)}</title></circle>")
@@ -497,14 +502,15 @@ def render_html(fc: FactCheck) -> str:
             + "".join(f"<th class=name>{_e(t(h, lang))}</th>" for h in (
                 "fc_claim", "fc_said", "fc_verdict", "fc_best"))
             + "</tr></thead><tbody>"]
-    for c in fc.checks:
-        body.append(f"<tr><td class=name><a href='#{_e(c.claim.id)}'>{_e(c.claim.id)}</a></td>"
+    for n, c in enumerate(fc.checks, start=1):
+        body.append(f"<tr><td class=name><a href='#{_e(c.claim.id)}'>"
+                    f"{_e(claim_name(n, lang))}</a></td>"
                     f"<td>{_e(said_text(c, lang))}</td>"
                     f"<td class=name>{badge(c.verdict, lang)}</td>"
                     f"<td>{_e(_best_figure(c, lang))}</td></tr>")
     body.append("</tbody></table>")
-    for c in fc.checks:
-        body.append(f"<h2 id='{_e(c.claim.id)}'>«{_e(c.claim.text)}»</h2>")
+    for n, c in enumerate(fc.checks, start=1):
+        body.append(f"<h2 id='{_e(c.claim.id)}'>{n}. «{_e(c.claim.text)}»</h2>")
         body.append(f"<p>{badge(c.verdict, lang)} {_e(verdict_sentence(c, lang))}</p>")
         if c.claim.kind == "change" and c.candidates:
             body.append(f"<p class='note'>{_e(t('fc_dots', lang, n=c.range['candidates']))}"
@@ -518,7 +524,7 @@ def render_html(fc: FactCheck) -> str:
                 for item, subs in items) + "</ul>")
         if c.sources:
             body.append("<ul class='prov'>" + "".join(
-                f"<li>{_e(source_line(s))}</li>" for s in c.sources) + "</ul>")
+                f"<li>{_e(source_line(s, lang=lang))}</li>" for s in c.sources) + "</ul>")
     generated = t("generated", lang, version=__version__, date=date.today())
     body.append(f"<p class='prov'>{_e(generated)}</p>")
     return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"

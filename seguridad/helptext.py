@@ -37,8 +37,23 @@ def _walk(command, path: str, name: str) -> None:
         if text:
             param.help = text
     _help_option(command, name)
+    _usage_prefix(command)
     for sub_name, sub in getattr(command, "commands", {}).items():
         _walk(sub, sub_name if path == "root" else f"{path} {sub_name}", sub_name)
+
+
+def _usage_prefix(command) -> None:
+    """'Uso: seguridad report compare [OPCIONES]' where click writes 'Usage: '."""
+    prefix = say("help.usage", "es")
+    command.options_metavar = say("help.options_metavar", "es")
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = say("help.subcommand_metavar", "es")
+
+    def format_usage(ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(command.collect_usage_pieces(ctx)),
+                              prefix=prefix)
+
+    command.format_usage = format_usage
 
 
 def _help_option(command, name: str) -> None:

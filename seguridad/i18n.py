@@ -351,9 +351,8 @@ TEXT |= {
                            "raw/README.md), ingested with `seguridad ingest`{known}"},
     "nc_known_programs": {"es": "; programas con presupuesto: {programs}",
                           "en": "; programs with a budget: {programs}"},
-    "nc_no_years": {"es": "ninguna serie de años fiscales {years} tiene presupuesto de "
-                          "{program}",
-                    "en": "no run of fiscal years {years} has a budget for {program}"},
+    "nc_no_years": {"es": "el almacén no tiene presupuesto de {program} {years}",
+                    "en": "the warehouse has no budget of {program} {years}"},
     "record_said": {"es": "{extreme} desde {since}", "en": "the {extreme} since {since}"},
     # the reports' words
     "fc_title": {"es": "Verificación", "en": "Fact check"},
@@ -597,6 +596,20 @@ TEXT.update({
 })
 
 
+# --- issue 23c: what remained English (check-claims, compare's refusals) -------------------
+TEXT.update({
+    "fiscal_year_one": {"es": "en {year}", "en": "in {year}"},
+    "fiscal_years_run": {"es": "de {first} a {last}", "en": "{first}-{last}"},
+})
+
+
+def years_words(years: tuple[int, int], lang: str) -> str:
+    """Fiscal years in words: 'en 2013' for one, 'de 2013 a 2015' for a run."""
+    first, last = years[0], years[1]
+    if first == last:
+        return t("fiscal_year_one", lang, year=first)
+    return t("fiscal_years_run", lang, first=first, last=last)
+
 # The warnings the checks of a file record (schemas/, warehouse/sql/checks/), as the reports
 # say them; a warning not listed here is shown as recorded.
 WARNING_WORDS = {
@@ -614,6 +627,7 @@ WARNING_WORDS = {
 
 
 def warning_words(text: str, lang: str) -> str:
+    """The rules above in Spanish (seguridad.failure_text.warning_words says every rule)."""
     return WARNING_WORDS.get(text, text) if lang == "es" else text
 
 

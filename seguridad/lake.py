@@ -28,6 +28,7 @@ import duckdb
 
 from seguridad.db import fetch_dicts, fetch_one
 from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 
 # What a lake holds by default: every marts table, and the core facts with their history.
 CORE_TABLES = (
@@ -74,8 +75,7 @@ def export(con: duckdb.DuckDBPyConnection, lake: Path, tables: list[str] | None 
     wanted = tables or default_tables(con)
     unknown = [t for t in wanted if t not in known]
     if unknown:
-        raise SeguridadError(f"export: no such table in the warehouse: {', '.join(unknown)} "
-                             "(give schema.table, e.g. marts.indicator_monthly)")
+        raise SeguridadError(say("lake.no_table", tables=", ".join(unknown)))
     meta = dict(con.execute("SELECT key, value FROM ops.meta").fetchall())
     build = meta.get("built_at", "unknown")
     stamp = datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
@@ -83,8 +83,7 @@ def export(con: duckdb.DuckDBPyConnection, lake: Path, tables: list[str] | None 
     try:
         (lake / "publications").mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise SeguridadError(f"export: cannot write the lake folder {lake} "
-                             f"({e.strerror or e})") from None
+        raise SeguridadError(say("lake.cannot_write", lake=lake, why=e.strerror or e)) from None
     staging = lake / "publications" / f".{name}.partial"
     final = lake / "publications" / name
     staging.mkdir()
@@ -179,8 +178,7 @@ def _point_current(lake: Path, publication: Path) -> None:
     link.symlink_to(Path("publications") / publication.name)
     current = lake / "current"
     if current.exists() and not current.is_symlink():
-        raise SeguridadError(f"export: {current} is not the lake's link to its current "
-                             "publication; move it away first")
+        raise SeguridadError(say("lake.not_link", current=current))
     os.replace(link, current)
 
 

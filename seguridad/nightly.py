@@ -395,11 +395,14 @@ def claims_markdown(entries: list[dict], lang: str) -> list[str]:
         st = e["factcheck"].loaded.statement
         lines.append(f"- **{st.title}** ({who_and_when(st)}): "
                      f"`claims/{e['name']}.md`")
+        texts = {}
         for c in e["factcheck"].checks:
-            lines.append(f"  - {c.claim.id} ({said_text(c, lang)}): "
+            texts[c.claim.id] = f"«{c.claim.text}»"
+            lines.append(f"  - «{c.claim.text}» ({said_text(c, lang)}): "
                          f"{VERDICT_WORDS[c.verdict]['es' if es else 'en']}")
         for ch in e["changes"]:
-            lines.append(f"  - **{'Cambió' if es else 'Changed'}**: {ch['id']} "
+            lines.append(f"  - **{'Cambió' if es else 'Changed'}**: "
+                         f"{texts.get(ch['id'], ch['id'])} "
                          f"{_verdict(ch['before'], lang)} → {_verdict(ch['after'], lang)} "
                          f"({'desde' if es else 'since'} {ch['since']})")
     return lines

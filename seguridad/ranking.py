@@ -24,7 +24,7 @@ from seguridad.compare import (
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
 from seguridad.geography import Geo, resolve_geo
-from seguridad.i18n import t, vintage_words
+from seguridad.i18n import language, say, t, vintage_words
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import source_line
 from seguridad.windows import Window, add_months
@@ -61,7 +61,8 @@ class Ranking:
 
 
 def default_window(con: duckdb.DuckDBPyConnection, indicator: str, level: str,
-                   months: int = 12, series: str | None = None) -> tuple[str, Window]:
+                   months: int = 12, series: str | None = None,
+                   lang: str | None = None) -> tuple[str, Window]:
     """The newest series that publishes `months` whole months at this level, and its last
     `months` months."""
     rows = con.execute("""
@@ -75,9 +76,22 @@ def default_window(con: duckdb.DuckDBPyConnection, indicator: str, level: str,
         window = Window(add_months(last, -(months - 1)), last)
         if set(window.month_list()) <= set(published):
             return name, window
-    raise ComparisonRefused(
-        f"no series publishes {months} whole months of {indicator} by {level}"
-        + (f" in {series}" if series else "") + ": give --current YYYY-MM:YYYY-MM")
+    raise ComparisonRefused(say(
+        "ranking.no_whole_months", lang, months=months, what=_label(con, indicator, lang),
+        level=t("level_states" if level == "state" else "level_municipalities", lang),
+        series=say("ranking.in_series", lang, series=_series(con, series, lang))
+        if series else ""))
+
+
+def _label(con: duckdb.DuckDBPyConnection, indicator: str, lang: str | None) -> str:
+    label = indicator_label(con, indicator, lang or language())
+    return label[:1].lower() + label[1:]
+
+
+def _series(con: duckdb.DuckDBPyConnection, series: str, lang: str | None) -> str:
+    from seguridad.compare import series_words
+
+    return series_words(con, lang or language()).get(series, series)
 
 
 def build(con: duckdb.DuckDBPyConnection, indicator: str, level: str = "state",
@@ -85,21 +99,23 @@ def build(con: duckdb.DuckDBPyConnection, indicator: str, level: str = "state",
           low_count: int | None = None, lang: str = "es", within: str | None = None,
           suppress_low: bool = False, vintage: str | None = None) -> Ranking:
     if level not in LEVELS:
-        raise ComparisonRefused(f"unknown --level {level!r}: use state or municipality")
+        raise ComparisonRefused(say("ranking.unknown_level", lang, level=level))
     label = indicator_label(con, indicator, lang)
     state = resolve_geo(con, within) if within else None
     if state is not None and (level != "municipality" or state.level != "state"):
-        raise ComparisonRefused("--within takes a state, with --level municipality")
+        raise ComparisonRefused(say("ranking.within_state", lang))
     if window is None:
-        series, window = default_window(con, indicator, level, series=series)
+        series, window = default_window(con, indicator, level, series=series, lang=lang)
     elif series is None:
         candidates = [s for (s,) in con.execute(
             "SELECT series FROM core.series ORDER BY rank DESC").fetchall()]
         series = next((s for s in candidates if _publishes(con, indicator, level, s, window)),
                       None)
         if series is None:
-            raise ComparisonRefused(f"no series publishes every month of {window} for "
-                                    f"{indicator} by {level}")
+            raise ComparisonRefused(say(
+                "ranking.no_series", lang, window=window.describe(lang),
+                what=_label(con, indicator, lang),
+                level=t("level_states" if level == "state" else "level_municipalities", lang)))
     low_count = low_count_threshold(con) if low_count is None else low_count
     vintage = vintage or default_vintage(con)
     found = fetch_dicts(con, """
@@ -112,8 +128,11 @@ def build(con: duckdb.DuckDBPyConnection, indicator: str, level: str = "state",
                         [indicator, series, window.start, window.end, vintage, level,
                          state.code if state else None, state.code if state else None])
     if not found:
-        raise ComparisonRefused(f"no {level} publishes every month of {window} for "
-                                f"{indicator} in {series}")
+        raise ComparisonRefused(say(
+            "ranking.no_place", lang, window=window.describe(lang),
+            what=_label(con, indicator, lang),
+            level=t("level_states" if level == "state" else "level_municipalities", lang),
+            series=_series(con, series, lang)))
     ranked, apart = [], []
     for r in found:
         r["low_count"] = r["count"] < low_count

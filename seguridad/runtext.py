@@ -10,6 +10,7 @@ import functools
 from datetime import date
 
 from schemas.names import REFERENCE_DIR, formats
+from seguridad.failure_text import failure_words, warning_words
 from seguridad.i18n import has, language, say
 from seguridad.outcomes import FileOutcome
 
@@ -70,7 +71,8 @@ def outcome_line(o: FileOutcome) -> tuple[str, bool]:
                    what="; ".join(parts))
         if f.get("warnings"):
             text += "; " + say("run.warnings", n=f["warnings"], count=f"{f['warnings']:,}",
-                               kinds="; ".join(f.get("warning_kinds") or []))
+                               kinds="; ".join(warning_words(k, language())
+                                              for k in f.get("warning_kinds") or []))
         return text, False
     if o.status == "unchanged":
         if f.get("archive"):
@@ -81,7 +83,8 @@ def outcome_line(o: FileOutcome) -> tuple[str, bool]:
         return say("run.unchanged", label=o.label, same=same,
                    state=", ".join(x for x in state if x)), False
     if o.status == "skipped":
-        return say("run.skipped", label=o.label, reason=f.get("reason") or o.message), True
+        return say("run.skipped", label=o.label,
+                   reason=failure_words(f.get("reason") or o.message)), True
     if o.status == "unpacked":
         left = f.get("left_packed") or []
         text = say("run.unpacked", label=o.label, n=f.get("members", 0),
@@ -95,17 +98,18 @@ def outcome_line(o: FileOutcome) -> tuple[str, bool]:
 def rejected_text(o: FileOutcome, examples: int = 3, kinds: int = 6) -> str:
     """A rejection: the file, the reason and a few examples of each kind of failure, rarest
     first (as errors.FileRejected.summary orders them). The reasons and the failures are the
-    checks' own words (issue 22 rewords them); the framing is the reader's language."""
+    checks' own words, said in the reader's language (seguridad/failure_text.py)."""
     r = o.rejection
     if r is None:
-        return say("run.rejected", label=o.label, reason=o.facts.get("reason") or o.message)
-    lines = [say("run.rejected", label=o.label, reason=r.reason)]
+        return say("run.rejected", label=o.label,
+                   reason=failure_words(o.facts.get("reason") or _reason(o)))
+    lines = [say("run.rejected", label=o.label, reason=failure_words(r.reason))]
     groups: dict[str, list] = {}
     for failure in r.failures:
         groups.setdefault(failure.check, []).append(failure)
     ordered = sorted(groups.values(), key=len)
     for group in ordered[:kinds]:
-        lines += [f"  - {failure.message}" for failure in group[:examples]]
+        lines += [f"  - {failure_words(failure.message)}" for failure in group[:examples]]
         if len(group) > examples:
             more = len(group) - examples
             lines.append("    " + say("run.more_like_this", n=more, count=f"{more:,}"))
@@ -118,9 +122,15 @@ def rejected_text(o: FileOutcome, examples: int = 3, kinds: int = 6) -> str:
     return "\n".join(lines)
 
 
+def _reason(o: FileOutcome) -> str:
+    """A rejection's message without its 'label: rejected: ' (the line names the file)."""
+    prefix = f"{o.label}: rejected: "
+    return o.message[len(prefix):] if o.message.startswith(prefix) else o.message
+
+
 def download_line(d: dict) -> tuple[str, bool]:
     status = d["status"]
-    detail = d["file_name"] or d["message"] or (
+    detail = d["file_name"] or failure_words(d["message"]) or (
         say("run.not_modified") if status == "not_modified" else "")
     word = say(f"download.{status}") if has(f"download.{status}") else status
     return f"{word:<14} {d['source']}: {detail}", status in ("failed", "refused")

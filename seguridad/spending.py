@@ -15,7 +15,8 @@ import duckdb
 
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
-from seguridad.i18n import t, warning_words
+from seguridad.failure_text import warning_words
+from seguridad.i18n import say, t
 from seguridad.provenance import default_vintage, population_files, sources
 from seguridad.report import source_line
 from seguridad.windows import Window
@@ -71,10 +72,9 @@ def parse_years(text: str) -> tuple[int, int]:
     try:
         first, last = int(parts[0]), int(parts[-1])
     except ValueError:
-        raise ComparisonRefused(f"--years {text!r}: expected YYYY:YYYY, e.g. 2013:2015") from None
+        raise ComparisonRefused(say("spending.years_form", text=text)) from None
     if len(parts) > 2 or last < first:
-        raise ComparisonRefused(f"--years {text!r}: expected YYYY:YYYY with the first year "
-                                "not after the last")
+        raise ComparisonRefused(say("spending.years_order", text=text))
     return first, last
 
 
@@ -108,9 +108,9 @@ def build_budget(con: duckdb.DuckDBPyConnection, program: str,
     if years:
         absent = [y for y in range(years[0], years[1] + 1) if y not in loaded]
         if absent:
-            raise ComparisonRefused(
-                f"no Cuenta Pública is loaded for {', '.join(map(str, absent))}; loaded: "
-                f"{', '.join(map(str, loaded)) or 'none'}")
+            raise ComparisonRefused(say(
+                "spending.no_cuenta", years=", ".join(map(str, absent)),
+                loaded=", ".join(map(str, loaded)) or say("compare.none")))
     if not by_year:
         return None
     span = years or (by_year[0]["fiscal_year"], by_year[-1]["fiscal_year"])
@@ -145,8 +145,8 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
         known = [p for (p,) in con.execute(
             "SELECT DISTINCT program FROM marts.spending_yearly UNION "
             "SELECT DISTINCT program FROM marts.program_budget_yearly ORDER BY 1").fetchall()]
-        raise ComparisonRefused(f"no spending recorded for program {program!r}; known: "
-                                f"{', '.join(known) or 'none (ingest a spending file)'}")
+        raise ComparisonRefused(say("spending.no_program", program=program,
+                                    known=", ".join(known) or say("spending.none_known")))
     first, last = by_year[0]["fiscal_year"], by_year[-1]["fiscal_year"]
     totals = fetch_dicts(con, """
         SELECT sum(amount_mxn) AS amount_mxn,
@@ -162,7 +162,7 @@ def build(con: duckdb.DuckDBPyConnection, program: str, before: Window | None = 
         report.before = before or Window(date(first - 1, 1, 1), date(first - 1, 12, 1))
         report.after = after or Window(date(last, 1, 1), date(last, 12, 1))
         if report.before.months != report.after.months:
-            raise ComparisonRefused("--before and --after must have the same number of months")
+            raise ComparisonRefused(say("spending.unequal_months"))
         report.evaluation = fetch_dicts(con, """
             SELECT e.*, i.label_es, i.label_en
             FROM marts.program_evaluation(?, ?, ?, ?, ?) AS e

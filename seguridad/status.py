@@ -9,6 +9,7 @@ from schemas.names import formats, is_yearly
 from seguridad import journal, published, reconciliation, runtext, server_state, warehouse
 from seguridad.config import Settings
 from seguridad.errors import NoWarehouse
+from seguridad.failure_text import failure_words, warning_words
 from seguridad.i18n import language, say
 
 
@@ -57,7 +58,7 @@ def describe(settings: Settings) -> str:
                 " WHERE w.file_sha256 = f.file_sha256) "
                 "FROM ops.raw_files AS f ORDER BY status, dataset, cut_date").fetchall():
             if status == "rejected":
-                detail = reason or ""
+                detail = failure_words(reason or "")
             else:
                 parts = [runtext.dataset_words(None, fmt) or fmt or ""]
                 if cut:
@@ -162,7 +163,8 @@ def warnings_section(con) -> str:
     if rules:
         out.write("\n" + say("status.warnings_title") + "\n")
         for rule, n, files in rules:
-            out.write(f"  {n:>6,}  {rule[:90]}  ({say('status.n_files', n=files, count=files)})\n")
+            words = warning_words(rule, language())
+            out.write(f"  {n:>6,}  {words[:90]}  ({say('status.n_files', n=files, count=files)})\n")
     gaps = reconciliation.worst_gaps(con)
     if gaps:
         lang = language()

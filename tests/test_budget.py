@@ -250,7 +250,7 @@ def test_a_year_without_a_cuenta_publica_is_refused(shipped_warehouse, monkeypat
     use_paths(monkeypatch, shipped_warehouse.parent.parent / "raw", shipped_warehouse)
     out = run_cli("report", "spending", "--program", "pronapred", "--years", "2012:2015")
     assert out.returncode == 1
-    assert "no Cuenta Pública is loaded for 2012" in out.stderr
+    assert "no hay Cuenta Pública cargada de 2012" in out.stderr
     assert "Traceback" not in out.stderr
 
 

@@ -464,7 +464,7 @@ measure = "count"
     assert any(c["kind"] == "methodology_break" for c in h["caveats"])
     s = got["secuestro_2026"]  # only partly comparable: not one number
     assert s["verdict"] == "not_checkable"
-    assert "partial" in s["reason"]
+    assert "parcialmente comparable" in s["reason"]  # in words, not the key
 
 
 @pytest.mark.parametrize("body,words", [
@@ -491,7 +491,7 @@ measure = "count"
 ])
 def test_bad_claims_files_are_refused_with_the_claim_and_field(published, tmp_path, body, words):
     path = write_claims(tmp_path, body)
-    result = run_cli("check-claims", str(path))
+    result = run_cli("--lang", "en", "check-claims", str(path))
     assert result.returncode == 1
     assert str(path) in result.stderr
     for w in words:
@@ -510,12 +510,12 @@ def test_bad_claims_files_are_refused_with_the_claim_and_field(published, tmp_pa
 def test_damaged_claims_files(published, tmp_path, content, words):
     path = tmp_path / "bad.toml"
     path.write_bytes(content)
-    result = run_cli("check-claims", str(path))
+    result = run_cli("--lang", "en", "check-claims", str(path))
     assert result.returncode == 1
     for w in words:
         assert w in result.stderr, result.stderr
     missing = run_cli("check-claims", str(tmp_path / "nope.toml"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 1 and "no existe el archivo" in missing.stderr
 
 
 def test_markdown_and_html_read_like_a_fact_check(published, tmp_path):
@@ -533,4 +533,5 @@ def test_markdown_and_html_read_like_a_fact_check(published, tmp_path):
     assert "<script" not in page
     assert not re.search(r"""(?:src|href)\s*=\s*['"]https?:""", page)
     table = run_cli("check-claims", str(SHIPPED_CLAIMS), "--lang", "en").stdout
-    assert "[reproduced_as_rate] secuestro" in table
+    assert "Claim 5: «Kidnapping has fallen by 27%.»" in table
+    assert "Reproduced only as a rate: -27.0%" in table

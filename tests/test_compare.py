@@ -153,13 +153,14 @@ def test_population_vintage_changes_the_rate_and_says_so(published):
 
 @pytest.mark.parametrize("args,words", [
     (["--current", "2024-01:2024-12", "--baseline", "2023-01:2023-12"],
-     ["not published: 2024-12", "Methodologies are never mixed"]),
+     ["sin publicar: 2024-12", "Nunca se mezclan metodologías"]),
     (["--current", "2016-01:2016-12", "--baseline", "2015-01:2015-11"],
-     ["different lengths", "12 months"]),
+     ["distinta duración", "12 meses"]),
     (["--current", "2026-01:2026-03", "--baseline", "2016-01:2016-03"],
-     ["no single series publishes every month"]),
+     ["ninguna serie publica todos los meses"]),
     (["--current", "2020-01:2020-12", "--baseline", "2019-01:2019-12", "--series",
-      "cieisp_1997"], ["series cieisp_1997 does not publish every month", "not zeros"]),
+      "cieisp_1997"], ["la serie metodología anterior (CIEISP) no publica todos los meses",
+                        "no son ceros"]),
     (["--current", "2015-13:2015-14", "--baseline", "2014-01:2014-02"], ["no es un mes"]),
 ])
 def test_misleading_comparisons_are_refused(published, args, words):
@@ -299,4 +300,4 @@ def test_victim_rates_divide_by_the_population_of_the_victims_sex(published, vic
                       "national", "--measure", "victims_rate", "--age-group",
                       "Menores de edad (0-17)", "--current", "2024-01:2024-12",
                       "--baseline", "2023-01:2023-12")
-    assert refused.returncode == 1 and "not split by age band" in refused.stderr
+    assert refused.returncode == 1 and "no se divide por grupo de edad" in refused.stderr

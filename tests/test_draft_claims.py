@@ -412,7 +412,7 @@ def test_a_speech_in_windows_1252_says_which_encoding_to_use(capsys, tmp_path):
     speech.write_bytes("El secuestro bajó 27 por ciento.\n".encode("cp1252"))
     code, out, err = draft_command(capsys, str(speech), *SAID)
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "not UTF-8" in err and "--encoding cp1252" in err
+    assert err.count("\n") == 1 and "no es texto UTF-8" in err and "--encoding cp1252" in err
     code, out, err = draft_command(capsys, str(speech), *SAID, "--encoding", "cp1252")
     assert code == 0, err
     assert tomllib.loads(out)["claim"][0]["text"] == "El secuestro bajó 27 por ciento."
@@ -427,12 +427,12 @@ def test_a_speech_in_windows_1252_says_which_encoding_to_use(capsys, tmp_path):
     ("speech", ["--said-on", "2015-02-30", "--baseline-year", "2012"], ["no es una fecha"]),
     ("speech", ["--said-on", "2015-12-18", "--baseline-year", "doce"], ["--baseline-year"]),
     ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2016"], ["baseline_year",
-                                                                        "before"]),
+                                                                        "anterior"]),
     ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2012", "--lang", "fr"],
      ["es o en"]),
     ("speech", ["--said-on", "2015-12-18", "--baseline-year", "2012", "--encoding", "klingon"],
-     ["unknown encoding"]),
-    ("empty", ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["no text"]),
+     ["codificación desconocida"]),
+    ("empty", ["--said-on", "2015-12-18", "--baseline-year", "2012"], ["no hay texto"]),
 ])
 def test_errors_are_one_line(capsys, tmp_path, make, args, words):
     path = tmp_path / "speech.txt"

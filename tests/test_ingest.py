@@ -167,8 +167,10 @@ def test_cli_rejection_names_the_file_as_given_and_exits_non_zero(small_workspac
     result = run_cli("ingest", bad.name, cwd=small_workspace)
     assert result.returncode == 1
     assert f"RECHAZADO  {bad.name}: " in result.stderr
-    assert "row 3,112, column Marzo: '12a' is not a whole number" in result.stderr
+    assert "fila 3,112, columna Marzo: '12a' no es un número entero" in result.stderr
     assert fingerprint(small_workspace / "warehouse" / "seguridad.duckdb") == before
+    english = run_cli("--lang", "en", "ingest", bad.name, cwd=small_workspace)
+    assert "row 3,112, column Marzo: '12a' is not a whole number" in english.stderr
 
 
 # ------------------------------------------------------------------ idempotence, cuts

@@ -159,7 +159,7 @@ def test_unknown_tables_are_refused_by_name(shipped_warehouse, tmp_path, monkeyp
     result = run_cli("export", "--to", str(tmp_path / "l"), "--tables",
                      "marts.geo,marts.x'); COPY (SELECT 1) TO '/tmp/pwn")
     assert result.returncode == 1
-    assert "no such table in the warehouse: marts.x'); COPY" in result.stderr
+    assert "no existe esa tabla en el almacén: marts.x'); COPY" in result.stderr
     assert not (tmp_path / "l" / "current").exists()
 
 

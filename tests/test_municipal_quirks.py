@@ -225,7 +225,7 @@ def test_a_new_municipality_has_counts_and_no_rate(loaded, monkeypatch):
     rate = run_cli("report", "compare", "--indicator", "delitos_total", "--geo",
                    VILLA_DE_POZOS, "--current", "2024-03:2024-03", "--baseline",
                    "2024-02:2024-02", "--measure", "rate")
-    assert rate.returncode == 1 and "rates cannot be computed" in rate.stderr
+    assert rate.returncode == 1 and "no se pueden calcular tasas" in rate.stderr
 
 
 def test_a_report_names_only_the_warnings_that_touch_it(loaded, monkeypatch):

@@ -138,4 +138,4 @@ def test_a_typo_in_a_claims_file_gets_the_nearest_indicator(published, tmp_path)
                                 'indicators = ["homicidio_dolosos"]', 1), encoding="utf-8")
     result = run_cli("check-claims", str(bad))
     assert result.returncode == 1
-    assert "did you mean homicidio_doloso?" in result.stderr, result.stderr
+    assert "¿quiso decir homicidio_doloso?" in result.stderr, result.stderr

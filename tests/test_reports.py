@@ -135,18 +135,20 @@ def test_marts_standard_changes_is_the_same_engine(published, nm_rows):
 
 @pytest.mark.parametrize("args,words", [
     (["--preset", "r12", "--end", "2024-12"],
-     ["not published: 2024-12", "publishes up to 2024-11", "--end 2024-11",
-      "No series in the warehouse publishes 2024-12"]),
+     ["sin publicar: 2024-12", "publica hasta 2024-11", "--end 2024-11",
+      "Ninguna serie del almacén publica 2024-12"]),
     (["--preset", "since", "--since", "1997-06", "--end", "1998-01"],
-     ["No series in the warehouse publishes 1996-10..1996-12", "cieisp_1997 begins in 1997-01"]),
+     ["Ninguna serie del almacén publica 1996-10..1996-12",
+      "Metodología anterior (CIEISP) empieza en 1997-01"]),
     (["--current", "2026-01:2026-02", "--baseline", "2024-10:2024-11"],
-     ["published in rnid_2026 and the baseline in cnsp_2015", "--allow-break"]),
+     ["lo publica la serie catálogo 2026 (RNID) y el periodo base, la serie metodología 2015",
+      "--allow-break"]),
     (["--preset", "since"], ["necesita --since"]),
     (["--preset", "yoy", "--end", "2024-11", "--measure", "victims", "--sex", "X"],
-     ["unknown --sex 'X'", "'Mujer'"]),
+     ["--sex desconocido 'X'", "'Mujer'"]),
     (["--preset", "yoy", "--end", "2024-11", "--geo", "Nowhere"], ["lugar desconocido"]),
     (["--preset", "r12", "--current", "2016-01:2016-12"], ["no ambos"]),
-    (["--preset", "r12", "--by", "state", "--geo", "09"], ["use it with national or a group"]),
+    (["--preset", "r12", "--by", "state", "--geo", "09"], ["úselo con el país o con un grupo"]),
 ])
 def test_refusals_say_why_and_how_to_proceed(published, args, words):
     geo = [] if "--geo" in args else ["--geo", "national"]

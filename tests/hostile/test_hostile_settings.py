@@ -233,7 +233,7 @@ def test_one_poison_file_never_stops_the_good_ones(workspace, wh):
     good = workspace / "raw" / "sesnsp" / "estatal_RNID_2026_mar2026_crlf.csv"
     good.write_bytes(RNID_2026_FILE.read_bytes().replace(b"\n", b"\r\n"))
     first = cli("refresh", "--no-report")
-    refused(first, "poison.csv", "too large")
+    refused(first, "poison.csv", "demasiado grande")
     statuses = dict(query(wh, "SELECT file_name, status FROM ops.raw_files "
                               "WHERE file_name LIKE '%mar2026_%'"))
     named = {Path(k).name: v for k, v in statuses.items()}
@@ -268,9 +268,9 @@ def test_sql_cannot_write_or_reach_out(workspace, wh, statement):
      "indicador desconocido"),
     (["--indicator", "homicidio_doloso", "--geo", "' OR 1=1 --"], "lugar desconocido"),
     (["--indicator", "homicidio_doloso", "--geo", "national", "--series", "x\"; SELECT 1"],
-     "unknown"),
+     "serie desconocida"),
     (["--indicator", "homicidio_doloso", "--geo", "national", "--sex", "Mujer' --",
-      "--measure", "victims"], "unknown"),
+      "--measure", "victims"], "--sex desconocido"),
 ])
 def test_quotes_and_sql_in_parameters_are_just_unknown_values(workspace, wh, args, word):
     before = sha(wh)
