@@ -41,7 +41,11 @@ class Settings:
     lock_wait_s: float = 600.0
     claims_dir: Path | None = None  # claims files the nightly refresh re-checks
     lake_dir: Path | None = None  # SEGURIDAD_LAKE: the refresh also exports the Parquet lake
-    memory_limit: str = "1GB"  # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build
+    # SEGURIDAD_MEMORY_LIMIT: DuckDB's budget in a build. 700MB, not 1GB: the Python process
+    # (Prefect's engine and client, pandas, pandera) holds ~250 MB besides, and DuckDB's
+    # resident memory overshoots its budget by ~100 MB, so with 1GB a full municipal ingest
+    # peaked at 1.24-1.31 GB; with 700MB at 0.99 GB, as fast (benchmarks/RESULTS.md, issue 24)
+    memory_limit: str = "700MB"
     dask_address: str | None = None  # SEGURIDAD_DASK_ADDRESS: the cluster --workers uses
     # SEGURIDAD_REVIEWER / SEGURIDAD_REVIEWER_URL: the organisation that publishes fact checks
     # (check-claims --format claimreview names it as the ClaimReview's author), and the page
@@ -140,7 +144,7 @@ def settings() -> Settings:
                                     or PROJECT_ROOT / "claims").resolve(),
                     lake_dir=Path(os.environ["SEGURIDAD_LAKE"]).resolve()
                     if os.environ.get("SEGURIDAD_LAKE") else None,
-                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "1GB"),
+                    memory_limit=_memory("SEGURIDAD_MEMORY_LIMIT", "700MB"),
                     dask_address=os.environ.get("SEGURIDAD_DASK_ADDRESS") or None,
                     reviewer=(os.environ.get("SEGURIDAD_REVIEWER") or "").strip() or None,
                     reviewer_url=(os.environ.get("SEGURIDAD_REVIEWER_URL") or "").strip()

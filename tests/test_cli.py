@@ -178,7 +178,7 @@ def test_a_read_only_landing_zone_logs_one_line(small_workspace, monkeypatch, ca
     def refuse(source, target):
         raise PermissionError(13, os.strerror(13), str(target))
 
-    monkeypatch.setattr(rawfiles, "_copy_hashing", refuse)
+    monkeypatch.setattr(rawfiles, "_copy", refuse)
     copy = small_workspace / "entrante.csv"
     copy.write_bytes(RNID_2026_FILE.read_bytes().replace(b"\n", b"\r\n"))
     shown = no_traceback(cli("ingest", str(copy)), caplog)

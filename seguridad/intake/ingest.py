@@ -114,6 +114,7 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
     try:
         if staged is not None and not staged.sha256:
             raise OSError(staged.reason)
+        seen = source.stat() if staged is None else None  # land() compares it after its copy
         sha = staged.sha256 if staged is not None else rawfiles.sha256_of(source)
     except OSError as e:
         reason = staged.reason if staged is not None else \
@@ -131,7 +132,8 @@ def _ingest_file(con: duckdb.DuckDBPyConnection, source: Path, label: str, setti
 
     # An archive's member stays packed in the landing zone: the archive is the raw file.
     try:
-        landed = source if archive else rawfiles.land(source, settings.raw_dir, sha)
+        landed = source if archive else rawfiles.land(source, settings.raw_dir, sha,
+                                                      seen=seen)
     except FileRejected as changed:  # it changed while it was copied: nothing was landed
         changed.file_label = label
         return FileOutcome(label, sha, "rejected", changed.summary(), rejection=changed)

@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -84,12 +85,16 @@ def landing_name(name: str, head: bytes = b"") -> str:
     return name
 
 
-def land(source: Path, raw_dir: Path, sha256: str, name: str | None = None) -> Path:
+def land(source: Path, raw_dir: Path, sha256: str, name: str | None = None,
+         seen: os.stat_result | None = None) -> Path:
     """Copy a file into the landing zone (unless it is already there) and return its path.
 
     Raw files are never modified or overwritten: if another file already has the name, the
-    copy gets the first 12 hex digits of its sha256 appended. The copy is hashed as it is
-    written: a file that changed while it was read is refused, not landed half-old."""
+    copy gets the first 12 hex digits of its sha256 appended. `sha256` is the source's, read
+    once by the caller; the copy is made by the kernel (no second read through Python, no
+    second hash: issue 24) and the source's size and modification time are compared before
+    and after it (and with `seen`, the source's stat when it was hashed, if given): a file that
+    changed while it was read is refused, not landed half-old."""
     source = source.resolve()
     raw_dir = raw_dir.resolve()
     if source.is_relative_to(raw_dir):
@@ -100,42 +105,42 @@ def land(source: Path, raw_dir: Path, sha256: str, name: str | None = None) -> P
         raw_dir.mkdir(parents=True, exist_ok=True)
         target = raw_dir / landing_name(name or source.name, head)
         if target.exists():
-            if sha256_of(target) == sha256:
+            if target.stat().st_size == source.stat().st_size and sha256_of(target) == sha256:
                 return target
             target = target.with_name(f"{target.stem}.{sha256[:12]}{target.suffix}")
             if target.exists():
                 return target
         tmp = target.with_name(f".{target.name}.partial")
-        copied = _copy_hashing(source, tmp)
+        before = seen or source.stat()
+        _copy(source, tmp)
+        after, landed = source.stat(), tmp.stat()
     except FileExistsError:
         raise LandingZoneError(f"the landing zone {raw_dir} is not a folder (SEGURIDAD_RAW "
                                "points at a file)") from None
     except OSError as e:
         raise LandingZoneError(f"cannot write into the landing zone {raw_dir}: "
                                f"{e.strerror or e}; nothing was published") from None
-    if copied != sha256:
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or \
+            landed.st_size != after.st_size:
         tmp.unlink(missing_ok=True)
-        raise FileRejected(str(source), "the file changed while it was being read (its sha256 "
-                                        f"was {sha256[:12]}... at first and {copied[:12]}... "
-                                        "when copied): wait until whatever writes it has "
-                                        "finished, then ingest it again")
+        raise FileRejected(str(source), "the file changed while it was being read (it had "
+                                        f"{before.st_size:,} bytes at first and "
+                                        f"{after.st_size:,} when copied, or a new modification "
+                                        "time): wait until whatever writes it has finished, "
+                                        "then ingest it again")
     os.replace(tmp, target)
     return target
 
 
-def _copy_hashing(source: Path, target: Path) -> str:
-    h = hashlib.sha256()
+def _copy(source: Path, target: Path) -> None:
+    """Copy in the kernel (shutil.copyfile: sendfile on Linux), then fsync."""
     try:
-        with open(source, "rb") as src, open(target, "wb") as dst:
-            while chunk := src.read(CHUNK):
-                h.update(chunk)
-                dst.write(chunk)
-            dst.flush()
+        shutil.copyfile(source, target)
+        with open(target, "rb+") as dst:
             os.fsync(dst.fileno())
     except OSError:
         target.unlink(missing_ok=True)
         raise
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def test_a_read_only_or_full_landing_zone(workspace, wh, monkeypatch, failure):
     def fail(source, target):
         raise OSError(failure, os.strerror(failure))
 
-    monkeypatch.setattr(rawfiles, "_copy_hashing", fail)
+    monkeypatch.setattr(rawfiles, "_copy", fail)
     before = query(wh, MARTS)
     copy = shutil.copyfile(RNID_2026_FILE, workspace / "incoming.csv")
     copy.write_bytes(copy.read_bytes().replace(b"\n", b"\r\n"))  # new bytes
@@ -145,14 +145,14 @@ def test_a_read_only_or_full_landing_zone(workspace, wh, monkeypatch, failure):
 def test_a_file_that_changes_while_it_is_read(workspace, wh, monkeypatch):
     from seguridad.intake import rawfiles
 
-    real = rawfiles._copy_hashing
+    real = rawfiles._copy
 
     def grows(source, target):
         with open(source, "ab") as f:
             f.write(b"2026,32,Zacatecas,more rows arriving")
         return real(source, target)
 
-    monkeypatch.setattr(rawfiles, "_copy_hashing", grows)
+    monkeypatch.setattr(rawfiles, "_copy", grows)
     copy = workspace / "downloading.csv"
     copy.write_bytes(RNID_2026_FILE.read_bytes().replace(b"\n", b"\r\n"))
     refused(cli("ingest", str(copy)), "changed while it was being read")
