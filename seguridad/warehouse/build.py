@@ -210,9 +210,9 @@ class Build:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         published = self.settings.warehouse_path
         # A bounded memory budget (DuckDB spills to disk beyond it; SEGURIDAD_MEMORY_LIMIT,
-        # default 1GB). Not every operator spills: with a full municipal file and the state
+        # default 700MB). Not every operator spills: with a full municipal file and the state
         # files in one warehouse, marts/20_indicator_monthly.sql and municipal/indicators.sql
-        # ran out of memory at 550MB and at 700MB (benchmark of issue 11).
+        # run out of memory at 700MB and at 1GB (issues 11 and 24; 3GB is enough).
         config = {"memory_limit": self.settings.memory_limit,
                   "temp_directory": str(self.settings.build_dir / "spill")}
         state = check_published(self.settings, damaged_ok=self.fresh)

@@ -14,6 +14,9 @@ from seguridad.i18n import say
 from seguridad.warehouse import grain
 
 # The data rules every build must pass before it is published (see check_rules).
+# The header every SQL file starts with (what it creates, its grain, what it reads): not the
+# rule's own words.
+SQL_HEADER = ("-- Creates:", "-- Defines:", "-- Grain:", "-- Reads:", "--          ")
 RULES_DIR = SQL_DIR / "checks" / "build"
 
 
@@ -46,7 +49,8 @@ def check_rules(con: duckdb.DuckDBPyConnection) -> None:
     for rule, (count, rows) in failed.items():
         said = " ".join(line.removeprefix("--").strip() for line in
                         (RULES_DIR / f"{rule}.sql").read_text(encoding="utf-8").splitlines()
-                        if line.startswith("--"))
+                        if line.startswith("--") and line.strip() != "--"
+                        and not line.startswith(SQL_HEADER))
         lines.append(say("warehouse.rule_failed", rule=rule, count=f"{count:,}", said=said))
         lines += ["    " + ", ".join(f"{k}={v}" for k, v in row.items()) for row in rows]
     raise BuildRefused(say("warehouse.rules_broken") + "\n  " + "\n  ".join(lines))

@@ -1,3 +1,5 @@
+-- Reads:   staging.month_number
+--
 -- Counts the checks accept but a person should look at, in the file just read into `landing`:
 -- a count written with a thousands separator ('1,136'; only a quoted cell can hold a comma,
 -- as the SESNSP's Feb-2024 state file does), read as the number. One row per cell: file row

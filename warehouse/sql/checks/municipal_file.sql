@@ -1,3 +1,5 @@
+-- Reads:   nothing of the warehouse
+--
 -- Rules that span rows of a municipal file, run over the whole file (the temp table
 -- `landing`; rowid + 2 is the row as a spreadsheet numbers it). Each failing cell is a row:
 -- row_number, column_name, check_name, value. The pandera model checks every cell; this

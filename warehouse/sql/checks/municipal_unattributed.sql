@@ -1,3 +1,5 @@
+-- Reads:   staging.municipality_code, staging.normalize_name, staging.state_code
+--
 -- Rows of no single municipality in the municipal file just read into `landing`: a code that
 -- ends as schemas/reference/municipal_unattributed.csv says (the state code + 999) or a name
 -- it lists ('No especificado', 'Otros municipios', 'Distrito ...'), in the temp table

@@ -1,3 +1,5 @@
+-- Reads:   core.crime_catalogue
+--
 -- Values far outside their own series, in the file just loaded (variables file_sha256,
 -- core_table): for each place and crime row (and sex and age band for victims), the largest
 -- month against the mean of the file's other months of the same row. Flagged when it is more

@@ -1,3 +1,5 @@
+-- Reads:   core.crime_catalogue
+--
 -- outliers.sql for a municipal crime file, over the rows it just wrote (the temp table
 -- `written_rows`, made by warehouse/sql/load/municipal/20_*.sql: the months whose value the
 -- file published first or revised, the others NULL): for each municipality and crime row,

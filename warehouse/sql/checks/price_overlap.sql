@@ -1,3 +1,5 @@
+-- Reads:   core.price_index, ops.file_intake
+--
 -- A price file against every price file loaded before it, over the months both publish.
 -- Bases differ between files (and INEGI rebases the INPC now and then), so the other file
 -- is first rebased onto this one by the median ratio of the shared months; a month where

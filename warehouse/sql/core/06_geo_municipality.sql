@@ -1,3 +1,9 @@
+-- Creates: core.geo_municipality (table), core.municipal_attribution (table)
+-- Grain:   core.geo_municipality: municipality_code
+-- Grain:   core.municipal_attribution: municipality_code x state_code
+-- Reads:   core.cut_order, core.municipal_unattributed_rule, core.municipality_catalogue,
+--          core.municipality_name, staging.normalize_name
+--
 -- Municipalities: 5-digit INEGI code, state and name. Names come from the municipal
 -- population file where it is loaded (accents, official spelling), else from INEGI's
 -- catalogue (a municipality created after the projections), else from the newest municipal

@@ -1,3 +1,8 @@
+-- Creates: core.geo_municipal_group (table), core.geo_municipal_group_member (table)
+-- Grain:   core.geo_municipal_group: group_key
+-- Grain:   core.geo_municipal_group_member: group_key x municipality_code
+-- Reads:   core.municipal_group_reference, core.program_spending
+--
 -- Groups made of municipalities: the user-defined ones, and one per prevention program with
 -- the municipalities it funded ('programa_<program>'). Usable as --geo KEY.
 CREATE OR REPLACE TABLE core.geo_municipal_group AS

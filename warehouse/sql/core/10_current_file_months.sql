@@ -1,3 +1,7 @@
+-- Creates: core.current_file_months (table)
+-- Grain:   core.current_file_months: dataset x series x month
+-- Reads:   core.newest_file_months
+--
 -- For each dataset, series and month, the file whose numbers the marts use: the newest
 -- publication cut that publishes the month (core.newest_file_months, core.cut_order),
 -- whatever order the files arrived in, kept as it stands for this build.

@@ -1,3 +1,7 @@
+-- Creates: core.series_status (view)
+-- Grain:   core.series_status: dataset x series
+-- Reads:   core.cut_order, core.publication_calendar, core.series
+--
 -- Whether each dataset's series is complete, current or behind, as the loaded files stand
 -- now (a view: `seguridad status` and the nightly report read it live). A closed series
 -- (schemas/reference/series.csv closed_cut: the 2015-2025 series since January 2026, the

@@ -1,3 +1,7 @@
+-- Creates: core.crime_indicator_map (table)
+-- Grain:   core.crime_indicator_map: indicator x series x crime_id
+-- Reads:   core.crime_catalogue, core.crime_crosswalk
+--
 -- Which catalogue rows make up each indicator, from the crosswalk rules.
 CREATE OR REPLACE TABLE core.crime_indicator_map AS
 SELECT DISTINCT cw.indicator, c.series, c.crime_id, c.is_attempt

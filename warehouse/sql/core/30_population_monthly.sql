@@ -1,3 +1,7 @@
+-- Creates: core.population_monthly (table)
+-- Grain:   core.population_monthly: vintage x geo_level x geo_code x sex x month
+-- Reads:   core.current_file_months, core.population_yearly
+--
 -- Monthly population by straight-line interpolation between mid-year (1 July) figures,
 -- evaluated at the middle of each month; the first and last segments are extended to cover
 -- January-June of the first year and July-December of the last.

@@ -1,3 +1,7 @@
+-- Creates: core.geo_population_monthly (table)
+-- Grain:   core.geo_population_monthly: vintage x geo_level x geo_code x sex x month
+-- Reads:   core.geo_member, core.geo_municipal_group_member, core.population_monthly
+--
 -- Population of every geography a number can be given for, by vintage, sex and month: the
 -- nation, groups of states and states add up their states; groups of municipalities add up
 -- their municipalities. The one place rates take their denominators from.

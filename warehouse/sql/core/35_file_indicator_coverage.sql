@@ -1,3 +1,7 @@
+-- Creates: core.indicator_expected_rows (table)
+-- Grain:   core.indicator_expected_rows: series x indicator
+-- Reads:   core.crime_indicator_map, core.crime_state_monthly
+--
 -- The crime rows each indicator is made of in each series: what a municipal indicator must
 -- hold to be published. Some municipal files are slices (a state, a few crimes): where the
 -- newest cells of a municipality and month cover only part of an indicator's rows, the

@@ -1,3 +1,12 @@
+-- Creates: core.municipal_file_order (view), core.crime_municipal_versions (view),
+--          core.crime_municipal_monthly (view), core.crime_municipal_cells (view)
+-- Grain:   core.municipal_file_order: file_sha256
+-- Grain:   core.crime_municipal_versions: series x municipality_code x crime_id x year x file_sha256
+-- Grain:   core.crime_municipal_monthly: file_sha256 x municipality_code x crime_id x month
+-- Grain:   core.crime_municipal_cells: series x municipality_code x crime_id x month x file_sha256
+-- Reads:   core.crime_municipal_rows, core.cut_order, core.file_crime_rows, core.file_geos,
+--          core.file_months
+--
 -- Every municipal cut as it was published, computed from the rows stored once per version
 -- (core.crime_municipal_rows): for each loaded file, each cell of its rectangle (its
 -- municipalities x its crime rows x its published months) with the value of the newest

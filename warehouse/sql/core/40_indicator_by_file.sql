@@ -1,3 +1,8 @@
+-- Creates: core.indicator_by_file (table)
+-- Grain:   core.indicator_by_file: file_sha256 x geo_level x geo_code x indicator x month
+-- Reads:   core.crime_indicator_map, core.crime_state_monthly, core.file_months,
+--          core.geo_member
+--
 -- Every indicator by month and geography as each loaded file (publication cut) gives it,
 -- for the months that file publishes. The marts take the current cut of each month from here;
 -- marts.revisions compares consecutive cuts.

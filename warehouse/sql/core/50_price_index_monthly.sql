@@ -1,3 +1,7 @@
+-- Creates: core.price_index_monthly (table)
+-- Grain:   core.price_index_monthly: month
+-- Reads:   core.current_file_months, core.price_index
+--
 -- One price series for the marts, whatever files supplied it: for each month the newest
 -- publication that has it (core.current_file_months), every file rebased onto the file of
 -- the newest month by the median ratio of the months they share. A file sharing no month

@@ -1,3 +1,5 @@
+-- Reads:   core.budget_yearly, core.file_months, staging.cuenta_publica_programatica
+--
 -- Move one validated Cuenta Pública file from raw to core: every program of the file, not
 -- only those seguridad follows (following one more is a reference row, not a reload).
 -- Idempotent. Variables: file_sha256, dataset, series.

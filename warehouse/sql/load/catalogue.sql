@@ -1,3 +1,5 @@
+-- Reads:   core.crime_catalogue, staging.catalogue_rows
+--
 -- Add the crime rows of one file to the series' catalogue. Variables: file_sha256, series.
 INSERT INTO core.crime_catalogue
 WITH rows_of_file AS (

@@ -1,3 +1,5 @@
+-- Reads:   core.crime_state_monthly, staging.crime_state
+--
 -- Move one validated state crime file from raw to core, for the months month_from .. month_to (the
 -- whole file when it is ingested, a backfill's range when it is rebuilt). What is there is
 -- replaced, so loading the same months twice gives the same rows. file_months.sql follows.

@@ -1,3 +1,5 @@
+-- Reads:   core.file_months
+--
 -- Which months a SESNSP file covers and publishes, from what its load step just wrote to its
 -- core table (the format's core_table): cells, and cells with a value (published_cells).
 -- Variables: file_sha256, dataset, series, core_table, month_from, month_to.

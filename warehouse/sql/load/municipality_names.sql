@@ -1,3 +1,5 @@
+-- Reads:   core.municipality_name, staging.municipality_names
+--
 -- The municipality names a municipal SESNSP file writes, kept per file. Variables: file_sha256.
 DELETE FROM core.municipality_name WHERE file_sha256 = getvariable('file_sha256');
 

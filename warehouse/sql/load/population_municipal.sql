@@ -1,3 +1,6 @@
+-- Reads:   core.file_months, core.municipality_name, core.population_yearly,
+--          raw.municipal_population, staging.municipal_population
+--
 -- Move one validated municipal population file from raw to core. Variables: file_sha256,
 -- dataset.
 -- Idempotent: the file's rows are replaced.

@@ -1,3 +1,5 @@
+-- Reads:   core.file_months, core.population_yearly, staging.population_state
+--
 -- Move one validated CONAPO state file from raw to core. Variables: file_sha256, dataset.
 -- Idempotent: the file's rows are replaced.
 DELETE FROM core.population_yearly WHERE file_sha256 = getvariable('file_sha256');

@@ -1,3 +1,5 @@
+-- Reads:   core.file_months, core.price_index, staging.price_index
+--
 -- Move one validated price-index file (any of its formats) from raw to core (idempotent).
 -- Variables: file_sha256, dataset, series.
 DELETE FROM core.price_index WHERE file_sha256 = getvariable('file_sha256');

@@ -1,3 +1,5 @@
+-- Reads:   core.file_months, core.program_spending, staging.program_spending
+--
 -- Move one validated program-spending file from raw to core (idempotent). Variables:
 -- file_sha256, dataset.
 DELETE FROM core.program_spending WHERE file_sha256 = getvariable('file_sha256');

@@ -1,3 +1,5 @@
+-- Reads:   core.file_months, core.spending_yearly, staging.ramo33_state
+--
 -- Move one validated Ramo 33 file from raw to core (idempotent). Variables: file_sha256,
 -- dataset, series.
 DELETE FROM core.spending_yearly WHERE file_sha256 = getvariable('file_sha256');

@@ -1,3 +1,10 @@
+-- Creates: marts.geo (table), marts.geo_member (view)
+-- Grain:   marts.geo: geo_level x geo_code
+-- Grain:   marts.geo_member: geo_level x geo_code x state_code
+-- Reads:   core.geo_group, core.geo_group_member, core.geo_member, core.geo_municipal_group,
+--          core.geo_municipal_group_member, core.geo_municipality, core.geo_state,
+--          core.municipal_attribution
+--
 -- Every geography a report can name: the nation, the 32 states and the groups of states.
 -- Municipalities are the catalogue's and the codes INEGI has not listed yet (flagged
 -- unknown); rows of no single municipality ('No especificado', a district) are no geography:

@@ -1,3 +1,8 @@
+-- Creates: marts.indicator_monthly (table)
+-- Grain:   marts.indicator_monthly: series x geo_level x geo_code x indicator x month
+-- Reads:   core.municipal_groups_complete, core.municipal_indicator_newest, core.newest_cut,
+--          core.with_population, marts.geo
+--
 -- The analysts' table: each indicator by month and geography, from the newest cut that
 -- publishes it, with population and rate. Series are never mixed: a row belongs to one
 -- methodology. The newest cut is chosen per geography and indicator, not per month alone, so

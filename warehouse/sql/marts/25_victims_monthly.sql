@@ -1,3 +1,10 @@
+-- Creates: marts.victims_monthly (table), marts.measure_monthly (view)
+-- Grain:   marts.victims_monthly: series x geo_level x geo_code x indicator x sex x age_group x month
+-- Grain:   marts.measure_monthly: measure x series x geo_level x geo_code x indicator x sex x age_group x month
+-- Reads:   core.crime_indicator_map, core.current_file_months, core.geo_member,
+--          core.victims_municipal_monthly, core.victims_state_monthly, core.with_population,
+--          marts.geo, marts.indicator_monthly, marts.population_sex
+--
 -- Victims by month, geography, indicator, sex and age band, from the newest cut of each month.
 -- 'Total' rows add up sexes and/or age bands; rates divide by the population of the victims'
 -- sex (women, men, everyone) and exist only for all ages.

@@ -1,3 +1,9 @@
+-- Creates: core.file_use (table), marts.sources (view), marts.series_coverage (view)
+-- Grain:   core.file_use: dataset x series x month x file_sha256
+-- Grain:   marts.sources: dataset x file_sha256
+-- Grain:   marts.series_coverage: series
+-- Reads:   core.current_file_months, core.series, marts.indicator_monthly, ops.file_intake
+--
 -- Which months of which files the marts read: the file of each dataset, series and month
 -- (core.current_file_months), and an older, fuller file behind the indicators a newer slice
 -- does not publish. A file none of whose months is here is superseded (ops.raw_files).

@@ -1,3 +1,9 @@
+-- Creates: marts.revisions (table)
+-- Grain:   marts.revisions: series x geo_level x geo_code x indicator x month x file_sha256
+-- Reads:   core.crime_indicator_map, core.crime_municipal_revised_cells, core.cut_order,
+--          core.file_geos, core.file_months, core.indicator_by_file, core.municipal_file_order,
+--          core.municipal_indicator_newest, marts.geo
+--
 -- What the SESNSP changed when it re-published: every month x geography x indicator whose
 -- value differs between two consecutive loaded cuts of the same series.
 CREATE OR REPLACE TABLE marts.revisions AS

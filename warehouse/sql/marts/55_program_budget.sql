@@ -1,3 +1,8 @@
+-- Creates: marts.program_budget_yearly (table)
+-- Grain:   marts.program_budget_yearly: program x fiscal_year x stage
+-- Reads:   core.budget_program, core.budget_stage, core.budget_yearly,
+--          core.current_file_months, core.price_index_monthly, staging.normalize_name
+--
 -- marts.program_budget_yearly: what Congress approved for each followed federal program and
 -- what was then modified, accrued and exercised, per fiscal year, from the Cuenta Pública
 -- edition current for that year. One row per program x fiscal year x stage: stages are

@@ -1,3 +1,10 @@
+-- Creates: marts.spending_yearly (table)
+-- Grain:   marts.spending_yearly: program x fiscal_year x geo_level x geo_code
+-- Reads:   core.current_file_months, core.geo_group_member, core.geo_member,
+--          core.population_yearly, core.price_index_monthly, core.program_spending,
+--          core.ramo33_fund, core.spending_yearly, marts.geo, marts.program_budget_yearly,
+--          ops.data_warnings
+--
 -- Money next to crime. marts.spending_yearly: what each program (a Ramo 33 fund such as
 -- fasp, or a prevention program of the program-spending format) spent per fiscal year and
 -- geography, nominal and (with an INPC file) real, per inhabitant, per beneficiary, and

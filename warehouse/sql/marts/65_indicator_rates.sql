@@ -1,3 +1,8 @@
+-- Creates: marts.indicator_rates (view)
+-- Grain:   marts.indicator_rates: series x geo_level x geo_code x indicator x month x population_vintage
+-- Reads:   core.geo_population_monthly, marts.days_in_month, marts.days_in_year,
+--          marts.indicator_monthly, marts.rate_per_100k
+--
 -- The same monthly numbers with a rate under every population vintage: rates depend on the
 -- projections chosen (CONAPO 2010 and 2023 differ by up to ~5% for a state).
 CREATE OR REPLACE VIEW marts.indicator_rates AS

@@ -1,3 +1,9 @@
+-- Creates: marts.state_municipal_reconciliation (table)
+-- Grain:   marts.state_municipal_reconciliation: state_code x series x year x indicator
+-- Reads:   core.cut_order, core.geo_state, core.municipal_attribution,
+--          core.municipal_indicator_newest, core.reconciliation_tolerance,
+--          marts.indicator_monthly
+--
 -- What trusted statistical pipelines publish beside the data: for each state, series, year and
 -- indicator, the state file's total against the sum of the municipal file, over the months
 -- both publish, with the municipal side split into the municipalities of INEGI's catalogue,

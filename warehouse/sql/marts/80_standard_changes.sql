@@ -1,7 +1,7 @@
 -- Creates: marts.standard_changes (table)
--- Grain:   preset x series x indicator x geography (national, states, groups of states)
--- Reads:   marts.series_coverage, marts.compare_windows (over marts.measure_monthly),
---          marts.preset_windows
+-- Grain:   marts.standard_changes: preset x series x indicator x geo_level x geo_code
+-- Reads:   marts.compare_windows, marts.contribution_pp, marts.preset_windows,
+--          marts.series_coverage
 --
 -- The standard comparisons at the last published month of each crime series: the month
 -- against the one before (mom) and the same month a year before (yoy), year to date (ytd) and

@@ -1,3 +1,8 @@
+-- Reads:   core.crime_indicator_map, core.file_crime_rows, core.file_geos, core.file_months,
+--          core.indicator_expected_rows, core.municipal_file_order,
+--          core.municipal_indicator_newest, ops.loader_municipal_new_files,
+--          ops.loader_municipal_touched
+--
 -- Municipal indicators of the marts, for the municipalities and months in the temp table
 -- `touched` (those the loads since the last build changed; all of them when the crosswalk
 -- changed), whose rows (versions of core.crime_municipal_versions, a year each) the temp view

@@ -1,3 +1,8 @@
+-- Creates: core.budget_program (table), core.budget_stage (table)
+-- Grain:   core.budget_program: program
+-- Grain:   core.budget_stage: label
+-- Reads:   nothing of the warehouse
+--
 -- The budget side of the reference data: the federal programs seguridad follows in the
 -- Cuenta Pública, and the budget stages its report lists under each program.
 CREATE OR REPLACE TABLE core.budget_program AS

@@ -1,3 +1,15 @@
+-- Creates: core.series (table), core.indicator (table), core.crime_crosswalk (table),
+--          core.series_break (table), core.ramo33_fund (table), core.report_threshold (table),
+--          core.reconciliation_tolerance (table)
+-- Grain:   core.series: series
+-- Grain:   core.indicator: indicator
+-- Grain:   core.crime_crosswalk: indicator x series x bien_juridico x tipo x subtipo x modalidad
+-- Grain:   core.series_break: from_series x to_series x indicator
+-- Grain:   core.ramo33_fund: column
+-- Grain:   core.report_threshold: setting
+-- Grain:   core.reconciliation_tolerance: indicator
+-- Reads:   nothing of the warehouse
+--
 -- The crime side of the reference data: methodologies (series), indicators, and the crosswalk
 -- that says which catalogue rows make up each indicator. New indicators are rows here.
 CREATE OR REPLACE TABLE core.series AS

@@ -1,3 +1,17 @@
+-- Creates: core.geo_state (table), core.geo_state_name_variant (table),
+--          core.geo_state_lookup (table), core.geo_group (table),
+--          core.geo_group_member (table), core.municipal_group_reference (table),
+--          core.municipality_catalogue (table), core.municipal_unattributed_rule (table)
+-- Grain:   core.geo_state: state_code
+-- Grain:   core.geo_state_name_variant: state_code x variant
+-- Grain:   core.geo_state_lookup: normalized_name
+-- Grain:   core.geo_group: group_key
+-- Grain:   core.geo_group_member: group_key x state_code
+-- Grain:   core.municipal_group_reference: group_key x municipality_code
+-- Grain:   core.municipality_catalogue: municipality_code
+-- Grain:   core.municipal_unattributed_rule: rule x value
+-- Reads:   staging.normalize_name
+--
 -- Geography as data (schemas/reference/*.csv): the 32 states, the spellings the files use,
 -- and the groups reports can ask for (northern border, operating regions).
 CREATE OR REPLACE TABLE core.geo_state AS

@@ -1,3 +1,7 @@
+-- Creates: core.publication_calendar (table)
+-- Grain:   core.publication_calendar: dataset
+-- Reads:   nothing of the warehouse
+--
 -- When figures become public: the publication calendar (its macros, core.publication_date
 -- and core.newest_cut, are in warehouse/sql/macros/2_publication/).
 

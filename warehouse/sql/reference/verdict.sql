@@ -1,3 +1,7 @@
+-- Creates: core.verdict_rule (table)
+-- Grain:   core.verdict_rule: rule
+-- Reads:   nothing of the warehouse
+--
 -- The rules of check-claims' verdicts as data (schemas/reference/verdict_rules.csv, validated
 -- by schemas/reference.py VerdictRules): thresholds read by seguridad/factcheck/verdicts.py, so the
 -- verdicts of a warehouse follow the rules it was built with.

@@ -1,3 +1,16 @@
+-- Creates: ops.meta (table), ops.file_intake (table), ops.quarantine (table), ops.runs (table),
+--          ops.downloads (table), ops.data_warnings (table),
+--          ops.loader_municipal_touched (table), ops.loader_municipal_new_files (table)
+-- Grain:   ops.meta: key
+-- Grain:   ops.file_intake: file_sha256
+-- Grain:   ops.quarantine: file_sha256 x check_name x row_number x column_name x message
+-- Grain:   ops.runs: run_id
+-- Grain:   ops.downloads: url x attempted_at
+-- Grain:   ops.data_warnings: file_sha256 x check_name x row_number x column_name x geo_code x crime_id x month_from x message
+-- Grain:   ops.loader_municipal_touched: series x municipality_code x month
+-- Grain:   ops.loader_municipal_new_files: file_sha256
+-- Reads:   nothing of the warehouse
+--
 CREATE TABLE IF NOT EXISTS ops.meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR

@@ -1,3 +1,29 @@
+-- Creates: core.crime_catalogue (table), core.crime_state_monthly (table),
+--          core.crime_municipal_rows (table), core.crime_municipal_revised_cells (table),
+--          core.file_geos (table), core.file_crime_rows (table),
+--          core.municipal_indicator_newest (table), core.municipality_name (table),
+--          core.victims_state_monthly (table), core.victims_municipal_monthly (table),
+--          core.spending_yearly (table), core.program_spending (table),
+--          core.price_index (table), core.budget_yearly (table), core.file_months (table),
+--          core.population_yearly (table)
+-- Grain:   core.crime_catalogue: crime_id
+-- Grain:   core.crime_state_monthly: file_sha256 x state_code x crime_id x month
+-- Grain:   core.crime_municipal_rows: series x municipality_code x crime_id x year x file_sha256
+-- Grain:   core.crime_municipal_revised_cells: series x municipality_code x crime_id x month x file_sha256
+-- Grain:   core.file_geos: file_sha256 x geo_code
+-- Grain:   core.file_crime_rows: file_sha256 x crime_id
+-- Grain:   core.municipal_indicator_newest: series x municipality_code x indicator x month
+-- Grain:   core.municipality_name: file_sha256 x municipality_code
+-- Grain:   core.victims_state_monthly: file_sha256 x state_code x crime_id x sex x age_group x month
+-- Grain:   core.victims_municipal_monthly: file_sha256 x municipality_code x crime_id x sex x age_group x month
+-- Grain:   core.spending_yearly: file_sha256 x row_number x program
+-- Grain:   core.program_spending: file_sha256 x row_number
+-- Grain:   core.price_index: file_sha256 x month
+-- Grain:   core.budget_yearly: file_sha256 x row_number
+-- Grain:   core.file_months: file_sha256 x dataset x series x month
+-- Grain:   core.population_yearly: file_sha256 x geo_level x geo_code x year x sex
+-- Reads:   core.crime_municipal_cells, core.crime_municipal_monthly
+--
 CREATE TABLE IF NOT EXISTS core.crime_catalogue (
     crime_id BIGINT PRIMARY KEY,
     series VARCHAR NOT NULL,

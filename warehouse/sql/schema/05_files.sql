@@ -1,3 +1,11 @@
+-- Creates: core.cut_order (view), core.newest_file_months (view), core.file_use (table),
+--          ops.raw_files (view)
+-- Grain:   core.cut_order: file_sha256
+-- Grain:   core.newest_file_months: dataset x series x month
+-- Grain:   core.file_use: dataset x series x month x file_sha256
+-- Grain:   ops.raw_files: file_sha256
+-- Reads:   core.file_months, ops.file_intake
+--
 -- The one order of publication cuts, and the status of each file derived from it.
 --
 -- Of two accepted files, the newer is the one with the later publication cut; on equal cuts

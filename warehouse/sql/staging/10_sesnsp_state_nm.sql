@@ -1,3 +1,7 @@
+-- Creates: staging.sesnsp_state_nm_wide (view), staging.sesnsp_state_nm (view)
+-- Reads:   raw.sesnsp_state_nm, staging.by_month, staging.month_number, staging.parse_count,
+--          staging.state_code, staging.with_crime_id
+--
 -- New-methodology (and 2026-catalogue) state file, typed (a wide view, one row per file row) and
 -- in long form: one row per state, crime row and month. Empty cells stay NULL (unpublished),
 -- apart from zeros.

@@ -1,3 +1,7 @@
+-- Creates: staging.sesnsp_state_old_wide (view), staging.sesnsp_state_old (view)
+-- Reads:   raw.sesnsp_state_old, staging.by_month, staging.month_number, staging.parse_count,
+--          staging.state_code, staging.with_crime_id
+--
 -- Old-methodology (CIEISP) state file, typed (a wide view, one row per file row) and in long
 -- form. The file's MODALIDAD (the broadest level), TIPO and SUBTIPO keep their names; there is
 -- no bien jurídico.

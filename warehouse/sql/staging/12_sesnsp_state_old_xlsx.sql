@@ -1,3 +1,8 @@
+-- Creates: staging.sesnsp_state_old_xlsx_wide (view), staging.sesnsp_state_old_xlsx (view)
+-- Reads:   core.geo_state_lookup, raw.sesnsp_state_old_xlsx, staging.by_month,
+--          staging.month_number, staging.normalize_name, staging.parse_count,
+--          staging.with_crime_id
+--
 -- The SESNSP's old-methodology workbook (1997 - Dec 2014): no code column, so the state is
 -- found by its name; cells of spaces mean "no data" and stay NULL. TOTAL AÑO was validated
 -- against the months and is not carried further.

@@ -1,3 +1,7 @@
+-- Creates: staging.sesnsp_victims_state_nm_wide (view), staging.sesnsp_victims_state_nm (view)
+-- Reads:   raw.sesnsp_victims_state_nm, staging.by_month, staging.month_number,
+--          staging.parse_count, staging.state_code, staging.with_crime_id
+--
 -- Victims by state, sex and age band (new methodology), typed (a wide view, one row per file
 -- row) and in long form.
 CREATE OR REPLACE VIEW staging.sesnsp_victims_state_nm_wide AS

@@ -1,3 +1,7 @@
+-- Creates: staging.sesnsp_municipal_nm_wide (view), staging.sesnsp_municipal_nm (view)
+-- Reads:   raw.sesnsp_municipal_nm, staging.by_month, staging.month_number,
+--          staging.parse_count, staging.state_code, staging.with_crime_id
+--
 -- Municipal file (new methodology), typed (a wide view, one row per file row) and in long form:
 -- one row per municipality, crime row and month. Codes are zero-padded to the 5-digit INEGI
 -- code ('1001' -> '01001').

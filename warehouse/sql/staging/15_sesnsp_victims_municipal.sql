@@ -1,3 +1,8 @@
+-- Creates: staging.sesnsp_victims_municipal_wide (view),
+--          staging.sesnsp_victims_municipal (view)
+-- Reads:   raw.sesnsp_victims_municipal, staging.by_month, staging.month_number,
+--          staging.parse_count, staging.state_code, staging.with_crime_id
+--
 -- Municipal victims file (published since 2026), by sex and age band: typed (a wide view, one
 -- row per file row) and in long form. Codes are zero-padded to the 5-digit INEGI code.
 CREATE OR REPLACE VIEW staging.sesnsp_victims_municipal_wide AS

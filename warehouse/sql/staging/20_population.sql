@@ -1,3 +1,6 @@
+-- Creates: staging.conapo_2010_state (view), staging.conapo_2023_state (view)
+-- Reads:   raw.conapo_2010_state, raw.conapo_2023_state, staging.state_code
+--
 -- Both CONAPO state vintages in one shape: vintage, geography, year, sex, population.
 CREATE OR REPLACE VIEW staging.conapo_2010_state AS
 WITH source AS (

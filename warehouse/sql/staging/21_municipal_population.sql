@@ -1,3 +1,6 @@
+-- Creates: staging.municipal_population (view)
+-- Reads:   raw.municipal_population
+--
 -- Municipal population, one row per municipality and year.
 CREATE OR REPLACE VIEW staging.municipal_population AS
 WITH source AS (

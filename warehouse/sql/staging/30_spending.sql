@@ -1,3 +1,9 @@
+-- Creates: staging.ramo33_state (view), staging.program_spending (view),
+--          staging.inpc_monthly (view), staging.inpc_fecha_ipc (view), staging.inpc_bie (view),
+--          staging.price_index (view)
+-- Reads:   core.ramo33_fund, raw.inpc_bie, raw.inpc_fecha_ipc, raw.inpc_monthly,
+--          raw.program_spending, raw.ramo33_state, staging.state_code
+--
 -- The money side, typed: Ramo 33 funds in pesos (the file gives millions, with spaces between
 -- thousands), prevention-program rows, and the price index.
 CREATE OR REPLACE VIEW staging.ramo33_state AS

@@ -1,3 +1,6 @@
+-- Creates: staging.cuenta_publica_programatica (view)
+-- Reads:   core.budget_stage, raw.cuenta_publica_programatica
+--
 -- The Cuenta Pública report, typed: one row per program (or ente / ramo total) x budget stage,
 -- pesos as DECIMAL (never float), the program's name (its block's first row) on every stage.
 -- The percentage rows are derived and are left out.

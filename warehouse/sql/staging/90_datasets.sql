@@ -1,3 +1,15 @@
+-- Creates: staging.crime_state (view), staging.crime_municipal (view),
+--          staging.victims_state (view), staging.victims_municipal (view),
+--          staging.catalogue_rows (view), staging.municipality_names (view),
+--          staging.population_state (view)
+-- Reads:   staging.conapo_2010_state, staging.conapo_2023_state, staging.sesnsp_municipal_nm,
+--          staging.sesnsp_municipal_nm_wide, staging.sesnsp_state_nm,
+--          staging.sesnsp_state_nm_wide, staging.sesnsp_state_old,
+--          staging.sesnsp_state_old_wide, staging.sesnsp_state_old_xlsx,
+--          staging.sesnsp_state_old_xlsx_wide, staging.sesnsp_victims_municipal,
+--          staging.sesnsp_victims_municipal_wide, staging.sesnsp_victims_state_nm,
+--          staging.sesnsp_victims_state_nm_wide
+--
 -- One view per dataset over every format that feeds it, so each dataset has one load step.
 CREATE OR REPLACE VIEW staging.crime_state AS
 SELECT * FROM staging.sesnsp_state_nm

@@ -1,3 +1,5 @@
+-- Reads:   core.crime_crosswalk, core.indicator, core.series
+--
 -- Every crosswalk rule names a known indicator (schemas/reference/indicators.csv) and a known
 -- series (schemas/reference/series.csv): a misspelt key would build an indicator nobody can
 -- ask for, or drop crimes from the one meant.

@@ -1,3 +1,5 @@
+-- Reads:   core.crime_catalogue, core.crime_crosswalk, ops.file_intake
+--
 -- Every crosswalk rule (schemas/reference/crime_crosswalk.csv) matches at least one row of
 -- the crime catalogue of its series, once a state crime file of that series (which lists the
 -- whole catalogue; a victims file or a slice lists only some crimes) is loaded: a rule that

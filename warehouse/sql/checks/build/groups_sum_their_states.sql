@@ -1,3 +1,5 @@
+-- Reads:   marts.geo_member, marts.indicator_monthly
+--
 -- Groups and the nation are the sums of their states: every group or national row of
 -- marts.indicator_monthly equals the sum of its member states' rows of the same series,
 -- indicator and month (NULL, not published, only where a member is NULL).

@@ -1,3 +1,5 @@
+-- Reads:   marts.indicator_monthly, marts.victims_monthly, ops.file_intake
+--
 -- The two crime catalogues never mix in one number: every row of the marts comes from files
 -- of its own series (methodology), and a number is never made of files of two series.
 SELECT 'marts.indicator_monthly' AS table_name, m.series, m.indicator, m.geo_level, m.geo_code,

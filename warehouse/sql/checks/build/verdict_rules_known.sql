@@ -1,3 +1,5 @@
+-- Reads:   core.indicator, core.verdict_rule
+--
 -- The indicators whose victims check-claims may read (schemas/reference/verdict_rules.csv,
 -- victims_indicators) are known indicators: a misspelt key would silently leave the victims
 -- reading out of every check of that indicator.

@@ -1,3 +1,5 @@
+-- Reads:   marts.victims_monthly
+--
 -- Victims add up to their categories: in marts.victims_monthly the Total x Total row of a
 -- place, month and indicator equals the sum of its sexes (all ages), of its age groups (both
 -- sexes) and of its sex x age cells, wherever those are published.

@@ -1,3 +1,5 @@
+-- Reads:   marts.state_municipal_reconciliation
+--
 -- A state's municipal file sums to its state file, year by year and indicator by indicator,
 -- within the tolerance of schemas/reference/reconciliation_tolerance.csv. Beyond it the build
 -- warns (it never refuses: the SESNSP says the two files are not directly comparable), with

@@ -1,3 +1,6 @@
+-- Reads:   core.crime_catalogue, core.file_crime_rows, core.file_geos, core.file_months,
+--          core.municipality_name, staging.crime_id, staging.parse_count, staging.state_code
+--
 -- Stage one municipal crime file, straight from the temp table `landing` (no raw copy: the
 -- raw file stays in the landing zone, which is where a backfill reads it again). One row per
 -- file row, typed, with its crime id, at the grain it is stored (core.crime_municipal_rows);

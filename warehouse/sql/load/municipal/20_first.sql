@@ -1,3 +1,5 @@
+-- Reads:   core.crime_municipal_rows, core.file_geos, ops.loader_municipal_touched
+--
 -- The first municipal crime file of its series: every row is a first version.
 INSERT INTO core.crime_municipal_rows
 SELECT getvariable('series'), municipality_code, crime_id, year, m01, m02, m03, m04, m05, m06,

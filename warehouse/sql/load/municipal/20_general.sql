@@ -1,3 +1,6 @@
+-- Reads:   core.crime_municipal_revised_cells, core.crime_municipal_rows, core.cut_order,
+--          core.file_crime_rows, core.file_geos, core.file_months, ops.loader_municipal_touched
+--
 -- A municipal crime file older than some file of its series already loaded (a backfill's
 -- late copy, an old cut that arrives after newer ones). What every other cut said stays what
 -- it said; the file's rows go into the history in its place. For each file row, `prior` is

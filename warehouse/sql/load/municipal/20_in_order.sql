@@ -1,3 +1,6 @@
+-- Reads:   core.crime_municipal_revised_cells, core.crime_municipal_rows,
+--          ops.loader_municipal_new_files, ops.loader_municipal_touched
+--
 -- A municipal crime file newer than every file of its series already loaded (the monthly
 -- case), or, in a backfill, each file again in cut order over the years the backfill
 -- rebuilds (month_from .. month_to: whole years). Each file row is compared with the newest

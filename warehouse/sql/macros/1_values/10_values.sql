@@ -1,3 +1,9 @@
+-- Defines: staging.parse_count, staging.state_code, staging.normalize_name, staging.crime_id,
+--          marts.population_sex, marts.days_in_month, marts.days_in_year, marts.rate_per_100k,
+--          marts.per_unit, marts.pct_change, staging.month_number, staging.with_crime_id,
+--          staging.by_month, staging.pandas_number, staging.municipality_code
+-- Reads:   ops.file_intake
+--
 -- Small functions shared by the SQL and by analysts. One definition each.
 
 -- A count as the SESNSP writes it: empty = not published (NULL); '1.0' (a pandas re-save) = 1;

@@ -1,3 +1,6 @@
+-- Defines: core.publication_date, core.newest_cut
+-- Reads:   core.cut_order, core.publication_calendar
+--
 -- When figures become public, and the one choice of "the newest cut": every question of
 -- the kind "what did the data say on a date" (check-claims, --as-of) goes through these.
 

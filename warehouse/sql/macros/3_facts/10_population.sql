@@ -1,3 +1,7 @@
+-- Defines: core.population_for, core.with_population
+-- Reads:   core.geo_population_monthly, marts.days_in_month, marts.days_in_year,
+--          marts.rate_per_100k
+--
 -- Population for rates: the vintage a geography uses, and the one join of monthly values to
 -- the population their rates divide by.
 

@@ -1,3 +1,8 @@
+-- Defines: core.municipal_as_of
+-- Reads:   core.crime_indicator_map, core.crime_municipal_versions, core.file_crime_rows,
+--          core.file_geos, core.file_months, core.indicator_expected_rows,
+--          core.municipal_file_order, core.publication_date
+--
 -- What the municipal figures were on a date: for the municipalities in p_codes, each
 -- indicator by month as the newest file published by p_as_of (core.publication_date) that
 -- lists all of the indicator's crime rows gave it, each cell read from its history (its

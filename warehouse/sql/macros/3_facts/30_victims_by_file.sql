@@ -1,3 +1,7 @@
+-- Defines: core.victims_by_file
+-- Reads:   core.crime_indicator_map, core.file_months, core.geo_member,
+--          core.victims_municipal_monthly, core.victims_state_monthly
+--
 -- Victims of one indicator, sex and age band, by month and geography, as each loaded victims
 -- file (publication cut) gives them: the victims twin of core.indicator_by_file, so that
 -- "what the data said on a date" (core.newest_cut with p_as_of: check-claims and

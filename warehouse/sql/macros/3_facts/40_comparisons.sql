@@ -1,3 +1,8 @@
+-- Defines: marts.window_totals, marts.compare_windows, marts.preset_windows,
+--          marts.contribution_pp
+-- Reads:   core.population_for, marts.days_in_month, marts.days_in_year, marts.pct_change,
+--          marts.per_unit, marts.population_sex, marts.rate_per_100k
+--
 -- The comparison engine, defined once and callable from SQL, the CLI and the reports.
 --
 --   marts.window_totals(indicator, series, first_month, last_month [, p_vintage :=,

@@ -1,3 +1,7 @@
+-- Defines: core.municipal_groups_complete, core.facts_as_of
+-- Reads:   core.geo_municipal_group_member, core.municipal_as_of, core.newest_cut,
+--          core.victims_by_file
+--
 -- Facts as of a date, and the one rule for groups of municipalities.
 --
 --   core.municipal_groups_complete(p_values)

@@ -1,3 +1,7 @@
+-- Defines: marts.report_warnings
+-- Reads:   core.crime_indicator_map, core.geo_municipal_group_member, marts.geo_member,
+--          ops.data_warnings
+--
 -- The warnings (ops.data_warnings) that touch a report's own numbers: those of the files the
 -- report reads, about a crime row of its indicator, a place it adds up and a month of one of
 -- its windows (a warning with no place, crime row or month touches every one). A homicide

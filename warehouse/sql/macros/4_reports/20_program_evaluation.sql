@@ -1,3 +1,7 @@
+-- Defines: marts.program_evaluation
+-- Reads:   core.program_spending, marts.days_in_month, marts.days_in_year, marts.geo,
+--          marts.indicator_monthly, marts.rate_per_100k
+--
 -- Did crime move differently where a prevention program spent? A difference in differences:
 -- for each crime indicator, the change between two windows in the municipalities the
 -- program funded, against the change in the comparable ones it did not fund (the other
