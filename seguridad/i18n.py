@@ -130,5 +130,5 @@ def has(key: str) -> bool:
 
 def entry(key: str) -> dict | None:
     """A catalogue entry with whatever languages it has (the help has Spanish only: the
-    English is cli.py's own)."""
+    English is the command modules' own (seguridad/cli/))."""
     return _catalogue().get(key)
