@@ -23,6 +23,8 @@ from schemas.names import formats
 from seguridad import faults
 from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_one, run_sql_file, set_variables
+from seguridad.errors import SeguridadError
+from seguridad.i18n import say
 from seguridad.warehouse import reconciliation, reference
 
 # The names imported `as` themselves are not used here: callers (flows/, the command line,
@@ -106,10 +108,16 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Rebuild the derived core tables and the marts from core, the standard comparisons
     among them (marts/80_standard_changes.sql), all in SQL; `seal` comes next."""
     set_variables(con, population_vintage=settings.population_vintage)
-    for step in DERIVE_STEPS:
-        run_step(con, step)
-        if step == "core":
-            municipal_indicators(con)
+    try:
+        for step in DERIVE_STEPS:
+            run_step(con, step)
+            if step == "core":
+                municipal_indicators(con)
+    except duckdb.OutOfMemoryException:
+        # Not every DuckDB operator spills to disk: a full municipal file beside the state
+        # files needs ~3GB (issue 24). Say so, and how; nothing is published.
+        raise SeguridadError(say("warehouse.out_of_memory", limit=settings.memory_limit)) \
+            from None
 
 
 def seal(con: duckdb.DuckDBPyConnection) -> None:
