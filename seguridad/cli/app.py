@@ -335,7 +335,7 @@ def report_spending(
     and how crime moved where it spent against comparable places where it did not; for a
     federal program, what Congress approved against what was exercised (Cuenta Pública)."""
     from seguridad.analysis import windows
-    from seguridad.reports import spending
+    from seguridad.reports import spending, spending_text
     from seguridad.warehouse import build as warehouse
 
     if fmt not in ("table", "md", "csv", "json"):
@@ -350,7 +350,7 @@ def report_spending(
             spending.parse_years(years) if years else None)
     finally:
         con.close()
-    sys.stdout.write(spending.render(result, fmt))
+    sys.stdout.write(spending_text.render(result, fmt))
 
 
 # --- issue 23b: rankings by rate and maps ---------------------------------------------------
