@@ -120,7 +120,7 @@ def report_spending(
     and how crime moved where it spent against comparable places where it did not; for a
     federal program, what Congress approved against what was exercised (Cuenta Pública)."""
     from seguridad.analysis import windows
-    from seguridad.reports import spending
+    from seguridad.reports import spending, spending_text
 
     check_format(fmt, ("table", "md", "csv", "json"))
     lang = report_language(lang)
@@ -129,7 +129,7 @@ def report_spending(
             con, program, windows.Window.parse(before) if before else None,
             windows.Window.parse(after) if after else None, lang,
             spending.parse_years(years) if years else None)
-    sys.stdout.write(spending.render(result, fmt))
+    sys.stdout.write(spending_text.render(result, fmt))
 
 
 # --- issue 23b: rankings by rate and maps ---------------------------------------------------

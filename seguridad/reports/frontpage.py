@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 
-from seguridad import __version__
 from seguridad.analysis import compare
 from seguridad.analysis.provenance import default_vintage, population_files, sources
 from seguridad.analysis.windows import MONTH_NAMES_EN, MONTH_NAMES_ES, Window
@@ -21,14 +20,15 @@ from seguridad.errors import SeguridadError
 from seguridad.factcheck.engine import cut_words
 from seguridad.i18n import t, vintage_words
 from seguridad.reports import html, maps, ranking
-from seguridad.reports.factcheck_page import (
-    BADGE_STYLE,
+from seguridad.reports.factcheck_page import BADGE_STYLE, badge
+from seguridad.reports.factcheck_words import (
     VERDICT_WORDS,
-    _best_figure,
-    badge,
+    best_figure,
     said_text,
     who_and_when,
 )
+from seguridad.reports.layout import STYLE as PAGE_STYLE
+from seguridad.reports.layout import document, escape, generated_line, sources_list
 from seguridad.reports.text import headline, source_line
 
 MAP_INDICATOR = "homicidio_doloso"  # the map of the newest months, when it has figures
@@ -118,8 +118,8 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
         return []
     cut = fetch_one(con, "SELECT latest_cut FROM marts.series_coverage WHERE series = ?",
                     [series])[0]
-    out = [f"<h2>{html._e(t('newest_heading', lang, window=window.describe(lang)))}</h2>",
-           f"<p class='lead'>{html._e(t('newest_intro', lang, series=words[series], cut=cut_words(cut, lang)))}</p>"]  # noqa: E501
+    out = [f"<h2>{escape(t('newest_heading', lang, window=window.describe(lang)))}</h2>",
+           f"<p class='lead'>{escape(t('newest_intro', lang, series=words[series], cut=cut_words(cut, lang)))}</p>"]  # noqa: E501
     head = ([t("indicator", lang)] + [_month_short(m, lang) for m in months]
             + [t("total_word", lang), t("rate_col", lang), t("vs_old_catalogue", lang)])
     body, notes = [], []
@@ -141,28 +141,28 @@ def newest_section(con: duckdb.DuckDBPyConnection, series: str, lang: str) -> li
                      comparability=t(cmp["comparability"], lang))
             if cmp["note"]:
                 notes.append(f"{r['label']}: {cmp['note']}")
-        body.append([r["label"], *[html._e(f"{values[m]:,}") if values.get(m) is not None
+        body.append([r["label"], *[escape(f"{values[m]:,}") if values.get(m) is not None
                                    else t("na", lang) for m in months],
                      f"{total:,}", f"{rate[0]:,.1f}" if rate and rate[0] is not None
                      else t("na", lang), text])
     table = ("<table class='newest'><thead><tr>"
              + "".join(f"<th{' class=name' if i in (0, len(head) - 1) else ''}>"
-                       f"{html._e(h)}</th>" for i, h in enumerate(head))
+                       f"{escape(h)}</th>" for i, h in enumerate(head))
              + "</tr></thead><tbody>"
              + "".join("<tr>" + "".join(
                  f"<td class={'name' if i == 0 else 'cmp' if i == len(cells) - 1 else 'n'}>"
-                 f"{html._e(v)}</td>" for i, v in enumerate(cells)) + "</tr>" for cells in body)
+                 f"{escape(v)}</td>" for i, v in enumerate(cells)) + "</tr>" for cells in body)
              + "</tbody></table>")
     out.append(table)
-    out.append(f"<p class='note'>{html._e(t('newest_note', lang, months=window.months))}</p>")
+    out.append(f"<p class='note'>{escape(t('newest_note', lang, months=window.months))}</p>")
     if notes:
-        out.append("<ul class='note small'>" + "".join(f"<li>{html._e(n)}</li>" for n in notes)
+        out.append("<ul class='note small'>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
                    + "</ul>")
     try:
         ranked = ranking.build(con, MAP_INDICATOR, "state", window, series, lang=lang)
     except SeguridadError:
         return out
-    out += [f"<h3>{html._e(ranking.title(ranked))}</h3>", maps.svg(ranked, titled=False)]
+    out += [f"<h3>{escape(ranking.title(ranked))}</h3>", maps.svg(ranked, titled=False)]
     return out
 
 
@@ -185,13 +185,13 @@ def r12_section(con: duckdb.DuckDBPyConnection, report: dict, lang: str) -> list
     if not report["comparisons"]:
         return []
     first = report["comparisons"][0][2]
-    out = [f"<h2>{html._e(t('r12_heading', lang, series=words[report['series']], window=first.current.describe(lang)))}</h2>",  # noqa: E501
+    out = [f"<h2>{escape(t('r12_heading', lang, series=words[report['series']], window=first.current.describe(lang)))}</h2>",  # noqa: E501
            "<div class='cards'>"]
     for label, page, c in report["comparisons"]:
         chart = html.line_chart(html.monthly_points(con, c), c, width=440, height=160,
                                 window_labels=False)
-        out.append(f"<div class='card'><h3><a href='{html._e(page)}'>{html._e(label)}</a>"
-                   f"</h3>{chart}<p>{html._e(headline(c))}</p></div>")
+        out.append(f"<div class='card'><h3><a href='{escape(page)}'>{escape(label)}</a>"
+                   f"</h3>{chart}<p>{escape(headline(c))}</p></div>")
     out.append("</div>")
     return out
 
@@ -222,23 +222,23 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
     body = []
     if report:
         newest = report.get("newest") or report["cut"]
-        body.append(f"<h1>{html._e(t('index_title', lang, month=Window(newest, newest).describe(lang)))}</h1>")  # noqa: E501
+        body.append(f"<h1>{escape(t('index_title', lang, month=Window(newest, newest).describe(lang)))}</h1>")  # noqa: E501
         cuts = []
         for s in report.get("series_list", [report["series"]]):
             (cut,) = fetch_one(con, "SELECT latest_cut FROM marts.series_coverage "
                                     "WHERE series = ?", [s])
             cuts.append(f"{words.get(s, s)}, {cut_words(cut, lang)}")
         population = report["national"][0]["population_vintage"] if report["national"] else ""
-        body.append("<p>" + html._e(t("index_intro", lang, cuts="; ".join(cuts),
+        body.append("<p>" + escape(t("index_intro", lang, cuts="; ".join(cuts),
                                       vintage=vintage_words(population, lang))) + "</p>")
-        body += [f"<p class='note'>{html._e(line)}</p>"
+        body += [f"<p class='note'>{escape(line)}</p>"
                  for line in closed_series_lines(con, lang)]
         for s in report.get("series_list", []):
             if s != report.get("r12_series"):  # its newest months, before its last 12
                 body += newest_section(con, s, lang)
         body += r12_section(con, report, lang)
     else:
-        body.append("<h1>seguridad</h1><p>" + html._e(t("index_empty", lang)) + "</p>")
+        body.append("<h1>seguridad</h1><p>" + escape(t("index_empty", lang)) + "</p>")
     body += fact_checks(entries, lang)
     if report:
         shas = sorted({x["sha256"] for _, _, c in report["comparisons"] for x in c.sources}
@@ -246,16 +246,9 @@ def write_index(con: duckdb.DuckDBPyConnection, out_dir: Path, report: dict | No
                          for x in r.sources}
                       | newest_files(con, [s for s in report.get("series_list", [])
                                            if s != report.get("r12_series")]))
-        body.append("<h2>" + html._e(t("sources", lang)) + "</h2><ul class='prov'>"
-                    + "".join(f"<li>{html._e(source_line(s, lang=lang))}</li>"
-                              for s in sources(con, shas)) + "</ul>")
-    body.append("<p class='prov'>" + html._e(
-        t("index_footer", lang, version=__version__, date=date.today())) + "</p>")
-    style = html.STYLE + BADGE_STYLE + STYLE
-    page = (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>seguridad</title><style>{style}</style></head><body>"
-            + "".join(body) + "</body></html>\n")
+        body.append(sources_list((source_line(s, lang=lang) for s in sources(con, shas)), lang))
+    body.append(generated_line(lang, "index_footer"))
+    page = document("seguridad", body, lang, style=PAGE_STYLE + BADGE_STYLE + STYLE)
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
@@ -265,16 +258,16 @@ def fact_checks(entries: list[dict], lang: str) -> list[str]:
     es = lang == "es"
     if not entries:
         return []
-    body = ["<h2>" + html._e("Verificación de declaraciones" if es else "Fact checks")
+    body = ["<h2>" + escape("Verificación de declaraciones" if es else "Fact checks")
             + "</h2>"]
     for e in entries:
         if e["error"]:
-            body.append(f"<p class='flag'>{html._e(e['file'])}: {html._e(e['error'])}</p>")
+            body.append(f"<p class='flag'>{escape(e['file'])}: {escape(e['error'])}</p>")
             continue
         fc = e["factcheck"]
         st = fc.loaded.statement
-        body.append(f"<h3><a href='claims/{html._e(e['name'])}.html'>{html._e(st.title)}"
-                    f"</a></h3><p class='note'>{html._e(who_and_when(st))}</p>")
+        body.append(f"<h3><a href='claims/{escape(e['name'])}.html'>{escape(st.title)}"
+                    f"</a></h3><p class='note'>{escape(who_and_when(st))}</p>")
         changed = {ch["id"]: ch for ch in e["changes"]}
         rows = []
         for c in fc.checks:
@@ -283,15 +276,15 @@ def fact_checks(entries: list[dict], lang: str) -> list[str]:
             if ch:
                 before = VERDICT_WORDS.get(ch["before"], {}).get(lang, ch["before"])
                 note = (f" <strong>{'cambió' if es else 'changed'}</strong> "
-                        f"({'antes' if es else 'was'} {html._e(before)}, "
-                        f"{html._e(ch['since'])})")
-            rows.append(f"<tr><td class=name>{html._e(c.claim.text)}</td>"
-                        f"<td>{html._e(said_text(c, lang))}</td>"
+                        f"({'antes' if es else 'was'} {escape(before)}, "
+                        f"{escape(ch['since'])})")
+            rows.append(f"<tr><td class=name>{escape(c.claim.text)}</td>"
+                        f"<td>{escape(said_text(c, lang))}</td>"
                         f"<td class=name>{badge(c.verdict, lang)}{note}</td>"
-                        f"<td>{html._e(_best_figure(c, lang))}</td></tr>")
+                        f"<td>{escape(best_figure(c, lang))}</td></tr>")
         head = (("Afirmación", "Dijo", "Veredicto", "Los datos") if es else
                 ("Claim", "Said", "Verdict", "The data"))
         body.append("<table><thead><tr>" + "".join(
-            f"<th class=name>{html._e(h)}</th>" for h in head) + "</tr></thead><tbody>"
+            f"<th class=name>{escape(h)}</th>" for h in head) + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
     return body

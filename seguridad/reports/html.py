@@ -5,16 +5,15 @@ from anywhere, so the file works offline and can be mailed or archived as it is.
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import duckdb
 
-from seguridad import __version__
 from seguridad.analysis.as_of import facts_table
 from seguridad.analysis.compare import Comparison
 from seguridad.analysis.windows import add_months
 from seguridad.i18n import t
+from seguridad.reports.layout import document, escape, generated_line, sources_list
 from seguridad.reports.text import (
     headline,
     member_table,
@@ -26,28 +25,6 @@ from seguridad.reports.text import (
 CURRENT_COLOR = "#d95f02"
 BASELINE_COLOR = "#7570b3"
 SERIES_COLORS = ["#1b5e7a", "#b2182b"]
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-       margin: 2rem auto; max-width: 980px; color: #1f2328; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.45rem; margin-bottom: .3rem; }
-h2 { font-size: 1.1rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .92rem; }
-th, td { padding: .25rem .6rem; border-bottom: 1px solid #eaeef2; text-align: right; }
-th:first-child, td:first-child, td.name, th.name { text-align: left; }
-.flag { background: #fff3cd; border-left: 4px solid #d4a72c; padding: .5rem .8rem; }
-.note { color: #57606a; }
-.prov { font-size: .8rem; color: #57606a; word-break: break-all; }
-svg text { font-size: 11px; fill: #57606a; }
-svg .label, svg .legend-label { font-size: 12px; fill: #1f2328; }
-svg.map { width: 100%; height: auto; max-width: 900px; display: block; }
-svg.map text { font-size: inherit; fill: inherit; }
-tr.low-count td { color: #57606a; }
-table.ranking td:last-child { white-space: nowrap; }
-"""
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text))
 
 
 def monthly_points(con: duckdb.DuckDBPyConnection, c: Comparison) -> dict[str, list]:
@@ -97,7 +74,7 @@ def window_legend(c: Comparison, x: float, y: float, compact: bool = False) -> s
                                                 window=window.describe(lang))
         parts.append(f"<rect class='legend' x='{x:.1f}' y='{y - 9}' width='12' height='10' "
                      f"fill='{color}' fill-opacity='0.35'/>"
-                     f"<text class='legend-label' x='{x + 16:.1f}' y='{y}'>{_e(label)}</text>")
+                     f"<text class='legend-label' x='{x + 16:.1f}' y='{y}'>{escape(label)}</text>")
         x += 16 + 6.2 * len(label) + 18
     return "".join(parts)
 
@@ -108,7 +85,7 @@ def line_chart(points: dict[str, list], c: Comparison, width: int = 900,
     months = [m for series in points.values() for m, _ in series]
     values = [v for series in points.values() for _, v in series if v is not None]
     if not months or not values:
-        return f"<p class='note'>{_e(t('no_monthly_data', c.lang))}</p>"
+        return f"<p class='note'>{escape(t('no_monthly_data', c.lang))}</p>"
     lo, hi = min(map(_month_index, months)), max(map(_month_index, months))
     ticks = nice_ticks(max(values))
     vmax = ticks[-1] or 1
@@ -121,7 +98,7 @@ def line_chart(points: dict[str, list], c: Comparison, width: int = 900,
 
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='chart line-chart' "
              f"viewBox='0 0 {width} {height}' width='100%' role='img' "
-             f"aria-label='{_e(t('monthly_chart', c.lang))}'>"]
+             f"aria-label='{escape(t('monthly_chart', c.lang))}'>"]
     step = (width - left - right) / max(hi - lo, 1)
     for window, color in ((c.baseline, BASELINE_COLOR), (c.current, CURRENT_COLOR)):
         x0, x1 = x(window.start) - step / 2, x(window.end) + step / 2
@@ -143,12 +120,12 @@ def line_chart(points: dict[str, list], c: Comparison, width: int = 900,
     for i, (series, pts) in enumerate(points.items()):
         path = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in pts if v is not None)
         color = SERIES_COLORS[i % len(SERIES_COLORS)]
-        parts.append(f"<polyline class='series' data-series='{_e(series)}' points='{path}' "
+        parts.append(f"<polyline class='series' data-series='{escape(series)}' points='{path}' "
                      f"fill='none' stroke='{color}' stroke-width='2'/>")
         if len(points) > 1:
             parts.append(f"<text class='label' x='{width - right}' y='{top + 14 * (i + 1)}' "
                          f"text-anchor='end' fill='{color}'>"
-                         f"{_e(c.series_words.get(series, series))}</text>")
+                         f"{escape(c.series_words.get(series, series))}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -185,7 +162,7 @@ def ranking_chart(c: Comparison, width: int = 900) -> str:
         color = "#1a7f37" if m["pct_change"] < 0 else "#cf222e"
         name = m["short_name"] + (f" {LOW_MARK}" if m["low_count"] else "")
         parts.append(f"<text class='label' x='{left - 8}' y='{yy + bar - 4}' "
-                     f"text-anchor='end'>{_e(name)}</text>")
+                     f"text-anchor='end'>{escape(name)}</text>")
         if m["low_count"]:
             parts.append(f"<rect class='bar low-count' x='{x0:.1f}' y='{yy}' "
                          f"width='{max(abs(w), 1):.1f}' height='{bar}' fill='url(#low-count)' "
@@ -203,17 +180,17 @@ def ranking_chart(c: Comparison, width: int = 900) -> str:
         parts.append(f"<rect x='{left - 8 - 12}' y='{yy - 10}' width='12' height='12' "
                      "fill='url(#low-count)' stroke='#57606a'/>"
                      f"<text class='legend-label' x='{left}' y='{yy}'>"
-                     f"{_e(t('low_flag_legend', c.lang, mark=LOW_MARK, n=c.low_count))}</text>")
+                     f"{escape(t('low_flag_legend', c.lang, mark=LOW_MARK, n=c.low_count))}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
     out = ["<table><thead><tr>",
-           *[f"<th{' class=name' if i == 1 else ''}>{_e(h)}</th>" for i, h in enumerate(head)],
+           *[f"<th{' class=name' if i == 1 else ''}>{escape(h)}</th>" for i, h in enumerate(head)],
            "</tr></thead><tbody>"]
     for r in rows:
-        out.append("<tr>" + "".join(f"<td{' class=name' if i == 1 else ''}>{_e(v)}</td>"
+        out.append("<tr>" + "".join(f"<td{' class=name' if i == 1 else ''}>{escape(v)}</td>"
                                     for i, v in enumerate(r)) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -225,30 +202,25 @@ def render_html(con: duckdb.DuckDBPyConnection, c: Comparison,
     ranking by rate)."""
     lang = c.lang
     members_word = t("members_state" if c.geo.level == "national" else "members_member", lang)
-    body = [f"<h1>{_e(headline(c))}</h1>"]
+    body = [f"<h1>{escape(headline(c))}</h1>"]
     if c.methodology_break:
-        body.append(f"<p class='flag'>{_e(c.notes[0])}</p>")
-    body.append("<table>" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>"
+        body.append(f"<p class='flag'>{escape(c.notes[0])}</p>")
+    body.append("<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
                                     for k, v in summary_rows(c)) + "</table>")
-    body.append(f"<h2>{_e(t('monthly_chart', lang))}</h2>")
+    body.append(f"<h2>{escape(t('monthly_chart', lang))}</h2>")
     body.append(line_chart(monthly_points(con, c), c))
     if c.members:
-        body.append(f"<h2>{_e(t('ranking_chart', lang, members=members_word))}</h2>")
+        body.append(f"<h2>{escape(t('ranking_chart', lang, members=members_word))}</h2>")
         body.append(ranking_chart(c))
         down, up = top_movers(c)
         movers = ", ".join(f"{m['geo_name']} ({m['abs_change']:+,.0f})" for m in down + up)
-        body.append(f"<p><strong>{_e(t('top_movers', lang))}:</strong> {_e(movers)}</p>")
+        body.append(f"<p><strong>{escape(t('top_movers', lang))}:</strong> {escape(movers)}</p>")
         head, rows = member_table(c)
         body.append(_table(head, rows))
     body += extra or []
     if c.notes:
-        body.append(f"<h2>{_e(t('notes', lang))}</h2><ul>"
-                    + "".join(f"<li class='note'>{_e(n)}</li>" for n in c.notes) + "</ul>")
-    body.append(f"<h2>{_e(t('sources', lang))}</h2><ul class='prov'>"
-                + "".join(f"<li>{_e(p)}</li>" for p in provenance_lines(c)) + "</ul>")
-    generated = t("generated", lang, version=__version__, date=date.today())
-    body.append(f"<p class='prov'>{_e(generated)}</p>")
-    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{_e(c.indicator_label)} · {_e(c.geo.name)}</title>"
-            f"<style>{STYLE}</style></head><body>{''.join(body)}</body></html>\n")
+        body.append(f"<h2>{escape(t('notes', lang))}</h2><ul>"
+                    + "".join(f"<li class='note'>{escape(n)}</li>" for n in c.notes) + "</ul>")
+    body.append(sources_list(provenance_lines(c), lang))
+    body.append(generated_line(lang))
+    return document(f"{c.indicator_label} · {c.geo.name}", body, lang)

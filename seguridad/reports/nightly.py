@@ -1,10 +1,10 @@
 """The nightly report set, written from the published warehouse after each refresh: the
 standard change report (cambios.md, cambios.csv, one HTML page per indicator), the fact
-checks of every claims file under claims/, and index.html, the page people open first."""
+checks of every claims file under claims/ (seguridad/reports/nightly_claims.py), the rankings
+by rate (nightly_rankings.py), and index.html, the page people open first (frontpage.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -12,15 +12,13 @@ import duckdb
 from seguridad.analysis import compare, provenance, windows
 from seguridad.analysis.windows import PRESET_TABLE, STANDARD_PRESETS
 from seguridad.db import fetch_dicts
-from seguridad.errors import SeguridadError
-from seguridad.factcheck import claims
-from seguridad.factcheck import engine as factcheck
 from seguridad.factcheck.engine import cut_words
 from seguridad.i18n import t, vintage_words
-from seguridad.reports import factcheck_page as factcheck_report
-from seguridad.reports import frontpage, html, maps, pages, ranking, spending
-from seguridad.reports.factcheck_page import VERDICT_WORDS, said_text, who_and_when
+from seguridad.reports import frontpage, html, maps, pages, ranking, spending, spending_text
 from seguridad.reports.frontpage import closed_series_lines
+from seguridad.reports.layout import escape
+from seguridad.reports.nightly_claims import check_all_claims, claims_markdown
+from seguridad.reports.nightly_rankings import municipal_rankings, write_rankings
 from seguridad.reports.text import source_line
 from seguridad.warehouse import datapackage
 
@@ -196,7 +194,7 @@ def write_report_set(con: duckdb.DuckDBPyConnection, out_dir, lang: str = "es") 
                             baseline=window_base, series=series, lang=lang, by="state")
         ranked = ranking.build(con, r["indicator"], "state", window_cur, series, lang=lang)
         rankings.append(ranked)
-        extra = [f"<h2>{html._e(ranking.title(ranked))}</h2>", maps.svg(ranked, titled=False),
+        extra = [f"<h2>{escape(ranking.title(ranked))}</h2>", maps.svg(ranked, titled=False),
                  pages.ranking_html(ranked)]
         page = out_dir / f"{r['indicator']}.html"
         page.write_text(html.render_html(con, c, extra=extra), encoding="utf-8")
@@ -232,53 +230,6 @@ def month_words(m, lang: str) -> str:
     return windows.Window(m, m).describe(lang)
 
 
-def municipal_rankings(con: duckdb.DuckDBPyConnection, lang: str) -> list[ranking.Ranking]:
-    """Rates by municipality for every indicator the warehouse has municipal figures of
-    (the shipped slice: intentional homicide in Guanajuato), over their last 12 months."""
-    out = []
-    for (indicator,) in con.execute("""
-            SELECT DISTINCT indicator FROM marts.indicator_monthly
-            WHERE geo_level = 'municipality' ORDER BY 1""").fetchall():
-        try:
-            out.append(ranking.build(con, indicator, "municipality", lang=lang))
-        except SeguridadError:
-            continue  # fewer than 12 whole months: no municipal ranking tonight
-    return out
-
-
-RANKING_FILES = {"state": "tasas-estados", "municipality": "tasas-municipios"}
-
-
-def write_rankings(out_dir: Path, rankings: list[ranking.Ranking], lang: str) -> list[dict]:
-    """tasas-estados.csv and tasas-municipios.csv (every indicator's ranking by rate), with
-    their spreadsheet copies; returns their data-package resources."""
-    import csv
-
-    resources = []
-    for level, name in RANKING_FILES.items():
-        records = [rec for r in rankings if r.level == level for rec in ranking.records(r)]
-        if not records:
-            continue
-        path = out_dir / f"{name}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=ranking.CSV_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(records)
-        labels = {r.indicator: r.indicator_label for r in rankings}
-        people = [{**rec, "indicator": labels[rec["indicator"]],
-                   "series": rankings[0].series_words.get(rec["series"], rec["series"]),
-                   "geo_level": t(f"level_{rec['geo_level']}", lang),
-                   "population_vintage": vintage_words(rec["population_vintage"], lang)}
-                  for rec in records]
-        excel = datapackage.write_excel_csv(out_dir / f"{name}-excel.csv", ranking.CSV_COLUMNS,
-                                            people, lang)
-        resources += [datapackage.resource(path, ranking.CSV_COLUMNS, records, name=name,
-                                           title=t(f"{name}_title", lang)),
-                      datapackage.resource(excel, ranking.CSV_COLUMNS, people,
-                                           name=f"{name}-excel", excel=True, lang=lang)]
-    return resources
-
-
 def spending_section(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
     """The money next to crime: the public-security fund's last year, and each prevention
     program in a sentence, with how crime moved where it spent."""
@@ -303,99 +254,11 @@ def spending_section(con: duckdb.DuckDBPyConnection, lang: str) -> list[str]:
              f"({f['per_capita_mxn']:,.2f} per inhabitant).")
     reports = [spending.build(con, program, lang=lang) for program in programs]
     for r in reports:
-        lines += [f"- {s}" for s in spending.sentences(r)]
+        lines += [f"- {s}" for s in spending_text.sentences(r)]
     if fasp:
         reports.append(spending.build(con, "fasp", lang=lang))
-    provenance = dict.fromkeys(line for r in reports for line in spending.provenance(r))
+    provenance = dict.fromkeys(line for r in reports for line in spending_text.provenance(r))
     lines += [""] + [f"- {line}" for line in provenance]
-    return lines
-
-
-# --- fact checks of the claims files -----------------------------------------------------
-
-def check_all_claims(con: duckdb.DuckDBPyConnection, out_dir: Path, claims_dir: Path | None,
-                     lang: str = "es") -> list[dict]:
-    """Re-check every claims file under claims_dir against tonight's warehouse; write
-    claims/<name>.{json,md,html} and say which verdicts changed since the last report set that
-    checked the same file. A bad claims file is reported, never stops the night."""
-
-    files = sorted(claims_dir.glob("*.toml")) if claims_dir and claims_dir.is_dir() else []
-    if not files:
-        return []
-    folder = out_dir / "claims"
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for path in files:
-        entry: dict = {"name": path.stem, "file": str(path), "error": None, "changes": []}
-        try:
-            loaded = claims.load(path, path.name)
-            fc = factcheck.check_file(con, loaded, lang)
-        except SeguridadError as e:
-            entry["error"] = str(e)
-            out.append(entry)
-            continue
-        data = factcheck_report.to_dict(fc)
-        (folder / f"{path.stem}.json").write_text(factcheck_report.render_json(fc),
-                                                  encoding="utf-8")
-        (folder / f"{path.stem}.md").write_text(factcheck_report.render_md(fc),
-                                                encoding="utf-8")
-        (folder / f"{path.stem}.html").write_text(factcheck_report.render_html(fc),
-                                                  encoding="utf-8")
-        previous, when = previous_verdicts(out_dir, path.stem)
-        for claim in data["claims"]:
-            before = previous.get(claim["id"])
-            if before is not None and before != claim["verdict"]:
-                entry["changes"].append({"id": claim["id"], "before": before,
-                                         "after": claim["verdict"], "since": when})
-        entry.update(factcheck=fc, data=data)
-        out.append(entry)
-    return out
-
-
-def previous_verdicts(out_dir: Path, name: str) -> tuple[dict[str, str], str | None]:
-    """Verdicts of the newest earlier report set that checked this claims file."""
-    parent = out_dir.parent
-    if not parent.is_dir():
-        return {}, None
-    for folder in sorted((p for p in parent.iterdir() if p.is_dir() and p.name < out_dir.name),
-                         reverse=True):
-        path = folder / "claims" / f"{name}.json"
-        if path.is_file():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                return {c["id"]: c["verdict"] for c in data["claims"]}, folder.name
-            except (ValueError, KeyError, TypeError):
-                continue  # a damaged earlier report never stops tonight's
-    return {}, None
-
-
-def _verdict(key: str, lang: str) -> str:
-    return VERDICT_WORDS.get(key, {}).get("es" if lang == "es" else "en", key)
-
-
-def claims_markdown(entries: list[dict], lang: str) -> list[str]:
-
-    if not entries:
-        return []
-    es = lang == "es"
-    lines = ["", "## " + ("Verificación de declaraciones" if es else "Fact checks"), ""]
-    for e in entries:
-        if e["error"]:
-            lines.append(f"- `{e['file']}`: {e['error']}")
-            continue
-        st = e["factcheck"].loaded.statement
-        lines.append(f"- **{st.title}** ({who_and_when(st)}): "
-                     f"`claims/{e['name']}.md`")
-        texts = {}
-        for c in e["factcheck"].checks:
-            texts[c.claim.id] = f"«{c.claim.text}»"
-            lines.append(f"  - «{c.claim.text}» ({said_text(c, lang)}): "
-                         f"{VERDICT_WORDS[c.verdict]['es' if es else 'en']}")
-        for ch in e["changes"]:
-            lines.append(f"  - **{'Cambió' if es else 'Changed'}**: "
-                         f"{texts.get(ch['id'], ch['id'])} "
-                         f"{_verdict(ch['before'], lang)} → {_verdict(ch['after'], lang)} "
-                         f"({'desde' if es else 'since'} {ch['since']})")
     return lines
 
 
