@@ -120,7 +120,7 @@ def test_a_backfill_over_two_workers_equals_the_serial_one(tmp_path, monkeypatch
 def test_a_worker_that_dies_is_a_clear_error_not_a_rejection():
     """A worker killed by its cluster (memory, a lost connection) says which file and what to
     do; it is not the file's fault, so it is not recorded against the file."""
-    from flows.tasks import staged_result
+    from flows.ingest_tasks import staged_result
     from seguridad.errors import SeguridadError
 
     class Lost:
