@@ -25,7 +25,7 @@ from seguridad.factcheck.change_queries import (
     population_sql,
     population_vintages,
 )
-from seguridad.factcheck.checks import ClaimCheck, Definition
+from seguridad.factcheck.checks import ClaimCheck, Definition, merge_views
 from seguridad.factcheck.claims import Claim, Loaded, stated_decimals
 from seguridad.factcheck.facts import (
     DATASETS,
@@ -146,7 +146,7 @@ def check_change(con: duckdb.DuckDBPyConnection, loaded: Loaded, claim: Claim,
             member_rows.setdefault((d.key, d.view), []).append(
                 {"geo_level": r["geo_level"], "geo_code": r["geo_code"], "definition": d})
     defs = _same_series_or_comparable(con, claim, all_defs)
-    defs = _merge_views(defs)
+    defs = merge_views(defs)
 
     def figure(d: Definition) -> float | None:
         return d.pct_change if percent else d.difference
@@ -236,22 +236,6 @@ def _same_series_or_comparable(con, claim: Claim, defs: list[Definition]) -> lis
         rank = rank or dict(con.execute("SELECT series, rank FROM core.series").fetchall())
         # the current window from the newer series, the baseline from the older
         if comp == "comparable" and rank[d.series] > rank[d.baseline_series]:
-            out.append(d)
-    return out
-
-
-def _merge_views(defs: list[Definition]) -> list[Definition]:
-    """A definition the cut of the day gives exactly as the newest cut does is one
-    definition (marked as published then), not two."""
-    newest = {(d.key): d for d in defs if d.view == "newest"}
-    out = [d for d in defs if d.view == "newest"]
-    for d in defs:
-        if d.view != "said_on":
-            continue
-        twin = newest.get(d.key)
-        if twin is not None and twin.files == d.files:
-            twin.cut_of_the_day = True
-        else:
             out.append(d)
     return out
 

@@ -128,3 +128,20 @@ class FactCheck:
     built_at: str | None = None
     as_of: date | None = None
     rules: verdicts.Rules | None = None
+
+
+def merge_views(found: list) -> list:
+    """A definition or reading the cut of the day gives exactly as the newest cut does is one
+    (marked as published then), not two. Items have view ('newest' or 'said_on'), key, files
+    and cut_of_the_day: the Definitions of changes and the Readings of levels alike."""
+    newest = {d.key: d for d in found if d.view == "newest"}
+    out = [d for d in found if d.view == "newest"]
+    for d in found:
+        if d.view != "said_on":
+            continue
+        twin = newest.get(d.key)
+        if twin is not None and twin.files == d.files:
+            twin.cut_of_the_day = True
+        else:
+            out.append(d)
+    return out

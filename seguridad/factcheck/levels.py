@@ -22,7 +22,7 @@ from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
 from seguridad.factcheck import caveats, verdicts
 from seguridad.factcheck import windows as claim_windows
-from seguridad.factcheck.checks import ClaimCheck
+from seguridad.factcheck.checks import ClaimCheck, merge_views
 from seguridad.factcheck.claims import Claim, Loaded, stated_decimals
 from seguridad.factcheck.facts import (
     DATASETS,
@@ -246,17 +246,7 @@ def _readings(claim: Claim, rows: list[dict], windows: list[Window], comparables
             reading.reproduces = bool(values) and all(
                 (reading.value < v) if lowest else (reading.value > v) for v in values)
         out.append(reading)
-    # a reading the cut of the day gives exactly as the newest cut does is one reading
-    newest = {r.key: r for r in out if r.view == "newest"}
-    merged = [r for r in out if r.view == "newest"]
-    for r in out:
-        if r.view == "said_on":
-            twin = newest.get(r.key)
-            if twin is not None and twin.files == r.files:
-                twin.cut_of_the_day = True
-            else:
-                merged.append(r)
-    return merged
+    return merge_views(out)
 
 
 def _record_dict(r: Reading) -> dict:

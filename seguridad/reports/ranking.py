@@ -7,8 +7,6 @@ population for the window has no rate and is listed apart, never ranked as zero.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +25,7 @@ from seguridad.analysis.windows import Window, add_months
 from seguridad.db import fetch_dicts
 from seguridad.errors import ComparisonRefused
 from seguridad.i18n import language, say, t, vintage_words
-from seguridad.reports.text import source_line
+from seguridad.reports.text import csv_text, source_line, sources_json
 
 LEVELS = ("state", "municipality")
 CSV_COLUMNS = ["rank", "geo_level", "geo_code", "geo_name", "indicator", "series",
@@ -257,15 +255,10 @@ def render(r: Ranking, fmt: str) -> str:
                            "window_end": f"{r.window.end:%Y-%m}", "per_capita": r.per_capita,
                            "low_count_threshold": r.low_count, "title": title(r),
                            "places": records(r), "notes": notes(r),
-                           "sources": [{**s, "cut_date": f"{s['cut_date']:%Y-%m}"
-                                        if s["cut_date"] else None} for s in r.sources]},
+                           "sources": sources_json(r.sources)},
                           ensure_ascii=False, indent=2)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records(r))
-        return buf.getvalue()
+        return csv_text(CSV_COLUMNS, records(r))
     head, body = table_rows(r)
     if fmt == "md":
         lines = [f"**{title(r)}**", "", "| " + " | ".join(head) + " |",

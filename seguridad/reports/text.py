@@ -223,19 +223,29 @@ def top_movers(c: Comparison, n: int = 3) -> tuple[list[dict], list[dict]]:
     return down, up
 
 
+def sources_json(sources: list[dict]) -> list[dict]:
+    """The source files as JSON gives them: the cut as YYYY-MM."""
+    return [{**s, "cut_date": f"{s['cut_date']:%Y-%m}" if s["cut_date"] else None}
+            for s in sources]
+
+
+def csv_text(columns: list[str], records: list[dict]) -> str:
+    """Records as CSV with a header, lines ending in \\n."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buf.getvalue()
+
+
 def render(c: Comparison, fmt: str) -> str:
     if fmt == "json":
         records = as_records(c)
-        out = dict(records[0], headline=headline(c), sources=[
-            {**s, "cut_date": f"{s['cut_date']:%Y-%m}" if s["cut_date"] else None}
-            for s in c.sources], members=records[1:])
+        out = dict(records[0], headline=headline(c), sources=sources_json(c.sources),
+                   members=records[1:])
         return json.dumps(out, ensure_ascii=False, indent=2)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(as_records(c))
-        return buf.getvalue()
+        return csv_text(CSV_COLUMNS, as_records(c))
     rows = summary_rows(c)
     if fmt == "md":
         lines = [f"**{headline(c)}**", "", "| | |", "|---|---|"]
