@@ -97,24 +97,33 @@ def known_state_name(s: pd.Series) -> pd.Series:
     return code_of_state_name(s).notna()
 
 
-def flag(df: pd.DataFrame, column_ok: dict[str, pd.Series]) -> pd.DataFrame:
-    """A full-shape boolean frame (what pandera wants from a dataframe check) that is False
-    only in the given columns where the data failed."""
+def flag(df: pd.DataFrame, column_ok: dict[str, pd.Series]) -> pd.DataFrame | bool:
+    """A full-shape boolean frame (what pandera wants from a dataframe check, to name each
+    failing cell) that is False only in the given columns where the data failed; just True
+    when nothing failed (pandera then has no frame of cells to look through)."""
+    column_ok = {column: ok.fillna(True).astype(bool) for column, ok in column_ok.items()}
+    if all(ok.all() for ok in column_ok.values()):
+        return True
     out = pd.DataFrame(True, index=df.index, columns=df.columns)
     for column, ok in column_ok.items():
-        out[column] = ok.fillna(True).astype(bool)
+        out[column] = ok
     return out
 
 
-def name_matches_code(df: pd.DataFrame, code_col: str, name_col: str) -> pd.DataFrame:
-    """The state name must be the state the code says (unknown names fail elsewhere)."""
+def name_is_code(df: pd.DataFrame, code_col: str, name_col: str) -> pd.Series:
+    """True where the state name is the state the code says (unknown names fail elsewhere)."""
     named = code_of_state_name(df[name_col])
     code = df[code_col].str.strip().str.zfill(2)
-    ok = named.isna() | (named == code)
-    return flag(df, {name_col: ok})
+    return named.isna() | (named == code)
 
 
-def months_published_together(df: pd.DataFrame, year_col: str, months: list[str]) -> pd.DataFrame:
+def name_matches_code(df: pd.DataFrame, code_col: str, name_col: str) -> pd.DataFrame | bool:
+    """The state name must be the state the code says (a dataframe check's output)."""
+    return flag(df, {name_col: name_is_code(df, code_col, name_col)})
+
+
+def months_published_together(df: pd.DataFrame, year_col: str,
+                              months: list[str]) -> pd.DataFrame | bool:
     """Within a year, a month is published for every row or for none: an empty cell among
     published counts is a damaged file, not an unpublished month."""
     is_blank = pd.DataFrame({m: blank(df[m]) for m in months}, index=df.index)

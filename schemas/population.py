@@ -107,10 +107,9 @@ class Conapo2023State(pa.DataFrameModel):
     @pa.dataframe_check(error="does not match the state code of its row (cve_ent)")
     def name_matches_code(cls, df: pd.DataFrame) -> pd.DataFrame:
         national = df["cve_ent"].str.strip().eq("00")
-        named = checks.name_matches_code(df, "cve_ent", "nombre_estado")
-        named["nombre_estado"] = named["nombre_estado"] & ~national | (
-            national & df["nombre_estado"].str.strip().eq("Nacional"))
-        return named
+        named = checks.name_is_code(df, "cve_ent", "nombre_estado")
+        return checks.flag(df, {"nombre_estado": named & ~national | (
+            national & df["nombre_estado"].str.strip().eq("Nacional"))})
 
     @pa.dataframe_check(error="is not Hombres + Mujeres of the same state and year")
     def total_adds_up(cls, df: pd.DataFrame) -> pd.DataFrame:

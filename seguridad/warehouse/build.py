@@ -11,6 +11,7 @@ seguridad.warehouse.reference; the data rules a build must pass: seguridad.wareh
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import time
@@ -89,19 +90,51 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(raw_table_ddl(spec))
 
 
+def setup_fingerprint(settings: Settings) -> str:
+    """sha256 of everything setup() creates its objects from: the SQL files of SETUP_STEPS,
+    the raw tables' declarations, the reference data and its models, the schema version, the
+    population vintage and the DuckDB version."""
+    digest = hashlib.sha256()
+    for step in SETUP_STEPS:
+        for path in sql_files(step):
+            digest.update(f"{step}/{path.name}".encode() + b"\0" + path.read_bytes() + b"\0")
+    for spec in formats().values():
+        if spec.get("raw_table"):
+            digest.update(raw_table_ddl(spec).encode() + b"\0")
+    for part in (reference_fingerprint(), SCHEMA_VERSION, settings.population_vintage,
+                 duckdb.__version__):
+        digest.update(str(part).encode() + b"\0")
+    return digest.hexdigest()
+
+
 def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Create or update schemas, reference tables and staging views (all idempotent). The
     reference CSVs are validated by their pandera models first, unless this warehouse was
-    built from exactly these CSVs and models (they passed then): a bad row stops the build."""
-    if reference_changed(con):
-        validate_reference(reference.REFERENCE_DIR)
+    built from exactly these CSVs and models (they passed then): a bad row stops the build.
+    A warehouse whose objects were made from exactly these files (setup_fingerprint, kept in
+    ops.meta) skips the steps: they would create the same objects again (~0.3 s a build)."""
     set_variables(con, reference_dir=str(reference.REFERENCE_DIR),
                   population_vintage=settings.population_vintage)
+    fingerprint = setup_fingerprint(settings)
+    if _meta(con, "setup_sha256") == fingerprint:
+        return
+    if reference_changed(con):
+        validate_reference(reference.REFERENCE_DIR)
     for step in SETUP_STEPS:
         run_step(con, step)
         if step == "schema":
             create_raw_tables(con)
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('setup_sha256', ?)", [fingerprint])
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of ops.meta; None where it is not set or there is no ops.meta yet."""
+    (has_meta,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                                 "current_database() AND schema_name = 'ops' "
+                                 "AND table_name = 'meta'")
+    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = ?", [key]) if has_meta else None
+    return row[0] if row else None
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -194,10 +227,13 @@ def document_columns(con: duckdb.DuckDBPyConnection) -> None:
         FROM duckdb_columns() AS c JOIN column_docs AS d USING (column_name)
         WHERE c.schema_name IN ('marts', 'core', 'ops') AND c.comment IS NULL
           AND c.database_name = current_database()""").fetchall()
-    for schema, table, column, description in missing:
-        # COMMENT ON takes no parameters; the text is our own data file, quoted as a literal.
-        text = description.replace("'", "''")
-        con.execute(f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS \'{text}\'')
+    # COMMENT ON takes no parameters; the text is our own data file, quoted as a literal.
+    # One call for all of them (one statement a call cost ~0.3 s a build).
+    statements = [f'COMMENT ON COLUMN {schema}."{table}"."{column}" IS '
+                  + "'" + description.replace("'", "''") + "'"
+                  for schema, table, column, description in missing]
+    if statements:
+        con.execute(";\n".join(statements))
 
 
 class Build:
