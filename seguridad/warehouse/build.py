@@ -26,7 +26,7 @@ from seguridad.config import COLUMN_DOCS, SQL_DIR, Settings
 from seguridad.db import fetch_one, run_sql_file, set_variables
 from seguridad.errors import SeguridadError
 from seguridad.i18n import say
-from seguridad.warehouse import reconciliation, reference
+from seguridad.warehouse import incremental, reconciliation, reference
 
 # The names imported `as` themselves are not used here: callers (flows/, the command line,
 # tests) reach them through this module, `from seguridad.warehouse import build as
@@ -69,7 +69,7 @@ def sql_files(step: str) -> list[Path]:
 
 def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
     for path in sql_files(step):
-        run_sql_file(con, path)
+        incremental.run_file(con, step, path)  # a few derive files only when inputs changed
 
 
 def raw_table_ddl(spec: dict) -> str:
@@ -141,6 +141,7 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Rebuild the derived core tables and the marts from core, the standard comparisons
     among them (marts/80_standard_changes.sql), all in SQL; `seal` comes next."""
     set_variables(con, population_vintage=settings.population_vintage)
+    incremental.start(con)
     try:
         for step in DERIVE_STEPS:
             run_step(con, step)

@@ -295,7 +295,8 @@ ALLOWED_INTERPOLATIONS = {
     ("seguridad/warehouse/build.py", "schema"),
     ("seguridad/warehouse/build.py", "table"),
     ("seguridad/warehouse/build.py", "column"),
-    ("seguridad/warehouse/build.py", "text"),
+    # a derive file's inputs: names from its generated header, checked against the catalogue
+    ("seguridad/warehouse/incremental.py", "name"),
     ("seguridad/warehouse/build.py", "STORAGE_VERSION"),
     ("seguridad/intake/checking.py", "year_col"),
     ("seguridad/intake/checking.py", "m.column"),

@@ -1,6 +1,6 @@
 -- Creates: core.population_monthly (table)
 -- Grain:   core.population_monthly: vintage x geo_level x geo_code x sex x month
--- Reads:   core.current_file_months, core.population_yearly
+-- Reads:   core.current_population_years, core.population_yearly
 --
 -- Monthly population by straight-line interpolation between mid-year (1 July) figures,
 -- evaluated at the middle of each month; the first and last segments are extended to cover
@@ -10,8 +10,8 @@ WITH current_years AS (
     SELECT p.vintage, p.geo_level, p.geo_code, p.sex, p.year,
            p.population_mid_year AS population
     FROM core.population_yearly AS p
-    JOIN core.current_file_months AS c
-      ON c.series = p.vintage AND c.month = make_date(p.year, 1, 1)
+    JOIN core.current_population_years AS c
+      ON c.vintage = p.vintage AND c.month = make_date(p.year, 1, 1)
      AND c.file_sha256 = p.file_sha256
 ),
 segments AS (
