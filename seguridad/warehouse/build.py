@@ -116,7 +116,7 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     set_variables(con, reference_dir=str(reference.REFERENCE_DIR),
                   population_vintage=settings.population_vintage)
     fingerprint = setup_fingerprint(settings)
-    if _meta(con, "setup_sha256") == fingerprint:
+    if reference.meta(con, "setup_sha256") == fingerprint:
         return
     if reference_changed(con):
         validate_reference(reference.REFERENCE_DIR)
@@ -126,15 +126,6 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             create_raw_tables(con)
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('setup_sha256', ?)", [fingerprint])
-
-
-def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    """A value of ops.meta; None where it is not set or there is no ops.meta yet."""
-    (has_meta,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
-                                 "current_database() AND schema_name = 'ops' "
-                                 "AND table_name = 'meta'")
-    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = ?", [key]) if has_meta else None
-    return row[0] if row else None
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -182,8 +173,7 @@ def municipal_indicators(con: duckdb.DuckDBPyConnection) -> str:
                || '/' || (SELECT CAST(coalesce(sum(hash(series, indicator, expected_rows)), 0)
                                   AS VARCHAR) FROM core.indicator_expected_rows)
         FROM core.crime_indicator_map""")
-    known = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'municipal_indicator_map'")
-    if known is None or known[0] != fingerprint:
+    if reference.meta(con, "municipal_indicator_map") != fingerprint:
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT fm.series, "
                     "g.geo_code AS municipality_code, fm.month FROM core.file_months AS fm "
                     "JOIN core.file_geos AS g USING (file_sha256) "

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from seguridad.db import fetch_one, run_sql_file
-from seguridad.warehouse import grain
+from seguridad.warehouse import grain, reference
 
 # Files (step/name) whose inputs rarely change; every other derive file always runs.
 UNLESS_CHANGED = ("core/30_population_monthly.sql", "core/32_geo_population_monthly.sql")
@@ -44,15 +44,6 @@ def header_names(path: Path, label: str) -> list[str]:
     return names
 
 
-def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {f"{s}.{n}" for s, n in con.execute("""
-        SELECT schema_name, table_name FROM duckdb_tables()
-        WHERE database_name = current_database()
-        UNION ALL
-        SELECT schema_name, view_name FROM duckdb_views()
-        WHERE database_name = current_database() AND NOT internal""").fetchall()}
-
-
 def _content(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """Row count and sum of the rows' hashes: equal for equal contents, in any order."""
     # names from our own declarations (headers, tables.toml), checked against the catalogue
@@ -60,15 +51,20 @@ def _content(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return f"{name}\0{count}\0{total}"
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+# Every schema a derive file may read a table or view of (grain.declared_in lists them).
+SCHEMAS = ("raw", "staging", "core", "marts", "ops")
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, path: Path,
+                known: set[str] | None = None) -> str | None:
     """What the file would be made from; None when it reads something that is not a table or
-    a view (it then always runs)."""
-    reads, known = header_names(path, "Reads:"), _objects(con)
+    a view (it then always runs). `known`: the warehouse's tables and views, if at hand."""
+    reads = header_names(path, "Reads:")
+    known = grain.declared_in(con, SCHEMAS) if known is None else known
     if not reads or any(name not in known for name in reads):
         return None
     digest = hashlib.sha256(path.read_bytes())
-    setup = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'setup_sha256'")
-    digest.update(str(setup).encode())
+    digest.update(str(reference.meta(con, "setup_sha256")).encode())
     for name in reads:
         digest.update(b"\0" + _content(con, name).encode())
     return digest.hexdigest()
@@ -82,10 +78,10 @@ def run_file(con: duckdb.DuckDBPyConnection, step: str, path: Path) -> None:
     if key not in UNLESS_CHANGED:
         run_sql_file(con, path)
         return
-    made = header_names(path, "Creates:")
-    known = fingerprint(con, path)
-    last = fetch_one(con, "SELECT value FROM ops.meta WHERE key = ?", [f"derive:{key}"])
-    if known is not None and last == (known,) and set(made) <= _objects(con):
+    made, objects = header_names(path, "Creates:"), grain.declared_in(con, SCHEMAS)
+    known = fingerprint(con, path, objects)
+    if known is not None and reference.meta(con, f"derive:{key}") == known \
+            and set(made) <= objects:
         con.execute("CREATE TEMP TABLE IF NOT EXISTS derive_skipped (name VARCHAR)")
         con.executemany("INSERT INTO derive_skipped VALUES (?)", [[name] for name in made])
         return
@@ -129,8 +125,7 @@ def checked_unchanged(con: duckdb.DuckDBPyConnection,
         parts = [query for _, query in grain.checks(table)]
         parts += [_content(con, t) for t in [name, *referred]]
         prints[name] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        last = fetch_one(con, "SELECT value FROM ops.meta WHERE key = ?", [f"checked:{name}"])
-        if last == (prints[name],):
+        if reference.meta(con, f"checked:{name}") == prints[name]:
             same.add(name)
     return same, prints
 

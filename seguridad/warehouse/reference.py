@@ -33,14 +33,20 @@ def reference_fingerprint(directory: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of ops.meta (the fingerprints a build keeps); None where it is not set or the
+    warehouse has no ops.meta yet."""
+    (has_meta,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                                 "current_database() AND schema_name = 'ops' "
+                                 "AND table_name = 'meta'")
+    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = ?", [key]) if has_meta else None
+    return row[0] if row else None
+
+
 def reference_changed(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the reference data (schemas/reference/) changed since this warehouse's marts
     were built: a new indicator or crosswalk row needs a rebuild of the marts, not a reload."""
-    (has_meta,) = fetch_one(con, "SELECT count(*) FROM duckdb_tables() "
-                                 "WHERE schema_name = 'ops' AND table_name = 'meta'")
-    row = fetch_one(con, "SELECT value FROM ops.meta WHERE key = 'reference_sha256'") \
-        if has_meta else None
-    return row is None or row[0] != reference_fingerprint()
+    return meta(con, "reference_sha256") != reference_fingerprint()
 
 
 def validate_reference(directory: Path) -> None:
