@@ -11,13 +11,13 @@ import pytest
 
 from conftest import CONAPO_2010, REPO, add_revised_cut, copy_of, query, read_csv_rows
 from flows.refresh import refresh_flow
-from seguridad.config import SQL_DIR
+from seguridad.config import DEFAULT_POPULATION_VINTAGE, SQL_DIR
 from seguridad.db import run_sql_file
 from seguridad.warehouse import incremental
 
 POPULATION = [SQL_DIR / "core" / "30_population_monthly.sql",
               SQL_DIR / "core" / "32_geo_population_monthly.sql"]
-TABLES = ["core.population_monthly", "core.geo_population_monthly"]
+TABLES = ["core.population_monthly", "core.geo_population_monthly", "core.population_chosen"]
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def made_again(wh, tmp_path) -> dict[str, int]:
     copy.chmod(0o644)
     con = duckdb.connect(str(copy))
     try:
+        con.execute("SET VARIABLE population_vintage = ?", [DEFAULT_POPULATION_VINTAGE])
         for table in TABLES:
             con.execute(f"CREATE TEMP TABLE kept_{table.split('.')[1]} AS FROM {table}")
         for path in POPULATION:
@@ -99,9 +100,37 @@ def test_the_header_lists_what_the_file_reads():
     assert incremental.header_names(POPULATION[0], "Reads:") == [
         "core.current_population_years", "core.population_yearly"]
     assert incremental.header_names(POPULATION[1], "Creates:") == [
-        "core.geo_population_monthly"]
+        "core.geo_population_monthly", "core.population_chosen"]
     assert all((REPO / "warehouse" / "sql" / name).exists()
                for name in incremental.UNLESS_CHANGED)
+
+
+def test_rates_divide_by_the_vintage_where_it_has_the_geography(shipped_warehouse):
+    """core.population_for, for the build's vintage (chosen once, core.population_chosen) and
+    for any other, gives each geography, sex and month the row of that vintage where it has
+    one, else the municipal projections': the choice made again here over every row."""
+    con = duckdb.connect(str(shipped_warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT DISTINCT chosen_for FROM core.population_chosen"
+                           ).fetchall() == [(DEFAULT_POPULATION_VINTAGE,)]
+        for vintage in ("conapo_2023", "conapo_2010", "conapo_municipal", "conapo_1900"):
+            (differ, rows, vintages), = con.execute("""
+                WITH expected AS (
+                    SELECT * FROM core.geo_population_monthly AS g
+                    WHERE vintage = $v OR (vintage = 'conapo_municipal' AND NOT EXISTS (
+                        SELECT 1 FROM core.geo_population_monthly AS o WHERE o.vintage = $v
+                        AND (o.geo_level, o.geo_code, o.sex, o.month)
+                            = (g.geo_level, g.geo_code, g.sex, g.month)))),
+                got AS (FROM core.population_for($v))
+                SELECT (SELECT count(*) FROM ((FROM got EXCEPT ALL FROM expected)
+                                              UNION ALL (FROM expected EXCEPT ALL FROM got))),
+                       (SELECT count(*) FROM got),
+                       (SELECT list(DISTINCT vintage ORDER BY vintage) FROM got)""",
+                {"v": vintage}).fetchall()
+            assert differ == 0 and rows > 1_000_000, vintage
+            assert vintages == sorted({vintage, "conapo_municipal"} - {"conapo_1900"})
+    finally:
+        con.close()
 
 
 def test_a_large_table_is_checked_again_only_when_its_rows_changed(shipped_warehouse, tmp_path,

@@ -1,15 +1,20 @@
 -- Defines: core.population_for, core.with_population
--- Reads:   core.geo_population_monthly, marts.days_in_month, marts.days_in_year,
---          marts.rate_per_100k
+-- Reads:   core.geo_population_monthly, core.population_chosen, marts.days_in_month,
+--          marts.days_in_year, marts.rate_per_100k
 --
 -- Population for rates: the vintage a geography uses, and the one join of monthly values to
 -- the population their rates divide by.
 
 -- The vintage a geography's rates use: the chosen one where it has that geography, else the
--- municipal projections (municipalities and groups of them).
+-- municipal projections (municipalities and groups of them). The build's vintage was chosen
+-- once, in core.population_chosen (core/32_geo_population_monthly.sql); another vintage (a
+-- comparison's --vintage) is chosen here, the same way.
 CREATE OR REPLACE MACRO core.population_for(p_vintage) AS TABLE
+SELECT * EXCLUDE (chosen_for) FROM core.population_chosen WHERE chosen_for = p_vintage
+UNION ALL
 SELECT * FROM core.geo_population_monthly
 WHERE vintage IN (p_vintage, 'conapo_municipal')
+  AND p_vintage IS DISTINCT FROM (SELECT any_value(chosen_for) FROM core.population_chosen)
 QUALIFY row_number() OVER (PARTITION BY geo_level, geo_code, sex, month
                            ORDER BY vintage = p_vintage DESC) = 1;
 
