@@ -23,12 +23,14 @@ from conftest import (
     SHIPPED_RAW,
     TEST_DATA,
     ingest_into_copy,
+    prefect_api,
     query,
     read_csv_rows,
     run_cli,
     use_paths,
 )
 from flows.ingest import ingest_flow
+from flows.refresh import refresh_flow
 from seguridad.config import SQL_DIR
 from seguridad.db import run_sql_file, set_variables
 
@@ -266,13 +268,34 @@ def _tampered_bie(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def csv_run(shipped_warehouse, tmp_path_factory):
-    """The shipped warehouse, then the six CSVs, the BIE export and a tampered copy of it in
-    one ingest run."""
+def budget_warehouse(tmp_path_factory) -> Path:
+    """A warehouse of the shipped budget files alone: the six Cuenta Pública workbooks and the
+    INPC, as the shipped landing zone holds them. The files written into it below need
+    nothing else, and rebuilding the crime marts of the whole shipped history after each would
+    cost the test several seconds for nothing it checks."""
+    root = tmp_path_factory.mktemp("budget_warehouse")
+    shutil.copytree(CP_XLS, root / "raw" / "budget" / "cuenta_publica")
+    (root / "raw" / "prices").mkdir(parents=True)
+    shutil.copy(INPC, root / "raw" / "prices" / INPC.name)
+    prefect_api()
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, root / "raw", root / "warehouse" / "seguridad.duckdb")
+    try:
+        state = refresh_flow(report=False, return_state=True)
+    finally:
+        mp.undo()
+    assert state.is_completed(), state.message
+    return root / "warehouse" / "seguridad.duckdb"
+
+
+@pytest.fixture(scope="module")
+def csv_run(budget_warehouse, tmp_path_factory):
+    """The shipped budget files, then the six CSVs, the BIE export and a tampered copy of it
+    in one ingest run."""
     root = tmp_path_factory.mktemp("cp_csv")
     tampered = _tampered_bie(root / "inpc_BIE_tampered.csv")
     paths = [CP_CSV / f"cp_{y}.csv" for y in YEARS] + [BIE, tampered]
-    run = ingest_into_copy(shipped_warehouse, root, paths)
+    run = ingest_into_copy(budget_warehouse, root, paths)
     assert run["state"].is_completed(), run["state"].message
     return {**run, "tampered": tampered}
 
@@ -515,13 +538,13 @@ def _published(wh: Path) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def damaged_run(shipped_warehouse, tmp_path_factory):
+def damaged_run(budget_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("cp_damaged")
     incoming = root / "incoming"
     incoming.mkdir()
     paths = {key: make(incoming) for key, (make, _) in DAMAGED.items()}
-    before = _published(shipped_warehouse)
-    run = ingest_into_copy(shipped_warehouse, root, list(paths.values()))
+    before = _published(budget_warehouse)
+    run = ingest_into_copy(budget_warehouse, root, list(paths.values()))
     return {**run, "paths": paths, "before": before,
             "outcomes": {label: o for label, (o,) in run["outcomes"].items()}}
 
@@ -583,10 +606,10 @@ def _consejo_twice(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def repeated_block(shipped_warehouse, tmp_path_factory):
+def repeated_block(budget_warehouse, tmp_path_factory):
     root = tmp_path_factory.mktemp("cp_repeated")
     path = _consejo_twice(root)
-    run = ingest_into_copy(shipped_warehouse, root, [path])
+    run = ingest_into_copy(budget_warehouse, root, [path])
     (outcome,) = run["outcomes"][str(path)]
     return {"state": run["state"], "outcome": outcome, "path": path, "wh": run["wh"],
             "rows": read_csv_rows(path, "utf-8")}
@@ -658,7 +681,7 @@ def test_program_totals_are_the_sums_of_the_raw_rows(repeated_block, tmp_path):
     assert got["cjf", "approved"][1] == 2
 
 
-def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_path):
+def test_an_identical_repeated_block_is_still_rejected(budget_warehouse, tmp_path):
     """The same block written twice as it is would double every total: damage."""
     rows = read_csv_rows(CP_CSV / "cp_2013.csv", "utf-8")
     header = list(rows[0])
@@ -677,7 +700,7 @@ def test_an_identical_repeated_block_is_still_rejected(shipped_warehouse, tmp_pa
         writer = csv.DictWriter(f, fieldnames=header, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(doubled)
-    run = ingest_into_copy(shipped_warehouse, tmp_path / "copy", [path])
+    run = ingest_into_copy(budget_warehouse, tmp_path / "copy", [path])
     (outcome,) = run["outcomes"][str(path)]
     assert outcome.status == "rejected"
     assert f"row {j + 2}, column PROGRAMA: 'U006' is listed a second time" \
