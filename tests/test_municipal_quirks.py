@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import (
+    CONAPO_2023,
     MONTHS,
     MUNICIPAL_SLICE,
     NM_FILE,
     REPO,
+    SHIPPED_RAW,
     copy_of,
     ingest_into_copy,
     prefect_api,
@@ -44,6 +46,7 @@ VILLA_DE_POZOS = "24059"  # created in 2024: in the catalogue, no CONAPO project
 # The correction: Aguascalientes (01001) homicides with a firearm in March 2024 are written as
 # -1, and the count moved to Asientos (01002), so the state total stays what it is.
 CORRECTED = ("1001", "Homicidio doloso", "Con arma de fuego", "Marzo")
+MUNICIPAL_POPULATION = SHIPPED_RAW / "conapo" / "municipal_poblacion_1990-2040.csv"
 
 
 def _catalogue(state: str) -> list[tuple[str, str]]:
@@ -111,11 +114,33 @@ def state_marts(wh: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def loaded(shipped_warehouse, tmp_path_factory):
+def state_history(tmp_path_factory) -> Path:
+    """The shipped files a municipal file is read against: the November-2024 state file, the
+    Guanajuato municipal slice and both CONAPO projections (states, municipalities). Not the
+    whole shipped history: rebuilding its marts (both catalogues, victims, budgets) after
+    each file written below would cost seconds each for nothing these tests look at."""
+    root = tmp_path_factory.mktemp("state_history")
+    raw = root / "raw"
+    for path in (NM_FILE, MUNICIPAL_SLICE, CONAPO_2023, MUNICIPAL_POPULATION):
+        (raw / path.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, raw / path.parent.name / path.name)
+    prefect_api()
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, raw, root / "warehouse" / "seguridad.duckdb")
+    try:
+        state = refresh_flow(report=False, return_state=True)
+    finally:
+        mp.undo()
+    assert state.is_completed(), state.message
+    return root / "warehouse" / "seguridad.duckdb"
+
+
+@pytest.fixture(scope="module")
+def loaded(state_history, tmp_path_factory):
     root = tmp_path_factory.mktemp("municipal_quirks")
     path = write_quirky_file(root / "IDM_NM_nov24.csv")
-    before = state_marts(shipped_warehouse)
-    run = ingest_into_copy(shipped_warehouse, root, [path])
+    before = state_marts(state_history)
+    run = ingest_into_copy(state_history, root, [path])
     (outcome,) = run["outcomes"][str(path)]
     return {"root": root, "raw": run["raw"], "wh": run["wh"], "path": path,
             "state": run["state"], "outcome": outcome, "before": before,
@@ -288,7 +313,8 @@ def test_a_damaged_copy_of_the_same_file_is_rejected_whole(loaded, tmp_path):
             query(run["wh"], "SELECT count(*) FROM core.crime_municipal_cells")) == before
 
 
-def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(workspace, monkeypatch):
+def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(state_history, tmp_path,
+                                                                   monkeypatch):
     """The shipped Guanajuato slice agrees with the state file to the unit, 2020-2024; a copy
     whose León homicides of May 2024 are raised by 100 (a later revision, say) differs by
     more than the 1% homicide tolerance of schemas/reference/reconciliation_tolerance.csv."""
@@ -298,14 +324,16 @@ def test_a_gap_beyond_the_tolerance_is_warned_and_shown_by_status(workspace, mon
             and r["Año"] == "2024" and r["Modalidad"] == "Con arma de fuego"
             and r["Subtipo de delito"] == "Homicidio doloso"]
     rows[i]["Mayo"] = str(int(rows[i]["Mayo"]) + 100)
-    path = workspace / "homicidios_gto_2020_2025_revised_nov2025.csv"
+    use_paths(monkeypatch, *copy_of(state_history, tmp_path))
+    prefect_api()
+    path = tmp_path / "homicidios_gto_2020_2025_revised_nov2025.csv"
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     state = ingest_flow([str(path)], return_state=True)
     assert state.is_completed(), state.message
-    wh = workspace / "warehouse" / "seguridad.duckdb"
+    wh = tmp_path / "warehouse" / "seguridad.duckdb"
     state_2024 = sum(int(r[m]) for r in read_csv_rows(NM_FILE, "latin-1") for m in MONTHS[:11]
                      if r["Año"] == "2024" and r["Clave_Ent"] == "11"
                      and r["Subtipo de delito"] == "Homicidio doloso")
