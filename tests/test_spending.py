@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections import Counter
 from decimal import Decimal
 
@@ -15,16 +16,18 @@ import pytest
 from xlsx_writer import write_xlsx
 
 from conftest import (
+    CONAPO_2023,
     MONTHS,
     SHIPPED_RAW,
     TEST_DATA,
-    ingest_into_copy,
+    prefect_api,
     query,
     read_csv_rows,
     run_cli,
     use_paths,
 )
 from flows.ingest import ingest_flow
+from flows.refresh import refresh_flow
 
 RAMO33 = SHIPPED_RAW / "spending" / "ramo33_por_estado_1998-2014_mdp.csv"
 PROGRAM = TEST_DATA / "gasto_programa_ILUSTRATIVO.csv"
@@ -91,12 +94,24 @@ def test_rates_under_both_population_vintages(shipped_warehouse):
 
 
 @pytest.fixture(scope="module")
-def program_workspace(shipped_warehouse, tmp_path_factory):
-    """The shipped warehouse (its municipal slice: real Guanajuato homicides, and municipal
-    populations) plus the illustrative program."""
+def program_workspace(tmp_path_factory):
+    """The shipped files a program is evaluated with (the municipal slice: real Guanajuato
+    homicides; the municipal and state populations; the INPC for real pesos) and the
+    illustrative program, in one refresh: the rest of the shipped history (both crime
+    catalogues, victims, budgets) is not needed, and rebuilding its marts cost seconds."""
     root = tmp_path_factory.mktemp("program")
-    run = ingest_into_copy(shipped_warehouse, root, [PROGRAM])
-    assert run["state"].is_completed(), run["state"].message
+    for path in (SLICE, MUNICIPAL_POPULATION, CONAPO_2023, INPC, PROGRAM):
+        folder = root / "raw" / path.parent.name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / path.name)
+    prefect_api()
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, root / "raw", root / "warehouse" / "seguridad.duckdb")
+    try:
+        state = refresh_flow(report=False, return_state=True)
+    finally:
+        mp.undo()
+    assert state.is_completed(), state.message
     return root
 
 

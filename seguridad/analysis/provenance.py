@@ -9,8 +9,14 @@ from seguridad.db import fetch_one
 
 
 def default_vintage(con: duckdb.DuckDBPyConnection) -> str:
-    row = fetch_one(con, "SELECT any_value(population_vintage) FROM marts.indicator_monthly "
-                         "WHERE population_vintage IS NOT NULL")
+    """The population vintage the build chose rates for (SEGURIDAD_POPULATION_VINTAGE, kept
+    in core.population_chosen). A warehouse built before that table existed: the vintage of
+    a state's rate in the marts."""
+    try:
+        row = fetch_one(con, "SELECT any_value(chosen_for) FROM core.population_chosen")
+    except duckdb.CatalogException:
+        row = fetch_one(con, "SELECT any_value(population_vintage) FROM marts.indicator_monthly "
+                             "WHERE population_vintage IS NOT NULL AND geo_level = 'state'")
     return row[0] if row and row[0] else "conapo_2023"
 
 
