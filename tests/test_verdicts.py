@@ -558,6 +558,30 @@ def test_a_bad_verdict_rule_is_refused(tmp_path, row, words):
         assert w in message, message
 
 
+def test_the_same_reference_data_is_validated_once_a_process(tmp_path, monkeypatch):
+    """A process that builds several warehouses validates the same reference bytes once; a
+    changed file is validated again (and refused here)."""
+    from seguridad.errors import FileRejected
+    from seguridad.intake import validate
+    from seguridad.warehouse import build as warehouse
+    from seguridad.warehouse import reference as warehouse_reference
+
+    monkeypatch.setattr(warehouse_reference, "_PASSED", set())
+    checked = []
+    real = validate.validate
+    monkeypatch.setattr(validate, "validate",
+                        lambda model, df: (checked.append(model), real(model, df))[1])
+    ref = tmp_path / "reference"
+    shutil.copytree(reference.REFERENCE_DIR, ref)
+    warehouse.validate_reference(ref)
+    warehouse.validate_reference(ref)
+    assert checked == list(reference.REFERENCE_MODELS.values())
+    with open(ref / "verdict_rules.csv", "a", encoding="utf-8") as f:
+        f.write("low_count,diez,x\n")
+    with pytest.raises(FileRejected, match="verdict_rules.csv"):
+        warehouse.validate_reference(ref)
+
+
 def test_spanish_words_in_every_human_format(published, tmp_path):
     table = run_cli("check-claims", str(SHIPPED_CLAIMS), "--lang", "es").stdout
     assert "rango:" in table and "en 51 definiciones" in table
