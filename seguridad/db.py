@@ -9,8 +9,27 @@ from pathlib import Path
 import duckdb
 
 
-def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    con.execute(path.read_text(encoding="utf-8"))
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path,
+                 comments_together: bool = False) -> None:
+    """Run a SQL file's statements. `comments_together`: its COMMENT ON statements (one line
+    each, the descriptions of what it made) run last, in one transaction: each on its own is
+    a commit synced to disk (~0.5 ms), a hundred and more per build. Not for a connection
+    already inside a transaction."""
+    text = path.read_text(encoding="utf-8")
+    if not comments_together:
+        con.execute(text)
+        return
+    lines = text.splitlines(keepends=True)
+    comments = [line for line in lines if line.startswith("COMMENT ON ")]
+    con.execute("".join(line for line in lines if not line.startswith("COMMENT ON ")))
+    if comments:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("".join(comments))
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 def set_variables(con: duckdb.DuckDBPyConnection, **values: object) -> None:

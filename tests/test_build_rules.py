@@ -254,10 +254,10 @@ def test_a_build_out_of_memory_says_how_much_to_give_and_publishes_nothing(small
     before = sha(wh)
     run_step = warehouse.run_step
 
-    def marts_out_of_memory(con, step):
+    def marts_out_of_memory(con, step, *args, **kwargs):
         if step == "marts":
             raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
-        run_step(con, step)
+        run_step(con, step, *args, **kwargs)
 
     monkeypatch.setattr(warehouse, "run_step", marts_out_of_memory)
     add_revised_cut(small_workspace)

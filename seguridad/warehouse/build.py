@@ -67,9 +67,12 @@ def sql_files(step: str) -> list[Path]:
     return sorted((SQL_DIR / step).glob("*.sql"))
 
 
-def run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
+def run_step(con: duckdb.DuckDBPyConnection, step: str, comments_together: bool = False) -> None:
+    """Run a step's SQL files in order (`comments_together`: see seguridad.db.run_sql_file;
+    not inside a transaction, such as setup's)."""
     for path in sql_files(step):
-        incremental.run_file(con, step, path)  # a few derive files only when inputs changed
+        # a few derive files only when inputs changed
+        incremental.run_file(con, step, path, comments_together)
 
 
 def raw_table_ddl(spec: dict) -> str:
@@ -120,12 +123,21 @@ def setup(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         return
     if reference_changed(con):
         validate_reference(reference.REFERENCE_DIR)
-    for step in SETUP_STEPS:
-        run_step(con, step)
-        if step == "schema":
-            create_raw_tables(con)
-    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-    con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('setup_sha256', ?)", [fingerprint])
+    # One transaction: a commit per statement cost a third of the time (small objects, each
+    # synced to disk), and a setup that fails half-way leaves nothing half-made.
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in SETUP_STEPS:
+            run_step(con, step)
+            if step == "schema":
+                create_raw_tables(con)
+        con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('schema_version', ?)",
+                    [SCHEMA_VERSION])
+        con.execute("INSERT OR REPLACE INTO ops.meta VALUES ('setup_sha256', ?)", [fingerprint])
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -135,7 +147,7 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     incremental.start(con)
     try:
         for step in DERIVE_STEPS:
-            run_step(con, step)
+            run_step(con, step, comments_together=True)
             if step == "core":
                 municipal_indicators(con)
     except duckdb.OutOfMemoryException:

@@ -70,13 +70,14 @@ def fingerprint(con: duckdb.DuckDBPyConnection, path: Path,
     return digest.hexdigest()
 
 
-def run_file(con: duckdb.DuckDBPyConnection, step: str, path: Path) -> None:
+def run_file(con: duckdb.DuckDBPyConnection, step: str, path: Path,
+             comments_together: bool = False) -> None:
     """Run one SQL file of a build step, unless it is listed in UNLESS_CHANGED and what it
     reads is what it last ran with (its tables are recorded in the temp table
     derive_skipped)."""
     key = f"{step}/{path.name}"
     if key not in UNLESS_CHANGED:
-        run_sql_file(con, path)
+        run_sql_file(con, path, comments_together=comments_together)
         return
     made, objects = header_names(path, "Creates:"), grain.declared_in(con, SCHEMAS)
     known = fingerprint(con, path, objects)
@@ -85,7 +86,7 @@ def run_file(con: duckdb.DuckDBPyConnection, step: str, path: Path) -> None:
         con.execute("CREATE TEMP TABLE IF NOT EXISTS derive_skipped (name VARCHAR)")
         con.executemany("INSERT INTO derive_skipped VALUES (?)", [[name] for name in made])
         return
-    run_sql_file(con, path)
+    run_sql_file(con, path, comments_together=comments_together)
     if known is not None:
         con.execute("INSERT OR REPLACE INTO ops.meta VALUES (?, ?)", [f"derive:{key}", known])
 
