@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 
 from schemas.reference import (
@@ -24,8 +26,35 @@ def blank(s: pd.Series, number: pd.Series | None = None) -> pd.Series:
     return out
 
 
+# Within `numbers_once()`: column array id -> (array, its numbers). A month column goes through
+# four checks (whole, not negative, not too large, published together), each of which parsed
+# its text again: a third of a large file's validation. pandera hands each check the same
+# array (under an index object of its own).
+_NUMBERS: dict[int, tuple[object, object]] | None = None
+
+
+@contextlib.contextmanager
+def numbers_once():
+    """Parse each column's text to numbers once while validating one frame (the column
+    arrays must not change meanwhile: pandera's checks only read them)."""
+    global _NUMBERS
+    _NUMBERS = {}
+    try:
+        yield
+    finally:
+        _NUMBERS = None
+
+
 def _number(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce")  # surrounding spaces are accepted
+    if _NUMBERS is None:
+        return pd.to_numeric(s, errors="coerce")  # surrounding spaces are accepted
+    array = s.array
+    kept = _NUMBERS.get(id(array))
+    if kept is not None and kept[0] is array:
+        return pd.Series(kept[1], index=s.index, name=s.name, copy=False)
+    number = pd.to_numeric(s, errors="coerce")
+    _NUMBERS[id(array)] = (array, number.array)
+    return number
 
 
 # A whole number as the files write it: digits, '1.0' (pandas writes whole numbers so when a

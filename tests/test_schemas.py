@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pandera.pandas as pa
@@ -70,3 +71,30 @@ def test_sql_and_python_normalize_names_alike():
     for name in names:
         (sql,), = con.execute("SELECT staging.normalize_name(?)", [name]).fetchall()
         assert sql == normalize_name(name), name
+
+
+def test_a_month_column_is_parsed_once_and_the_failures_are_the_same(monkeypatch):
+    """Validating a frame parses each column's text to numbers once (schemas.checks.
+    numbers_once), not once per check; the failures found are those of parsing it each time.
+    The March 2026 state file, two cells damaged."""
+    import pandas as pd
+
+    from conftest import RNID_2026_FILE
+    from schemas import checks, sesnsp
+    from seguridad.intake import validate
+
+    df = pd.read_csv(RNID_2026_FILE, encoding="latin-1", dtype=str, keep_default_na=False,
+                     na_values=[""])
+    df.index = df.index + 2  # the file's row numbers
+    df.loc[102, "Enero"], df.loc[203, "Marzo"] = "7x", "-3"
+    parsed: list[str] = []
+    real = pd.to_numeric
+    monkeypatch.setattr(checks.pd, "to_numeric",
+                        lambda s, *a, **k: (parsed.append(s.name), real(s, *a, **k))[1])
+    once = validate.validate(sesnsp.SesnspStateNM, df)
+    assert parsed.count("Enero") == 1 and parsed.count("Marzo") == 1
+    monkeypatch.setattr(checks, "numbers_once", contextlib.nullcontext)  # each check parses
+    each = validate.validate(sesnsp.SesnspStateNM, df)
+    assert parsed.count("Enero") > 2
+    assert [f.message for f in once] == [f.message for f in each]
+    assert any("row 102, column Enero: '7x'" in f.message for f in once)

@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas import checks
 from seguridad.errors import Failure
 
 # Wording for pandera's built-in checks; custom checks carry their own `error=` text.
@@ -47,7 +48,8 @@ def _quote(value: str | None) -> str:
 def validate(model: type[pa.DataFrameModel], df: pd.DataFrame) -> list[Failure]:
     """Validate lazily (every rule, every row). `df` is indexed by file row number."""
     try:
-        model.validate(df, lazy=True)
+        with checks.numbers_once():
+            model.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         failures = failures_from(err.failure_cases) + empty_cell_failures(err, df)
         if not failures:  # never let a failed validation pass for want of details
