@@ -266,6 +266,29 @@ def published(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return shipped_warehouse
 
 
+def warehouse_of(root: Path, files: list[Path]) -> Path:
+    """A warehouse built by one refresh over a landing zone of just these files (each under
+    raw/<its folder's name>/), for the tests that write files which need only those: rebuilding
+    the marts of the whole shipped history after each would cost seconds for nothing they
+    check. The warehouse's path (its landing zone is root/raw, as `copy_of` expects)."""
+    from flows.refresh import refresh_flow
+
+    for path in files:
+        folder = root / "raw" / path.parent.name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folder / path.name)
+    prefect_api()
+    wh = root / "warehouse" / "seguridad.duckdb"
+    mp = pytest.MonkeyPatch()
+    use_paths(mp, root / "raw", wh)
+    try:
+        state = refresh_flow(report=False, return_state=True)
+    finally:
+        mp.undo()
+    assert state.is_completed(), state.message
+    return wh
+
+
 def ingest_into_copy(warehouse: Path, root: Path, files: list[Path]) -> dict:
     """One `ingest` run of `files` (each judged on its own) into a private copy of `warehouse`
     under `root`: the flow's state and run, the outcomes by the path given, and the paths."""

@@ -23,14 +23,13 @@ from conftest import (
     SHIPPED_RAW,
     TEST_DATA,
     ingest_into_copy,
-    prefect_api,
     query,
     read_csv_rows,
     run_cli,
     use_paths,
+    warehouse_of,
 )
 from flows.ingest import ingest_flow
-from flows.refresh import refresh_flow
 from seguridad.config import SQL_DIR
 from seguridad.db import run_sql_file, set_variables
 
@@ -270,22 +269,9 @@ def _tampered_bie(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def budget_warehouse(tmp_path_factory) -> Path:
     """A warehouse of the shipped budget files alone: the six Cuenta Pública workbooks and the
-    INPC, as the shipped landing zone holds them. The files written into it below need
-    nothing else, and rebuilding the crime marts of the whole shipped history after each would
-    cost the test several seconds for nothing it checks."""
-    root = tmp_path_factory.mktemp("budget_warehouse")
-    shutil.copytree(CP_XLS, root / "raw" / "budget" / "cuenta_publica")
-    (root / "raw" / "prices").mkdir(parents=True)
-    shutil.copy(INPC, root / "raw" / "prices" / INPC.name)
-    prefect_api()
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, root / "raw", root / "warehouse" / "seguridad.duckdb")
-    try:
-        state = refresh_flow(report=False, return_state=True)
-    finally:
-        mp.undo()
-    assert state.is_completed(), state.message
-    return root / "warehouse" / "seguridad.duckdb"
+    INPC. The files written into it below need nothing else."""
+    return warehouse_of(tmp_path_factory.mktemp("budget_warehouse"),
+                        [*sorted(CP_XLS.glob("cp_*.xls")), INPC])
 
 
 @pytest.fixture(scope="module")

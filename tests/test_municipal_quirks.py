@@ -30,6 +30,7 @@ from conftest import (
     read_csv_rows,
     run_cli,
     use_paths,
+    warehouse_of,
 )
 from flows.ingest import ingest_flow
 from flows.refresh import refresh_flow
@@ -116,23 +117,11 @@ def state_marts(wh: Path) -> list[tuple]:
 @pytest.fixture(scope="module")
 def state_history(tmp_path_factory) -> Path:
     """The shipped files a municipal file is read against: the November-2024 state file, the
-    Guanajuato municipal slice and both CONAPO projections (states, municipalities). Not the
-    whole shipped history: rebuilding its marts (both catalogues, victims, budgets) after
-    each file written below would cost seconds each for nothing these tests look at."""
-    root = tmp_path_factory.mktemp("state_history")
-    raw = root / "raw"
-    for path in (NM_FILE, MUNICIPAL_SLICE, CONAPO_2023, MUNICIPAL_POPULATION):
-        (raw / path.parent.name).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, raw / path.parent.name / path.name)
-    prefect_api()
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, raw, root / "warehouse" / "seguridad.duckdb")
-    try:
-        state = refresh_flow(report=False, return_state=True)
-    finally:
-        mp.undo()
-    assert state.is_completed(), state.message
-    return root / "warehouse" / "seguridad.duckdb"
+    Guanajuato municipal slice and both CONAPO projections (states, municipalities); not the
+    whole shipped history (both catalogues, victims, budgets), whose marts these tests never
+    look at."""
+    return warehouse_of(tmp_path_factory.mktemp("state_history"),
+                        [NM_FILE, MUNICIPAL_SLICE, CONAPO_2023, MUNICIPAL_POPULATION])
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import shutil
 from collections import Counter
 from decimal import Decimal
 
@@ -20,14 +19,13 @@ from conftest import (
     MONTHS,
     SHIPPED_RAW,
     TEST_DATA,
-    prefect_api,
     query,
     read_csv_rows,
     run_cli,
     use_paths,
+    warehouse_of,
 )
 from flows.ingest import ingest_flow
-from flows.refresh import refresh_flow
 
 RAMO33 = SHIPPED_RAW / "spending" / "ramo33_por_estado_1998-2014_mdp.csv"
 PROGRAM = TEST_DATA / "gasto_programa_ILUSTRATIVO.csv"
@@ -97,21 +95,9 @@ def test_rates_under_both_population_vintages(shipped_warehouse):
 def program_workspace(tmp_path_factory):
     """The shipped files a program is evaluated with (the municipal slice: real Guanajuato
     homicides; the municipal and state populations; the INPC for real pesos) and the
-    illustrative program, in one refresh: the rest of the shipped history (both crime
-    catalogues, victims, budgets) is not needed, and rebuilding its marts cost seconds."""
+    illustrative program, in one refresh."""
     root = tmp_path_factory.mktemp("program")
-    for path in (SLICE, MUNICIPAL_POPULATION, CONAPO_2023, INPC, PROGRAM):
-        folder = root / "raw" / path.parent.name
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, folder / path.name)
-    prefect_api()
-    mp = pytest.MonkeyPatch()
-    use_paths(mp, root / "raw", root / "warehouse" / "seguridad.duckdb")
-    try:
-        state = refresh_flow(report=False, return_state=True)
-    finally:
-        mp.undo()
-    assert state.is_completed(), state.message
+    warehouse_of(root, [SLICE, MUNICIPAL_POPULATION, CONAPO_2023, INPC, PROGRAM])
     return root
 
 
